@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+# Reinstall only when the dependency list changes.
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test test-browser lint format worker beat messages install clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  SXSH portal: http://127.0.0.1:8000  (the logins above, Ctrl+C to stop)"
+	@echo ""
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	@mkdir -p var
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: $(STAMP)
+	$(BIN)/celery -A portal worker --loglevel=INFO
+
+beat: $(STAMP)
+	$(BIN)/celery -A portal beat --loglevel=INFO
+
+# Regenerate the translation catalogues after changing user-facing strings.
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l en -l vi --no-obsolete --ignore=.venv --ignore=var
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache

@@ -1,0 +1,100 @@
+"""Demo data: a living programme to look at, never to be loaded into a real deployment.
+
+`seed_demo` calls `seed()`; each app that grows demo data adds a step here, so one command
+builds the whole demo. Every step is idempotent (keyed on natural keys) and deterministic for a
+given seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from assessments.models import SupportOrganisation
+from portal.models import OfficialBody, Role, User
+from programs.models import Agency
+
+DEMO_PASSWORD = "SxshDemo@2026"
+SCALES = ("demo", "province", "national")
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role_label: str
+    full_name: str
+    password: str
+
+
+def _demo_user(username: str, *, full_name: str, role: Role, **links: object) -> User:
+    user, _created = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "full_name": full_name,
+            "email": f"{username}@demo.sxsh.local",
+            "role": role,
+            **links,
+        },
+    )
+    user.apply_role_flags()
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+def seed_users() -> list[User]:
+    organisation, _ = SupportOrganisation.objects.get_or_create(
+        name="Trung tâm Khuyến công và Tư vấn phát triển công nghiệp Nghệ An",
+        defaults={"kind": SupportOrganisation.Kind.CENTRE, "phone": "0238 3844 000"},
+    )
+    district_agency = Agency.objects.get(code="ubnd-425")  # Diễn Châu: a district with industry
+    provincial_agency = Agency.objects.get(code="so-tai-nguyen-moi-truong")
+    return [
+        _demo_user("quantri", full_name="Nguyễn Văn Quang", role=Role.DEPARTMENT_ADMIN),
+        _demo_user("canbo", full_name="Trần Thị Hương", role=Role.DEPARTMENT_STAFF),
+        _demo_user("coso", full_name="Lê Văn Minh", role=Role.FACILITY_MANAGER),
+        _demo_user(
+            "dienchau",
+            full_name="Phạm Thị Lan",
+            role=Role.AGENCY_OFFICER,
+            agency=district_agency,
+        ),
+        _demo_user(
+            "sotnmt",
+            full_name="Đặng Quốc Hùng",
+            role=Role.AGENCY_OFFICER,
+            agency=provincial_agency,
+        ),
+        _demo_user(
+            "ubndtinh",
+            full_name="Hoàng Văn Thắng",
+            role=Role.OFFICIAL,
+            official_body=OfficialBody.PROVINCIAL_COMMITTEE,
+        ),
+        _demo_user(
+            "bocongthuong",
+            full_name="Vũ Thị Mai",
+            role=Role.OFFICIAL,
+            official_body=OfficialBody.MINISTRY,
+        ),
+        _demo_user(
+            "tuvan",
+            full_name="Bùi Đức Anh",
+            role=Role.CONSULTANT,
+            support_organisation=organisation,
+        ),
+    ]
+
+
+@transaction.atomic
+def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}")
+    # Later steps draw facilities, reports and figures from random.Random(seed), so the same
+    # seed always gives the same demo.
+    users = seed_users()
+    return [
+        DemoLogin(user.username, Role(user.role).label, user.full_name, DEMO_PASSWORD)
+        for user in users
+    ]

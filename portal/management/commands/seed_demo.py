@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from portal import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo programme (users of every role, and what later steps add). Idempotent."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=demo.SCALES, default="demo")
+        parser.add_argument("--seed", type=int, default=2016)
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG=0. Demo accounts have a published password.",
+        )
+
+    def handle(self, *args: Any, scale: str, seed: int, force: bool, **options: Any) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo data with DEBUG=0: its accounts have a published "
+                "password. Use --force only on a throw-away deployment."
+            )
+        logins = demo.seed(scale=scale, seed=seed)
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded (scale={scale}, seed={seed})."))
+        self.stdout.write("Demo logins (password for all: %s):" % demo.DEMO_PASSWORD)
+        for login in logins:
+            self.stdout.write(f"  {login.username:<14} {login.role_label} — {login.full_name}")

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
+
+from assessments.models import SupportOrganisation
+from facilities.models import AdministrativeUnit
+from portal import access
+from portal.access import ALL_ROLES, DEPARTMENT, allow
+from portal.models import Role, User
+from programs.models import Agency
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str | Promise
+    url_name: str
+    icon: str
+    roles: frozenset[Role]
+
+
+# The whole navigation. A role sees an item only if the view behind it lets that role in;
+# tests/portal/test_navigation.py holds the two to each other.
+MENU = [
+    MenuItem(_("Tổng quan"), "dashboard", "speedometer2", ALL_ROLES),
+    MenuItem(
+        _("Địa bàn hành chính"),
+        "facilities:unit_list",
+        "geo-alt",
+        DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},
+    ),
+    MenuItem(_("Quản trị hệ thống"), "admin:index", "gear", frozenset({Role.DEPARTMENT_ADMIN})),
+]
+
+
+def menu_for(user: Any) -> list[dict[str, str]]:
+    role = access.role_of(user)
+    return [
+        {"label": str(item.label), "url": reverse(item.url_name), "icon": item.icon}
+        for item in MENU
+        if role in item.roles
+    ]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: the menu of the signed-in user's role."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": []}
+    role = access.role_of(user)
+    return {
+        "menu": menu_for(user),
+        "user_role_label": Role(role).label if role else "",
+    }
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Public entry point: signed-in users go to their dashboard, others to the login page."""
+    return redirect("dashboard" if request.user.is_authenticated else "login")
+
+
+@allow(ALL_ROLES)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    role = access.role_of(user)
+    context: dict[str, Any] = {"role": role, "today": timezone.localdate()}
+    if role in DEPARTMENT:
+        today = timezone.localdate()
+        context["users_by_role"] = [
+            (Role(row["role"]).label, row["n"])
+            for row in User.objects.filter(is_active=True)
+            .exclude(role="")
+            .values("role")
+            .annotate(n=Count("id"))
+            .order_by("role")
+        ]
+        context["district_count"] = (
+            AdministrativeUnit.objects.valid_on(today)
+            .filter(level=AdministrativeUnit.Level.DISTRICT)
+            .count()
+        )
+        context["agency_count"] = Agency.objects.count()
+        context["organisation_count"] = SupportOrganisation.objects.count()
+    elif role == Role.AGENCY_OFFICER:
+        context["agency"] = user.agency
+        context["area"] = access.area_for(user)
+    elif role == Role.CONSULTANT:
+        context["organisation"] = user.support_organisation
+    elif role == Role.OFFICIAL:
+        context["official_body"] = user.get_official_body_display()
+    return render(request, "portal/dashboard.html", context)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
