@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	@mkdir -p var
+	@mkdir -p var/static
 	$(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo ""
@@ -26,7 +26,7 @@ run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
-	@mkdir -p var
+	@mkdir -p var/static
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -46,8 +46,8 @@ beat: $(STAMP)
 
 # Regenerate the translation catalogues after changing user-facing strings.
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l en -l vi --no-obsolete --ignore=.venv --ignore=var
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var
+	$(BIN)/python manage.py compilemessages -l en
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache

@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
     retry_backoff=True,
     max_retries=5,
     time_limit=60,
+    soft_time_limit=50,
 )
 def send_email(
     *, subject: str, body: str, to: list[str], html_body: str | None = None

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from portal.models import Role
+
+LANDING_MARKERS = {
+    Role.DEPARTMENT_ADMIN: "dashboard-department",
+    Role.DEPARTMENT_STAFF: "dashboard-department",
+    Role.FACILITY_MANAGER: "dashboard-facility",
+    Role.AGENCY_OFFICER: "dashboard-agency",
+    Role.OFFICIAL: "dashboard-official",
+    Role.CONSULTANT: "dashboard-consultant",
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_lands_on_its_own_dashboard(role, users, client_for) -> None:
+    response = client_for(users[role.value]).get(reverse("dashboard"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'data-testid="{LANDING_MARKERS[role]}"' in body
+    others = set(LANDING_MARKERS.values()) - {LANDING_MARKERS[role]}
+    assert not any(f'data-testid="{marker}"' in body for marker in others)
+
+
+def test_login_sends_each_user_to_the_dashboard(users, client) -> None:
+    response = client.post(
+        reverse("login"), {"username": users["consultant"].username, "password": "Kiem-tra@2026"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
+
+
+def test_district_officer_sees_their_district(users, client_for) -> None:
+    body = client_for(users["agency_officer"]).get(reverse("dashboard")).content.decode()
+    assert "UBND huyện Diễn Châu" in body
+    assert "Địa bàn phụ trách: Huyện Diễn Châu" in body
+
+
+def test_department_dashboard_counts_live_districts_and_users(users, client_for) -> None:
+    response = client_for(users["department_staff"]).get(reverse("dashboard"))
+    # All 21 plan-era districts ended on 30/06/2025, so none is live on 2026 dates.
+    assert response.context["district_count"] == 0
+    assert dict(response.context["users_by_role"])[Role.AGENCY_OFFICER.label] == 2
+
+
+def test_dashboard_query_count_is_bounded(users, client_for, django_assert_max_num_queries) -> None:
+    client = client_for(users["department_admin"])
+    with django_assert_max_num_queries(12):
+        client.get(reverse("dashboard"))

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+
+
+def test_the_portal_speaks_vietnamese_even_to_an_english_browser(client) -> None:
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    body = response.content.decode()
+    assert '<html lang="vi">' in body
+    assert "Đăng nhập" in body
+    assert response["Content-Language"] == "vi"
+
+
+def test_the_language_switch_turns_the_interface_english_and_back(client) -> None:
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert response.status_code == 302
+    body = client.get(reverse("login")).content.decode()
+    assert '<html lang="en">' in body
+    assert "Sign in" in body
+    assert "Đăng nhập" not in body
+    client.post(reverse("set_language"), {"language": "vi", "next": reverse("login")})
+    assert "Đăng nhập" in client.get(reverse("login")).content.decode()
+
+
+def test_signed_in_pages_are_english_after_switching(users, client_for) -> None:
+    client = client_for(users["department_staff"])
+    client.post(reverse("set_language"), {"language": "en"})
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "Overview" in body
+    assert "Tổng quan" not in body
+
+
+def test_the_english_catalogue_translates_every_message() -> None:
+    po = Path(settings.BASE_DIR, "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = po.split("\n\n")[1:]  # the first entry is the header
+    assert entries, "the English catalogue is empty"
+    untranslated = [e for e in entries if 'msgstr ""' in e and "msgstr \"\"\n\"" not in e]
+    fuzzy = [e for e in entries if "#, fuzzy" in e]
+    assert untranslated == []
+    assert fuzzy == []
+    with Path(settings.BASE_DIR, "locale/en/LC_MESSAGES/django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    # the compiled catalogue holds every entry of the .po (plurals count once per form)
+    singular = sum(1 for e in entries if "msgid_plural" not in e)
+    plural_forms = sum(2 for e in entries if "msgid_plural" in e)
+    assert len(compiled._catalog) - 1 == singular + plural_forms, "run `make messages`"
+
+
+def test_dates_and_numbers_read_the_vietnamese_way() -> None:
+    import datetime
+
+    from django.utils import formats, translation
+
+    with translation.override("vi"):
+        assert formats.date_format(datetime.date(2019, 9, 30), "SHORT_DATE_FORMAT") == "30/09/2019"
+        assert formats.number_format(1234567.5, 1, use_l10n=True, force_grouping=True) == (
+            "1.234.567,5"
+        )

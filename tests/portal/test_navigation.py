@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import resolve, reverse
+
+from portal.models import Role
+from portal.views import MENU
+
+EXPECTED_MENU = {
+    Role.DEPARTMENT_ADMIN: ["dashboard", "facilities:unit_list", "admin:index"],
+    Role.DEPARTMENT_STAFF: ["dashboard", "facilities:unit_list"],
+    Role.FACILITY_MANAGER: ["dashboard"],
+    Role.AGENCY_OFFICER: ["dashboard", "facilities:unit_list"],
+    Role.OFFICIAL: ["dashboard", "facilities:unit_list"],
+    Role.CONSULTANT: ["dashboard"],
+}
+
+
+def _menu_links(html: str) -> list[str]:
+    menu = re.search(r'data-testid="main-menu">(.*?)</ul>', html, re.S)
+    assert menu, "the page has no main menu"
+    return re.findall(r'href="([^"]+)"', menu.group(1))
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_sees_only_its_menu(role, users, client_for) -> None:
+    html = client_for(users[role.value]).get(reverse("dashboard")).content.decode()
+    assert _menu_links(html) == [reverse(name) for name in EXPECTED_MENU[role]]
+
+
+@pytest.mark.parametrize("item", MENU, ids=lambda item: item.url_name)
+def test_menu_items_match_who_the_view_lets_in(item) -> None:
+    view = resolve(reverse(item.url_name)).func
+    allowed = getattr(view, "allowed_roles", None)
+    if allowed is not None:  # Django's admin has its own gate, checked in test_permissions
+        assert set(item.roles) == set(allowed)
+
+
+def test_anonymous_visitors_see_no_menu(client) -> None:
+    html = client.get(reverse("login")).content.decode()
+    assert _menu_links(html) == []

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+
+from facilities.models import AdministrativeUnit
+from portal.demo import DEMO_PASSWORD
+from portal.models import Role, User
+from programs.models import Agency
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_load_demo_accounts_into_a_production_configuration(settings) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=0"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_creates_one_user_per_role_and_is_idempotent(settings) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", "--seed", "7")
+    counts = (User.objects.count(), Agency.objects.count(), AdministrativeUnit.objects.count())
+    call_command("seed_demo", "--seed", "7")
+    assert (User.objects.count(), Agency.objects.count(), AdministrativeUnit.objects.count()) == (
+        counts
+    )
+    assert {user.role for user in User.objects.all()} == set(Role)
+    admin = User.objects.get(username="quantri")
+    assert admin.is_staff and admin.is_superuser
+    assert not User.objects.filter(is_superuser=True).exclude(role=Role.DEPARTMENT_ADMIN).exists()
+    request = RequestFactory().post("/")
+    assert authenticate(request, username="canbo", password=DEMO_PASSWORD) is not None
