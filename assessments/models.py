@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 
 class SupportOrganisation(models.Model):
-    """A member of the plan's network of CP support organisations (consultancy, centre, university)."""
+    """A member of the plan's network of CP support organisations (consultancies, centres, ...)."""
 
     class Kind(models.TextChoices):
         CONSULTANCY = "consultancy", _("Công ty tư vấn")

@@ -39,7 +39,9 @@ class AdministrativeUnit(models.Model):
         COMMUNE = "commune", _("Xã")
         TOWNLET = "townlet", _("Thị trấn")
 
-    code = models.CharField(_("mã đơn vị"), max_length=10, help_text=_("Mã theo danh mục của Tổng cục Thống kê."))
+    code = models.CharField(
+        _("mã đơn vị"), max_length=10, help_text=_("Mã theo danh mục của Tổng cục Thống kê.")
+    )
     name = models.CharField(_("tên"), max_length=100)
     level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)

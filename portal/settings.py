@@ -56,7 +56,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 # The development default: a deployment sets DEBUG=0 and then must give a real SECRET_KEY.
 DEBUG = env_bool("DEBUG", True)
 _DEV_SECRET_KEY = "django-insecure-sxsh-portal-development-key-do-not-use-in-production"
-SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY)
+SECRET_KEY = env_str("SECRET_KEY") or _DEV_SECRET_KEY
 if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0.")
 

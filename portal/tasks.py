@@ -11,9 +11,7 @@ from django.core.mail import EmailMultiAlternatives
     time_limit=60,
     soft_time_limit=50,
 )
-def send_email(
-    *, subject: str, body: str, to: list[str], html_body: str | None = None
-) -> None:
+def send_email(*, subject: str, body: str, to: list[str], html_body: str | None = None) -> None:
     """Send one message outside the request, so a slow mail server never slows a page."""
     message = EmailMultiAlternatives(subject=subject, body=body, to=to)
     if html_body:

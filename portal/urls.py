@@ -13,7 +13,9 @@ admin.site.site_title = _("Cổng SXSH Nghệ An")
 admin.site.index_title = _("Quản trị hệ thống")
 
 accounts = [
-    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
+    ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -54,4 +56,3 @@ urlpatterns = [
 
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
-

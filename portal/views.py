@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import SupportOrganisation
 from facilities.models import AdministrativeUnit
@@ -71,9 +71,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     role = access.role_of(user)
-    context: dict[str, Any] = {"role": role, "today": timezone.localdate()}
+    today = timezone.localdate()
+    context: dict[str, Any] = {"role": role, "today": today}
     if role in DEPARTMENT:
-        today = timezone.localdate()
         context["users_by_role"] = [
             (Role(row["role"]).label, row["n"])
             for row in User.objects.filter(is_active=True)
@@ -82,11 +82,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .annotate(n=Count("id"))
             .order_by("role")
         ]
-        context["district_count"] = (
-            AdministrativeUnit.objects.valid_on(today)
-            .filter(level=AdministrativeUnit.Level.DISTRICT)
-            .count()
-        )
+        context["units_in_force"] = AdministrativeUnit.objects.valid_on(today).count()
+        context["unit_count"] = AdministrativeUnit.objects.count()
         context["agency_count"] = Agency.objects.count()
         context["organisation_count"] = SupportOrganisation.objects.count()
     elif role == Role.AGENCY_OFFICER:

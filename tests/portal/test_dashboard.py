@@ -41,8 +41,9 @@ def test_district_officer_sees_their_district(users, client_for) -> None:
 
 def test_department_dashboard_counts_live_districts_and_users(users, client_for) -> None:
     response = client_for(users["department_staff"]).get(reverse("dashboard"))
-    # All 21 plan-era districts ended on 30/06/2025, so none is live on 2026 dates.
-    assert response.context["district_count"] == 0
+    # The province and its 21 plan-era units are shipped; the districts ended on 30/06/2025.
+    assert response.context["unit_count"] == 22
+    assert response.context["units_in_force"] == 1
     assert dict(response.context["users_by_role"])[Role.AGENCY_OFFICER.label] == 2
 
 

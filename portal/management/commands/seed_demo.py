@@ -28,6 +28,6 @@ class Command(BaseCommand):
             )
         logins = demo.seed(scale=scale, seed=seed)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded (scale={scale}, seed={seed})."))
-        self.stdout.write("Demo logins (password for all: %s):" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<14} {login.role_label} — {login.full_name}")
