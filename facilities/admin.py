@@ -1,9 +1,24 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from facilities.models import AdministrativeUnit
+from facilities import services
+from facilities.models import (
+    AdministrativeUnit,
+    AwarenessConfirmation,
+    DedicatedUnit,
+    Facility,
+    FacilityImport,
+    IndustrialZone,
+    OutreachActivity,
+    OutreachParticipation,
+    Product,
+    Sector,
+    SizeClass,
+)
 
 
 @admin.register(AdministrativeUnit)
@@ -13,3 +28,81 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
+
+
+@admin.register(Sector)
+class SectorAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+
+
+@admin.register(IndustrialZone)
+class IndustrialZoneAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "area", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    list_select_related = ["area", "parent"]
+
+
+@admin.register(SizeClass)
+class SizeClassAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "rank"]
+
+
+class ProductInline(admin.TabularInline):
+    model = Product
+    extra = 0
+
+
+@admin.register(Facility)
+class FacilityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "tax_code", "administrative_unit", "sector", "size_class", "in_scope"]
+    list_filter = ["in_scope", "size_class", "legal_form"]
+    search_fields = ["search_text"]
+    list_select_related = ["administrative_unit", "sector", "size_class"]
+    autocomplete_fields = ["administrative_unit", "sector", "zone", "managers"]
+    inlines = [ProductInline]
+
+    def save_model(self, request: Any, obj: Facility, form: Any, change: bool) -> None:
+        services.save_facility(obj)
+
+
+class ParticipationInline(admin.TabularInline):
+    model = OutreachParticipation
+    extra = 0
+    autocomplete_fields = ["facility"]
+
+
+@admin.register(OutreachActivity)
+class OutreachActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "held_on", "organiser", "area"]
+    list_filter = ["kind"]
+    search_fields = ["title", "organiser"]
+    date_hierarchy = "held_on"
+    inlines = [ParticipationInline]
+
+
+@admin.register(AwarenessConfirmation)
+class AwarenessConfirmationAdmin(SimpleHistoryAdmin):
+    list_display = ["facility", "confirmed_on", "method"]
+    list_filter = ["method"]
+    autocomplete_fields = ["facility"]
+    list_select_related = ["facility"]
+
+
+@admin.register(DedicatedUnit)
+class DedicatedUnitAdmin(SimpleHistoryAdmin):
+    list_display = ["facility", "established_on", "ended_on", "head"]
+    autocomplete_fields = ["facility"]
+    list_select_related = ["facility"]
+
+
+@admin.register(FacilityImport)
+class FacilityImportAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "uploaded_by", "uploaded_at", "status", "created_count"]
+    list_filter = ["status"]
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

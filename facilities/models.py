@@ -2,10 +2,15 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from stdnum.vn import mst
+
+from facilities.vietnamese import fold, sort_key
 
 
 class AdministrativeUnitQuerySet(models.QuerySet["AdministrativeUnit"]):
@@ -78,3 +83,502 @@ class AdministrativeUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
+
+    def subtree_ids(self) -> list[int]:
+        """This unit and every unit under it (the tree is three levels deep at most)."""
+        ids = [self.pk]
+        frontier = [self.pk]
+        while frontier:
+            frontier = list(
+                AdministrativeUnit.objects.filter(parent__in=frontier).values_list("pk", flat=True)
+            )
+            ids += frontier
+        return ids
+
+
+class Sector(models.Model):
+    """An industry code of VSIC 2018 (levels 1–3 shipped for the industrial sections B–E)."""
+
+    code = models.CharField(_("mã ngành"), max_length=8, unique=True)
+    name = models.CharField(_("tên ngành"), max_length=255)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
+    level = models.PositiveSmallIntegerField(_("cấp"))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("ngành cấp trên"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ngành kinh tế (VSIC 2018)")
+        verbose_name_plural = _("ngành kinh tế (VSIC 2018)")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    @property
+    def section(self) -> str:
+        """The level-1 letter, B–E: the industrial scope of the plan."""
+        node = self
+        while node.parent_id is not None:
+            node = node.parent
+        return node.code
+
+
+class IndustrialZone(models.Model):
+    """An economic zone, industrial zone (KCN) or industrial cluster (CCN)."""
+
+    class Kind(models.TextChoices):
+        ECONOMIC_ZONE = "economic_zone", _("Khu kinh tế")
+        INDUSTRIAL_ZONE = "industrial_zone", _("Khu công nghiệp")
+        CLUSTER = "cluster", _("Cụm công nghiệp")
+
+    name = models.CharField(_("tên"), max_length=200, unique=True)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    area = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("địa bàn"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("thuộc khu kinh tế"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    established_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("khu, cụm công nghiệp")
+        verbose_name_plural = _("khu, cụm công nghiệp")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SizeClass(models.Model):
+    """Enterprise size under Decree 80/2021 (micro, small, medium, large)."""
+
+    code = models.SlugField(_("mã"), max_length=10, unique=True)
+    name = models.CharField(_("tên"), max_length=60)
+    rank = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quy mô doanh nghiệp")
+        verbose_name_plural = _("quy mô doanh nghiệp")
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FacilityQuerySet(models.QuerySet["Facility"]):
+    def operating_on(self, day: datetime.date) -> FacilityQuerySet:
+        """Facilities that had started, were not closed and not suspended on `day`."""
+        return self.filter(
+            Q(started_on__isnull=True) | Q(started_on__lte=day),
+            Q(closed_on__isnull=True) | Q(closed_on__gt=day),
+        ).exclude(Q(suspended_on__lte=day) & (Q(resumed_on__isnull=True) | Q(resumed_on__gt=day)))
+
+    def in_denominator_on(self, day: datetime.date) -> FacilityQuerySet:
+        """The base of every indicator: in programme scope and operating on `day`."""
+        return self.filter(in_scope=True).operating_on(day)
+
+    def aware_on(self, day: datetime.date) -> FacilityQuerySet:
+        """Took part in outreach and confirmed awareness, both by `day` (target T1)."""
+        return self.filter(
+            Exists(
+                OutreachParticipation.objects.filter(
+                    facility=OuterRef("pk"), activity__held_on__lte=day
+                )
+            ),
+            Exists(
+                AwarenessConfirmation.objects.filter(facility=OuterRef("pk"), confirmed_on__lte=day)
+            ),
+        )
+
+    def with_cp_unit_on(self, day: datetime.date) -> FacilityQuerySet:
+        """Had a dedicated CP unit on `day` (target T4)."""
+        return self.filter(
+            Exists(
+                DedicatedUnit.objects.filter(
+                    facility=OuterRef("pk"), established_on__lte=day
+                ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+            )
+        )
+
+    def matching(self, query: str) -> FacilityQuerySet:
+        """Every word of `query` in the name or tax code, accents and case ignored."""
+        words = fold(query).split()
+        result = self
+        for word in words:
+            result = result.filter(search_text__contains=word)
+        return result
+
+
+class Facility(models.Model):
+    """An industrial production facility: the unit the programme reaches and counts."""
+
+    class LegalForm(models.TextChoices):
+        STATE = "state", _("Doanh nghiệp nhà nước")
+        JOINT_STOCK = "jsc", _("Công ty cổ phần")
+        LIMITED = "llc", _("Công ty TNHH")
+        PRIVATE = "private", _("Doanh nghiệp tư nhân")
+        PARTNERSHIP = "partnership", _("Công ty hợp danh")
+        FOREIGN = "fdi", _("Doanh nghiệp có vốn đầu tư nước ngoài")
+        COOPERATIVE = "cooperative", _("Hợp tác xã")
+        HOUSEHOLD = "household", _("Hộ kinh doanh, làng nghề")
+
+    class Status(models.TextChoices):
+        OPERATING = "operating", _("Đang hoạt động")
+        SUSPENDED = "suspended", _("Tạm ngừng")
+        CLOSED = "closed", _("Đã đóng cửa")
+        NOT_STARTED = "not_started", _("Chưa hoạt động")
+
+    name = models.CharField(_("tên cơ sở"), max_length=255)
+    tax_code = models.CharField(
+        _("mã số thuế"),
+        max_length=14,
+        unique=True,
+        help_text=_("10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số với chi nhánh."),
+    )
+    legal_form = models.CharField(_("loại hình"), max_length=12, choices=LegalForm.choices)
+    address = models.CharField(_("địa chỉ"), max_length=255)
+    administrative_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị hành chính"),
+        on_delete=models.PROTECT,
+        related_name="facilities",
+    )
+    zone = models.ForeignKey(
+        IndustrialZone,
+        verbose_name=_("khu, cụm công nghiệp"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facilities",
+    )
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("ngành (VSIC)"), on_delete=models.PROTECT, related_name="facilities"
+    )
+    size_class = models.ForeignKey(
+        SizeClass, verbose_name=_("quy mô"), on_delete=models.PROTECT, related_name="facilities"
+    )
+    employees = models.PositiveIntegerField(_("số lao động"), null=True, blank=True)
+    contact_name = models.CharField(_("người liên hệ"), max_length=150, blank=True)
+    contact_phone = models.CharField(_("điện thoại liên hệ"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("thư điện tử liên hệ"), blank=True)
+    started_on = models.DateField(_("ngày bắt đầu hoạt động"), null=True, blank=True)
+    suspended_on = models.DateField(_("ngày tạm ngừng"), null=True, blank=True)
+    resumed_on = models.DateField(_("ngày hoạt động lại"), null=True, blank=True)
+    closed_on = models.DateField(_("ngày đóng cửa"), null=True, blank=True)
+    in_scope = models.BooleanField(
+        _("thuộc phạm vi chương trình"),
+        default=True,
+        help_text=_("Cơ sở sản xuất công nghiệp được tính vào mẫu số của các chỉ tiêu."),
+    )
+    is_designated_energy_user = models.BooleanField(
+        _("cơ sở sử dụng năng lượng trọng điểm"), default=False
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quản lý trên cổng"),
+        blank=True,
+        related_name="managed_facilities",
+        limit_choices_to={"role": "facility_manager"},
+    )
+    # Derived from name and tax code by refresh_search_keys(); see facilities/vietnamese.py.
+    search_text = models.CharField(max_length=300, editable=False, default="")
+    name_sort_key = models.CharField(max_length=800, editable=False, default="", db_index=True)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["search_text", "name_sort_key"])
+    objects = FacilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cơ sở sản xuất")
+        verbose_name_plural = _("cơ sở sản xuất")
+        ordering = ["name_sort_key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(closed_on__gte=models.F("started_on")),
+                name="facilities_facility_closed_after_started",
+            ),
+            models.CheckConstraint(
+                condition=Q(resumed_on__isnull=True)
+                | (Q(suspended_on__isnull=False) & Q(resumed_on__gte=models.F("suspended_on"))),
+                name="facilities_facility_resumed_after_suspended",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.tax_code:
+            try:
+                self.tax_code = normalise_tax_code(self.tax_code)
+            except ValidationError as exc:
+                errors["tax_code"] = exc.messages[0]
+        if self.closed_on and self.started_on and self.closed_on < self.started_on:
+            errors["closed_on"] = _("Ngày đóng cửa phải sau ngày bắt đầu hoạt động.")
+        if self.resumed_on and not self.suspended_on:
+            errors["resumed_on"] = _("Chỉ nhập ngày hoạt động lại khi có ngày tạm ngừng.")
+        elif self.resumed_on and self.suspended_on and self.resumed_on < self.suspended_on:
+            errors["resumed_on"] = _("Ngày hoạt động lại phải sau ngày tạm ngừng.")
+        if errors:
+            raise ValidationError(errors)
+
+    def refresh_search_keys(self) -> None:
+        self.search_text = f"{fold(self.name)} {self.tax_code.replace('-', '')} {self.tax_code}"
+        self.name_sort_key = sort_key(self.name)
+
+    def status_on(self, day: datetime.date) -> Status:
+        if self.closed_on and self.closed_on <= day:
+            return self.Status.CLOSED
+        if self.started_on and self.started_on > day:
+            return self.Status.NOT_STARTED
+        if (
+            self.suspended_on
+            and self.suspended_on <= day
+            and (not self.resumed_on or self.resumed_on > day)
+        ):
+            return self.Status.SUSPENDED
+        return self.Status.OPERATING
+
+
+def normalise_tax_code(value: str) -> str:
+    """The tax code in its written form (0100233488 or 0100233488-001), or a clear error."""
+    try:
+        return mst.format(mst.validate(value))
+    except mst.InvalidChecksum as exc:
+        raise ValidationError(
+            _("Mã số thuế %(value)s sai chữ số kiểm tra: hãy soát lại từng chữ số."),
+            params={"value": value},
+        ) from exc
+    except mst.ValidationError as exc:
+        raise ValidationError(
+            _(
+                "Mã số thuế %(value)s không hợp lệ: cần 10 chữ số, hoặc 10 chữ số, "
+                "dấu gạch ngang và 3 chữ số (chi nhánh)."
+            ),
+            params={"value": value},
+        ) from exc
+
+
+class Product(models.Model):
+    """A main product, with the unit its output is counted in (intensity is per this unit)."""
+
+    class Unit(models.TextChoices):
+        TONNE = "t", _("tấn")
+        KG = "kg", _("kg")
+        CUBIC_METRE = "m3", _("m³")
+        SQUARE_METRE = "m2", _("m²")
+        LITRE = "l", _("lít")
+        THOUSAND_LITRES = "1000l", _("nghìn lít")
+        PIECE = "piece", _("cái, chiếc")
+        THOUSAND_PIECES = "1000pcs", _("nghìn sản phẩm")
+        PAIR = "pair", _("đôi")
+        SET = "set", _("bộ")
+        MWH = "MWh", _("MWh")
+        METRE = "m", _("mét")
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("cơ sở"), on_delete=models.CASCADE, related_name="products"
+    )
+    name = models.CharField(_("sản phẩm"), max_length=200)
+    unit = models.CharField(_("đơn vị sản phẩm"), max_length=8, choices=Unit.choices)
+    annual_capacity = models.DecimalField(
+        _("công suất/năm"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sản phẩm chính")
+        verbose_name_plural = _("sản phẩm chính")
+        ordering = ["facility", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_unit_display()})"
+
+
+class OutreachActivity(models.Model):
+    """A workshop, training, guidance visit, materials mailing or media campaign (target T1)."""
+
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", _("Hội thảo")
+        TRAINING = "training", _("Lớp tập huấn")
+        GUIDANCE_VISIT = "visit", _("Khảo sát, hướng dẫn tại cơ sở")
+        MATERIALS = "materials", _("Gửi tài liệu hướng dẫn")
+        MEDIA = "media", _("Truyền thông đại chúng")
+
+    kind = models.CharField(_("hình thức"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("tên hoạt động"), max_length=255)
+    held_on = models.DateField(_("ngày"))
+    organiser = models.CharField(_("đơn vị tổ chức"), max_length=200)
+    area = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("địa bàn"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_activities",
+    )
+    channel = models.CharField(
+        _("kênh truyền thông"),
+        max_length=200,
+        blank=True,
+        help_text=_("Với truyền thông đại chúng."),
+    )
+    estimated_reach = models.PositiveIntegerField(
+        _("số người tiếp cận ước tính"), null=True, blank=True
+    )
+    description = models.TextField(_("mô tả"), blank=True)
+    facilities = models.ManyToManyField(
+        Facility,
+        through="OutreachParticipation",
+        verbose_name=_("cơ sở tham gia"),
+        related_name="outreach_activities",
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hoạt động tuyên truyền")
+        verbose_name_plural = _("hoạt động tuyên truyền")
+        ordering = ["-held_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutreachParticipation(models.Model):
+    activity = models.ForeignKey(
+        OutreachActivity, on_delete=models.CASCADE, related_name="participations"
+    )
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="participations")
+    participants = models.PositiveSmallIntegerField(_("số người tham dự"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cơ sở tham gia")
+        verbose_name_plural = _("cơ sở tham gia")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "facility"], name="facilities_outreachparticipation_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} @ {self.activity}"
+
+
+class AwarenessConfirmation(models.Model):
+    """The facility confirmed it knows what CP brings (the second half of target T1)."""
+
+    class Method(models.TextChoices):
+        SURVEY = "survey", _("Phiếu khảo sát")
+        ACKNOWLEDGEMENT = "acknowledgement", _("Xác nhận có chữ ký")
+        VISIT_RECORD = "visit_record", _("Biên bản làm việc tại cơ sở")
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("cơ sở"), on_delete=models.CASCADE, related_name="awareness"
+    )
+    confirmed_on = models.DateField(_("ngày xác nhận"))
+    method = models.CharField(_("hình thức xác nhận"), max_length=16, choices=Method.choices)
+    evidence = models.FileField(_("minh chứng"), upload_to="awareness/%Y/", blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("xác nhận nhận thức SXSH")
+        verbose_name_plural = _("xác nhận nhận thức SXSH")
+        ordering = ["-confirmed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.facility} ({self.confirmed_on:%d/%m/%Y})"
+
+
+class DedicatedUnit(models.Model):
+    """A facility's dedicated CP unit (bộ phận chuyên trách, target T4)."""
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("cơ sở"), on_delete=models.CASCADE, related_name="cp_units"
+    )
+    established_on = models.DateField(_("ngày thành lập"))
+    ended_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
+    head = models.CharField(_("trưởng bộ phận"), max_length=150)
+    members = models.TextField(_("thành viên"), blank=True)
+    evidence = models.FileField(_("quyết định thành lập"), upload_to="cp_units/%Y/", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bộ phận chuyên trách SXSH")
+        verbose_name_plural = _("bộ phận chuyên trách SXSH")
+        ordering = ["-established_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("established_on")),
+                name="facilities_dedicatedunit_ended_after_established",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility}: {self.head}"
+
+
+class FacilityImport(models.Model):
+    """One upload of the registry spreadsheet: the file, how its columns were read, the outcome.
+
+    It is its own audit record (who imported what, when, with which result), so it keeps no
+    separate history.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Đã tải lên, chưa nhập")
+        APPLIED = "applied", _("Đã nhập")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), on_delete=models.PROTECT
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+    file = models.FileField(_("tệp"), upload_to="imports/%Y/")
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.UPLOADED
+    )
+    applied_at = models.DateTimeField(_("thời điểm nhập"), null=True, blank=True)
+    created_count = models.PositiveIntegerField(_("số cơ sở thêm mới"), default=0)
+    updated_count = models.PositiveIntegerField(_("số cơ sở cập nhật"), default=0)
+
+    class Meta:
+        verbose_name = _("lần nhập danh sách cơ sở")
+        verbose_name_plural = _("các lần nhập danh sách cơ sở")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 
 from portal.models import Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from facilities.models import AdministrativeUnit
+    from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet
     from portal.models import User
 
 DEPARTMENT = frozenset({Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_STAFF})
@@ -62,6 +63,40 @@ def allow(*roles: Role | Iterable[Role]) -> Callable[[View], View]:
         return wrapped
 
     return decorator
+
+
+def facilities_for(user: User | AnonymousUser) -> FacilityQuerySet:
+    """The facilities `user` may see. Every facility view and export starts here."""
+    from facilities.models import Facility
+
+    role = role_of(user)
+    if role in DEPARTMENT or role == Role.OFFICIAL:
+        return Facility.objects.all()
+    if role == Role.AGENCY_OFFICER:
+        area = area_for(user)  # type: ignore[arg-type]
+        if area is None:
+            return Facility.objects.all()  # a provincial agency follows the whole province
+        return Facility.objects.filter(administrative_unit__in=area.subtree_ids())
+    if role == Role.FACILITY_MANAGER:
+        return Facility.objects.filter(managers=user)
+    # Consultants will see the facilities assigned to their organisation (assessments issue).
+    return Facility.objects.none()
+
+
+def facility_for(user: User | AnonymousUser, pk: int) -> Facility:
+    """One facility `user` may see, or 404 (never 403: an id must not reveal that it exists)."""
+    return get_object_or_404(facilities_for(user), pk=pk)
+
+
+def can_edit_facility(user: User | AnonymousUser) -> bool:
+    """Department staff edit the whole record; a manager edits only contacts (can_edit_contacts)."""
+    return role_of(user) in DEPARTMENT
+
+
+def can_edit_contacts(user: User | AnonymousUser, facility: Facility) -> bool:
+    if role_of(user) in DEPARTMENT:
+        return True
+    return role_of(user) == Role.FACILITY_MANAGER and facility.managers.filter(pk=user.pk).exists()
 
 
 def area_for(user: User) -> AdministrativeUnit | None:

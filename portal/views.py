@@ -32,6 +32,12 @@ class MenuItem:
 MENU = [
     MenuItem(_("Tổng quan"), "dashboard", "speedometer2", ALL_ROLES),
     MenuItem(
+        _("Cơ sở sản xuất"),
+        "facilities:facility_list",
+        "buildings",
+        DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL, Role.FACILITY_MANAGER},
+    ),
+    MenuItem(
         _("Địa bàn hành chính"),
         "facilities:unit_list",
         "geo-alt",

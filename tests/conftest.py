@@ -3,9 +3,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from facilities.models import AdministrativeUnit, Facility
 from portal.models import Role, User
 from programs.models import Agency
-from tests.factories import UserFactory
+from tests.factories import FacilityFactory, UserFactory
 
 
 @pytest.fixture
@@ -15,7 +16,23 @@ def users(db: None) -> dict[str, User]:
     people["other_district_officer"] = UserFactory.for_role(
         Role.AGENCY_OFFICER, agency=Agency.objects.get(code="ubnd-421")
     )
+    people["other_facility_manager"] = UserFactory.for_role(Role.FACILITY_MANAGER)
     return people
+
+
+@pytest.fixture
+def facilities(users: dict[str, User]) -> dict[str, Facility]:
+    """Two facilities: "own" (Diễn Châu) managed by the facility manager, "other" (Quỳnh Lưu)
+    managed by the other facility manager."""
+    own = FacilityFactory(
+        name="Công ty Cổ phần Gạch ngói Diễn Châu", managers=[users["facility_manager"]]
+    )
+    other = FacilityFactory(
+        name="Công ty TNHH Chế biến Thủy sản Quỳnh Lưu",
+        administrative_unit=AdministrativeUnit.objects.get(code="421", level="district"),
+        managers=[users["other_facility_manager"]],
+    )
+    return {"own": own, "other": other}
 
 
 @pytest.fixture
@@ -35,3 +52,9 @@ def client_for(db: None):
 def _fast_password_hashing(settings) -> None:
     # PBKDF2's deliberate slowness would dominate the suite; hashing itself is Django's, not ours.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:
+    # Uploads written by tests go to a throw-away folder, never into var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"

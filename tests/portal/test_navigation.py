@@ -9,11 +9,16 @@ from portal.models import Role
 from portal.views import MENU
 
 EXPECTED_MENU = {
-    Role.DEPARTMENT_ADMIN: ["dashboard", "facilities:unit_list", "admin:index"],
-    Role.DEPARTMENT_STAFF: ["dashboard", "facilities:unit_list"],
-    Role.FACILITY_MANAGER: ["dashboard"],
-    Role.AGENCY_OFFICER: ["dashboard", "facilities:unit_list"],
-    Role.OFFICIAL: ["dashboard", "facilities:unit_list"],
+    Role.DEPARTMENT_ADMIN: [
+        "dashboard",
+        "facilities:facility_list",
+        "facilities:unit_list",
+        "admin:index",
+    ],
+    Role.DEPARTMENT_STAFF: ["dashboard", "facilities:facility_list", "facilities:unit_list"],
+    Role.FACILITY_MANAGER: ["dashboard", "facilities:facility_list"],
+    Role.AGENCY_OFFICER: ["dashboard", "facilities:facility_list", "facilities:unit_list"],
+    Role.OFFICIAL: ["dashboard", "facilities:facility_list", "facilities:unit_list"],
     Role.CONSULTANT: ["dashboard"],
 }
 

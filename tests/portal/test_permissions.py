@@ -9,12 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from facilities import importer
+from facilities.models import FacilityImport
 from portal.models import Role
 
 ANON = "anonymous"
-ACTORS = [ANON, *[role.value for role in Role], "other_district_officer"]
+# Each role, plus the two who must not reach "own" objects: another district's officer and
+# another facility's manager.
+ACTORS = [ANON, *[role.value for role in Role], "other_district_officer", "other_facility_manager"]
+SAME_ROLE = {
+    "other_district_officer": "agency_officer",
+    "other_facility_manager": "facility_manager",
+}
+OWN = "own facility"  # a kwargs value replaced by the pk of the facility fixture's "own"
+BATCH = "import batch"  # replaced by the pk of an uploaded, not yet applied, import
 LOGIN = "login"  # a redirect to the login page
 EVERYONE_SIGNED_IN = {actor: 200 for actor in ACTORS if actor != ANON}
 
@@ -27,12 +38,12 @@ def only(allowed: set[str], status: int = 200) -> dict[str, int | str]:
     """Signed-in actors in `allowed` get `status`, other signed-in actors 403, anonymous login."""
     table: dict[str, int | str] = {ANON: LOGIN}
     for actor in ACTORS[1:]:
-        role = "agency_officer" if actor == "other_district_officer" else actor
-        table[actor] = status if role in allowed else 403
+        table[actor] = status if SAME_ROLE.get(actor, actor) in allowed else 403
     return table
 
 
 DEPARTMENT = {"department_admin", "department_staff"}
+READERS = DEPARTMENT | {"agency_officer", "official"}
 
 
 @dataclass
@@ -64,6 +75,32 @@ CASES = [
     ),
     Case("password_reset_complete", outcomes(200, **EVERYONE_SIGNED_IN)),
     Case("set_language", outcomes(302, **{a: 302 for a in ACTORS[1:]}), method="post"),
+    Case(
+        "facilities:facility_list",
+        # A manager of a single facility is taken straight to it.
+        only(READERS | {"facility_manager"})
+        | {"facility_manager": 302, "other_facility_manager": 302},
+    ),
+    Case("facilities:facility_export", only(READERS)),
+    Case("facilities:facility_create", only(DEPARTMENT)),
+    Case(
+        "facilities:facility_detail",
+        only(READERS | {"facility_manager"})
+        | {"other_district_officer": 404, "other_facility_manager": 404},
+        kwargs={"pk": OWN},
+    ),
+    Case("facilities:facility_edit", only(DEPARTMENT), kwargs={"pk": OWN}),
+    Case(
+        "facilities:facility_contacts",
+        only(DEPARTMENT | {"facility_manager"}) | {"other_facility_manager": 404},
+        kwargs={"pk": OWN},
+    ),
+    Case("facilities:facility_invite", only(DEPARTMENT), kwargs={"pk": OWN}),
+    Case("facilities:awareness_add", only(DEPARTMENT), kwargs={"pk": OWN}),
+    Case("facilities:cp_unit_add", only(DEPARTMENT), kwargs={"pk": OWN}),
+    Case("facilities:import_upload", only(DEPARTMENT)),
+    Case("facilities:import_template", only(DEPARTMENT)),
+    Case("facilities:import_preview", only(DEPARTMENT), kwargs={"pk": BATCH}),
     Case(
         "admin:index",
         # Django's admin sends everyone but department admins to its own login page.
@@ -113,8 +150,12 @@ def test_every_url_pattern_is_named() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
-def test_each_actor_gets_the_expected_answer(case: Case, users, client_for) -> None:
-    url = reverse(case.name, kwargs=case.kwargs or None)
+def test_each_actor_gets_the_expected_answer(
+    case: Case, users, facilities, import_batch, client_for
+) -> None:
+    stand_ins = {OWN: facilities["own"].pk, BATCH: import_batch.pk}
+    kwargs = {key: stand_ins.get(value, value) for key, value in case.kwargs.items()}
+    url = reverse(case.name, kwargs=kwargs or None)
     assert set(case.expected) == set(ACTORS), f"{case.name}: give an outcome for every actor"
     seen = {}
     for actor in ACTORS:
@@ -127,3 +168,10 @@ def test_each_actor_gets_the_expected_answer(case: Case, users, client_for) -> N
             ok = response.status_code == case.expected[actor]
             seen[actor] = response.status_code
         assert ok, f"{case.name} as {actor}: expected {case.expected[actor]}, got {seen[actor]}"
+
+
+@pytest.fixture
+def import_batch(users) -> FacilityImport:
+    batch = FacilityImport(uploaded_by=users["department_staff"], original_name="mau.xlsx")
+    batch.file.save("mau.xlsx", ContentFile(importer.template_workbook()))
+    return batch

@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from facilities.models import (
+    AdministrativeUnit,
+    AwarenessConfirmation,
+    DedicatedUnit,
+    Facility,
+    FacilityQuerySet,
+    IndustrialZone,
+    OutreachParticipation,
+    Sector,
+    SizeClass,
+)
+
+YES_NO = [("yes", _("Có")), ("no", _("Không"))]
+
+SORTS = {
+    "name": ("name_sort_key", "pk"),
+    "-name": ("-name_sort_key", "-pk"),
+    "tax_code": ("tax_code",),
+    "-tax_code": ("-tax_code",),
+    "sector": ("sector__code", "name_sort_key"),
+    "-sector": ("-sector__code", "name_sort_key"),
+    "area": ("administrative_unit__code", "name_sort_key"),
+    "-area": ("-administrative_unit__code", "name_sort_key"),
+    "employees": ("employees", "name_sort_key"),
+    "-employees": ("-employees", "name_sort_key"),
+    "created": ("created_at", "pk"),
+    "-created": ("-created_at", "-pk"),
+}
+
+
+def _descendants(model: type[Sector] | type[AdministrativeUnit], root_pk: int) -> list[int]:
+    """`root_pk` and everything under it, from one query of the (small) reference table."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in model.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, frontier = [root_pk], [root_pk]
+    while frontier:
+        frontier = [child for pk in frontier for child in children.get(pk, [])]
+        found += frontier
+    return found
+
+
+class FacilityFilter(django_filters.FilterSet):
+    """Search, filters and sorting of the facility list (and of its XLSX export)."""
+
+    q = django_filters.CharFilter(label=_("Tìm theo tên hoặc mã số thuế"), method="search")
+    area = django_filters.ModelChoiceFilter(
+        label=_("Địa bàn"),
+        queryset=AdministrativeUnit.objects.exclude(level=AdministrativeUnit.Level.PROVINCE),
+        method="in_area",
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Ngành"), queryset=Sector.objects.filter(level__lte=2), method="in_sector"
+    )
+    size = django_filters.ModelChoiceFilter(
+        label=_("Quy mô"), queryset=SizeClass.objects.all(), field_name="size_class"
+    )
+    zone = django_filters.ModelChoiceFilter(
+        label=_("Khu, cụm công nghiệp"), queryset=IndustrialZone.objects.all(), method="in_zone"
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Tình trạng"), choices=Facility.Status.choices, method="with_status"
+    )
+    aware = django_filters.ChoiceFilter(
+        label=_("Đã nhận thức SXSH"), choices=YES_NO, method="is_aware"
+    )
+    cp_unit = django_filters.ChoiceFilter(
+        label=_("Có bộ phận chuyên trách"), choices=YES_NO, method="has_cp_unit"
+    )
+    in_scope = django_filters.ChoiceFilter(
+        label=_("Thuộc phạm vi chương trình"), choices=YES_NO, method="is_in_scope"
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sắp xếp"),
+        choices=[(key, key) for key in SORTS],
+        method="sort_by",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Facility
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, today: datetime.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.form.fields["area"].queryset = AdministrativeUnit.objects.exclude(
+            level=AdministrativeUnit.Level.PROVINCE
+        ).order_by("code")
+
+    @property
+    def qs(self) -> FacilityQuerySet:
+        queryset = super().qs
+        if not self.is_bound or not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(*SORTS["name"])
+        return queryset
+
+    def search(self, queryset: FacilityQuerySet, name: str, value: str) -> FacilityQuerySet:
+        return queryset.matching(value)
+
+    def in_area(self, queryset: FacilityQuerySet, name: str, value: AdministrativeUnit):
+        return queryset.filter(administrative_unit__in=_descendants(AdministrativeUnit, value.pk))
+
+    def in_sector(self, queryset: FacilityQuerySet, name: str, value: Sector):
+        return queryset.filter(sector__in=_descendants(Sector, value.pk))
+
+    def in_zone(self, queryset: FacilityQuerySet, name: str, value: IndustrialZone):
+        return queryset.filter(Q(zone=value) | Q(zone__parent=value))
+
+    def with_status(self, queryset: FacilityQuerySet, name: str, value: str):
+        day = self.today
+        closed = Q(closed_on__lte=day)
+        not_started = Q(started_on__gt=day)
+        suspended = Q(suspended_on__lte=day) & (Q(resumed_on__isnull=True) | Q(resumed_on__gt=day))
+        if value == Facility.Status.CLOSED:
+            return queryset.filter(closed)
+        if value == Facility.Status.NOT_STARTED:
+            return queryset.filter(not_started).exclude(closed)
+        if value == Facility.Status.SUSPENDED:
+            return queryset.filter(suspended).exclude(closed | not_started)
+        return queryset.operating_on(day)
+
+    def is_aware(self, queryset: FacilityQuerySet, name: str, value: str):
+        aware = queryset.aware_on(self.today)
+        return aware if value == "yes" else queryset.exclude(pk__in=aware.values("pk"))
+
+    def has_cp_unit(self, queryset: FacilityQuerySet, name: str, value: str):
+        with_unit = queryset.with_cp_unit_on(self.today)
+        return with_unit if value == "yes" else queryset.exclude(pk__in=with_unit.values("pk"))
+
+    def is_in_scope(self, queryset: FacilityQuerySet, name: str, value: str):
+        return queryset.filter(in_scope=value == "yes")
+
+    def sort_by(self, queryset: FacilityQuerySet, name: str, value: str):
+        return queryset.order_by(*SORTS[value])
+
+
+def with_list_columns(queryset: FacilityQuerySet, day: datetime.date) -> FacilityQuerySet:
+    """What each list row shows, fetched in the list's one query."""
+    return queryset.select_related("administrative_unit", "sector", "size_class", "zone").annotate(
+        is_aware=Exists(
+            OutreachParticipation.objects.filter(
+                facility=OuterRef("pk"), activity__held_on__lte=day
+            )
+        )
+        & Exists(
+            AwarenessConfirmation.objects.filter(facility=OuterRef("pk"), confirmed_on__lte=day)
+        ),
+        has_cp_unit=Exists(
+            DedicatedUnit.objects.filter(facility=OuterRef("pk"), established_on__lte=day).filter(
+                Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+            )
+        ),
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **kwargs}, format="%d/%m/%Y"
+        )
+
+
+class FacilityForm(forms.ModelForm):
+    class Meta:
+        model = Facility
+        fields = [
+            "name",
+            "tax_code",
+            "legal_form",
+            "address",
+            "administrative_unit",
+            "zone",
+            "sector",
+            "size_class",
+            "employees",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "started_on",
+            "suspended_on",
+            "resumed_on",
+            "closed_on",
+            "in_scope",
+            "is_designated_energy_user",
+        ]
+        widgets = {
+            "started_on": DateInput(),
+            "suspended_on": DateInput(),
+            "resumed_on": DateInput(),
+            "closed_on": DateInput(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["administrative_unit"].queryset = AdministrativeUnit.objects.exclude(
+            level=AdministrativeUnit.Level.PROVINCE
+        ).order_by("code")
+        # Facilities are classed at the most detailed level shipped (3 digits).
+        self.fields["sector"].queryset = Sector.objects.filter(level__gte=3)
+
+
+class ContactsForm(forms.ModelForm):
+    class Meta:
+        model = Facility
+        fields = ["contact_name", "contact_phone", "contact_email"]
+
+
+class InviteManagerForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    email = forms.EmailField(label=_("Thư điện tử"))
+
+
+class AwarenessForm(forms.ModelForm):
+    class Meta:
+        model = AwarenessConfirmation
+        fields = ["confirmed_on", "method", "evidence", "note"]
+        widgets = {"confirmed_on": DateInput()}
+
+
+class DedicatedUnitForm(forms.ModelForm):
+    class Meta:
+        model = DedicatedUnit
+        fields = ["established_on", "ended_on", "head", "members", "evidence"]
+        widgets = {
+            "established_on": DateInput(),
+            "ended_on": DateInput(),
+            "members": forms.Textarea(attrs={"rows": 3}),
+        }
