@@ -22,6 +22,7 @@ from facilities.models import (
 )
 
 YES_NO = [("yes", _("Có")), ("no", _("Không"))]
+ALL = _("Tất cả")
 
 SORTS = {
     "name": ("name_sort_key", "pk"),
@@ -57,29 +58,42 @@ class FacilityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm theo tên hoặc mã số thuế"), method="search")
     area = django_filters.ModelChoiceFilter(
         label=_("Địa bàn"),
+        empty_label=ALL,
         queryset=AdministrativeUnit.objects.exclude(level=AdministrativeUnit.Level.PROVINCE),
         method="in_area",
     )
     sector = django_filters.ModelChoiceFilter(
-        label=_("Ngành"), queryset=Sector.objects.filter(level__lte=2), method="in_sector"
+        label=_("Ngành"),
+        queryset=Sector.objects.filter(level__lte=2),
+        method="in_sector",
+        empty_label=ALL,
     )
     size = django_filters.ModelChoiceFilter(
-        label=_("Quy mô"), queryset=SizeClass.objects.all(), field_name="size_class"
+        label=_("Quy mô"),
+        queryset=SizeClass.objects.all(),
+        field_name="size_class",
+        empty_label=ALL,
     )
     zone = django_filters.ModelChoiceFilter(
-        label=_("Khu, cụm công nghiệp"), queryset=IndustrialZone.objects.all(), method="in_zone"
+        label=_("Khu, cụm công nghiệp"),
+        queryset=IndustrialZone.objects.all(),
+        method="in_zone",
+        empty_label=ALL,
     )
     status = django_filters.ChoiceFilter(
-        label=_("Tình trạng"), choices=Facility.Status.choices, method="with_status"
+        label=_("Tình trạng"),
+        choices=Facility.Status.choices,
+        method="with_status",
+        empty_label=ALL,
     )
     aware = django_filters.ChoiceFilter(
         label=_("Đã nhận thức SXSH"), choices=YES_NO, method="is_aware"
     )
     cp_unit = django_filters.ChoiceFilter(
-        label=_("Có bộ phận chuyên trách"), choices=YES_NO, method="has_cp_unit"
+        label=_("Có bộ phận chuyên trách"), choices=YES_NO, method="has_cp_unit", empty_label=ALL
     )
     in_scope = django_filters.ChoiceFilter(
-        label=_("Thuộc phạm vi chương trình"), choices=YES_NO, method="is_in_scope"
+        label=_("Thuộc phạm vi chương trình"), choices=YES_NO, method="is_in_scope", empty_label=ALL
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sắp xếp"),

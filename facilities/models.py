@@ -339,8 +339,14 @@ class Facility(models.Model):
                 self.tax_code = normalise_tax_code(self.tax_code)
             except ValidationError as exc:
                 errors["tax_code"] = exc.messages[0]
+        if self.sector_id and self.sector.level < 3:
+            errors["sector"] = _("Hãy chọn ngành chi tiết (mã VSIC 3 chữ số trở lên).")
         if self.closed_on and self.started_on and self.closed_on < self.started_on:
             errors["closed_on"] = _("Ngày đóng cửa phải sau ngày bắt đầu hoạt động.")
+        if self.suspended_on and self.started_on and self.suspended_on < self.started_on:
+            errors["suspended_on"] = _("Ngày tạm ngừng phải sau ngày bắt đầu hoạt động.")
+        if self.suspended_on and self.closed_on and self.suspended_on > self.closed_on:
+            errors["suspended_on"] = _("Ngày tạm ngừng phải trước ngày đóng cửa.")
         if self.resumed_on and not self.suspended_on:
             errors["resumed_on"] = _("Chỉ nhập ngày hoạt động lại khi có ngày tạm ngừng.")
         elif self.resumed_on and self.suspended_on and self.resumed_on < self.suspended_on:
@@ -373,6 +379,14 @@ def normalise_tax_code(value: str) -> str:
     except mst.InvalidChecksum as exc:
         raise ValidationError(
             _("Mã số thuế %(value)s sai chữ số kiểm tra: hãy soát lại từng chữ số."),
+            params={"value": value},
+        ) from exc
+    except mst.InvalidComponent as exc:
+        raise ValidationError(
+            _(
+                "Mã số thuế %(value)s không hợp lệ: số thứ tự (chữ số 3–9) hoặc "
+                "mã chi nhánh (3 số cuối) không được toàn số 0."
+            ),
             params={"value": value},
         ) from exc
     except mst.ValidationError as exc:

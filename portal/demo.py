@@ -7,11 +7,13 @@ given seed.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from assessments.models import SupportOrganisation
+from facilities.demo import seed_facilities
 from portal.models import OfficialBody, Role, User
 from programs.models import Agency
 
@@ -91,9 +93,11 @@ def seed_users() -> list[User]:
 def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}")
-    # Later steps draw facilities, reports and figures from random.Random(seed), so the same
-    # seed always gives the same demo.
     users = seed_users()
+    # Each step draws from its own generator seeded alike, so adding a step never reshuffles
+    # the data of the steps before it.
+    manager = next(user for user in users if user.role == Role.FACILITY_MANAGER)
+    seed_facilities(scale=scale, rng=random.Random(seed), manager=manager)
     return [
         DemoLogin(user.username, Role(user.role).label, user.full_name, DEMO_PASSWORD)
         for user in users

@@ -2,10 +2,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from portal.models import Role
 from tests.factories import PASSWORD, UserFactory
+
+# live_server needs committed rows; the serialised rollback restores the reference data
+# (units, sectors) shipped by migrations, which a transactional flush would otherwise wipe.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _sign_in(page: Page, base_url: str, username: str, password: str) -> None:
@@ -16,7 +21,7 @@ def _sign_in(page: Page, base_url: str, username: str, password: str) -> None:
 
 
 def test_a_staff_member_signs_in_and_sees_the_dashboard(
-    page: Page, live_server, transactional_db, screenshot_path
+    page: Page, live_server, screenshot_path
 ) -> None:
     page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
     page.screenshot(path=screenshot_path("login"), full_page=True)
@@ -25,22 +30,20 @@ def test_a_staff_member_signs_in_and_sees_the_dashboard(
     expect(page).to_have_url(re.compile(r"/tong-quan/$"))
     expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible()
     expect(page.get_by_text("Trần Thị Hương").first).to_be_visible()
-    expect(page.get_by_test_id("main-menu").get_by_role("link")).to_have_count(2)
+    expect(page.get_by_test_id("main-menu").get_by_role("link")).to_have_count(3)
     path = screenshot_path("dashboard-department-staff")
     page.screenshot(path=path, full_page=True)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_a_wrong_password_is_explained_and_keeps_the_username(
-    page: Page, live_server, transactional_db
-) -> None:
+def test_a_wrong_password_is_explained_and_keeps_the_username(page: Page, live_server) -> None:
     user = UserFactory.for_role(Role.OFFICIAL)
     _sign_in(page, live_server.url, user.username, "sai-mat-khau")
     expect(page.get_by_text("mật khẩu chính xác")).to_be_visible()
     expect(page.get_by_label("Tên đăng nhập")).to_have_value(user.username)
 
 
-def test_the_language_switch_changes_the_page(page: Page, live_server, transactional_db) -> None:
+def test_the_language_switch_changes_the_page(page: Page, live_server) -> None:
     page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
     page.get_by_test_id("language-switch").get_by_role("button", name="EN").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()

@@ -28,7 +28,7 @@ def test_valid_tax_codes_are_stored_in_their_written_form(typed: str, stored: st
         ("2900326335", "sai chữ số kiểm tra"),
         ("12345", "cần 10 chữ số"),
         ("01002334880", "cần 10 chữ số"),
-        ("0100233488-000", "cần 10 chữ số"),
+        ("0100233488-000", "không được toàn số 0"),
         ("01002334AB", "cần 10 chữ số"),
         ("", "cần 10 chữ số"),
     ],
