@@ -16,9 +16,11 @@ from facilities.models import (
     Facility,
     FacilityQuerySet,
     IndustrialZone,
+    OutreachActivity,
     OutreachParticipation,
     Sector,
     SizeClass,
+    normalise_tax_code,
 )
 
 YES_NO = [("yes", _("Có")), ("no", _("Không"))]
@@ -254,3 +256,80 @@ class DedicatedUnitForm(forms.ModelForm):
             "ended_on": DateInput(),
             "members": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class OutreachForm(forms.ModelForm):
+    participants = forms.CharField(
+        label=_("Cơ sở tham gia"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "2900123456\n2900654321-001"}),
+        help_text=_("Mã số thuế các cơ sở tham gia, mỗi dòng (hoặc dấu phẩy) một mã."),
+    )
+
+    class Meta:
+        model = OutreachActivity
+        fields = [
+            "kind",
+            "title",
+            "held_on",
+            "organiser",
+            "area",
+            "channel",
+            "estimated_reach",
+            "description",
+        ]
+        widgets = {"held_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = AdministrativeUnit.objects.order_by("level", "code")
+        if self.instance.pk and not self.is_bound:
+            codes = self.instance.facilities.order_by("tax_code").values_list("tax_code", flat=True)
+            self.initial["participants"] = "\n".join(codes)
+
+    def clean_participants(self) -> list[Facility]:
+        raw = self.cleaned_data["participants"].replace(",", "\n").replace(";", "\n")
+        typed = [line.strip() for line in raw.splitlines() if line.strip()]
+        codes, invalid = [], []
+        for value in typed:
+            try:
+                codes.append(normalise_tax_code(value))
+            except forms.ValidationError:
+                invalid.append(value)
+        found = {
+            facility.tax_code: facility for facility in Facility.objects.filter(tax_code__in=codes)
+        }
+        unknown = [code for code in codes if code not in found]
+        errors = []
+        if invalid:
+            errors.append(_("Mã số thuế không hợp lệ: %(codes)s.") % {"codes": ", ".join(invalid)})
+        if unknown:
+            errors.append(
+                _("Chưa có trong danh sách cơ sở: %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        if errors:
+            raise forms.ValidationError(errors)
+        return list(found.values())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("kind") == OutreachActivity.Kind.MEDIA and cleaned.get("participants"):
+            self.add_error(
+                "participants",
+                _("Truyền thông đại chúng không ghi cơ sở tham gia; hãy ghi số người tiếp cận."),
+            )
+        return cleaned
+
+
+class OutreachFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Tìm theo tên"), field_name="title", lookup_expr="icontains"
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Hình thức"), choices=OutreachActivity.Kind.choices, empty_label=ALL
+    )
+    year = django_filters.NumberFilter(label=_("Năm"), field_name="held_on", lookup_expr="year")
+
+    class Meta:
+        model = OutreachActivity
+        fields: list[str] = []

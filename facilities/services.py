@@ -12,7 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from facilities.models import Facility
+from facilities.models import Facility, OutreachActivity, OutreachParticipation
 from portal.forms import QueuedPasswordResetForm
 from portal.models import Role, User
 
@@ -97,3 +97,18 @@ def _send_invitation(user: User, request: HttpRequest) -> None:
         None,
         user.email,
     )
+
+
+@transaction.atomic
+def save_outreach_activity(
+    activity: OutreachActivity, *, participants: list[Facility]
+) -> OutreachActivity:
+    """Save an activity and make its participants exactly `participants`."""
+    activity.full_clean()
+    activity.save()
+    wanted = {facility.pk for facility in participants}
+    activity.participations.exclude(facility__in=wanted).delete()
+    present = set(activity.participations.values_list("facility_id", flat=True))
+    for facility_pk in sorted(wanted - present):
+        OutreachParticipation.objects.create(activity=activity, facility_id=facility_pk)
+    return activity

@@ -20,4 +20,8 @@ urlpatterns = [
     path("co-so/<int:pk>/moi-quan-ly/", views.facility_invite, name="facility_invite"),
     path("co-so/<int:pk>/nhan-thuc/", views.awareness_add, name="awareness_add"),
     path("co-so/<int:pk>/bo-phan-sxsh/", views.cp_unit_add, name="cp_unit_add"),
+    path("tuyen-truyen/", views.outreach_list, name="outreach_list"),
+    path("tuyen-truyen/them/", views.outreach_create, name="outreach_create"),
+    path("tuyen-truyen/<int:pk>/", views.outreach_detail, name="outreach_detail"),
+    path("tuyen-truyen/<int:pk>/sua/", views.outreach_edit, name="outreach_edit"),
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,9 +26,11 @@ from facilities.forms import (
     FacilityFilter,
     FacilityForm,
     InviteManagerForm,
+    OutreachFilter,
+    OutreachForm,
     with_list_columns,
 )
-from facilities.models import AdministrativeUnit, Facility, FacilityImport
+from facilities.models import AdministrativeUnit, Facility, FacilityImport, OutreachActivity
 from facilities.timeline import facility_timeline
 from portal import access
 from portal.access import DEPARTMENT, allow
@@ -357,3 +360,69 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "can_apply": not result.error_count and not result.mapping_errors and result.rows,
     }
     return render(request, "facilities/import_preview.html", context)
+
+
+@allow(DEPARTMENT, Role.AGENCY_OFFICER, Role.OFFICIAL)
+def outreach_list(request: HttpRequest) -> HttpResponse:
+    filterset = OutreachFilter(
+        request.GET or None,
+        queryset=OutreachActivity.objects.select_related("area").annotate(
+            participant_count=Count("participations")
+        ),
+    )
+    page = Paginator(filterset.qs.order_by("-held_on", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "facilities/outreach_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_edit": access.can_edit_facility(request.user),
+            "filtered": bool(request.GET.keys() - {"page"}),
+        },
+    )
+
+
+@allow(DEPARTMENT, Role.AGENCY_OFFICER, Role.OFFICIAL)
+def outreach_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(OutreachActivity.objects.select_related("area"), pk=pk)
+    # Participants are shown only where the reader may see the facility itself.
+    visible = access.facilities_for(request.user).filter(participations__activity=activity)
+    participants = visible.select_related("administrative_unit").order_by("name_sort_key")
+    total = activity.participations.count()
+    return render(
+        request,
+        "facilities/outreach_detail.html",
+        {
+            "activity": activity,
+            "participants": participants,
+            "hidden_count": total - participants.count(),
+            "can_edit": access.can_edit_facility(request.user),
+        },
+    )
+
+
+@allow(DEPARTMENT)
+def outreach_create(request: HttpRequest) -> HttpResponse:
+    return _outreach_form(request, OutreachActivity())
+
+
+@allow(DEPARTMENT)
+def outreach_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _outreach_form(request, get_object_or_404(OutreachActivity, pk=pk))
+
+
+def _outreach_form(request: HttpRequest, activity: OutreachActivity) -> HttpResponse:
+    form = OutreachForm(request.POST or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        activity = services.save_outreach_activity(
+            form.save(commit=False), participants=form.cleaned_data["participants"]
+        )
+        messages.success(request, _("Đã lưu hoạt động %(title)s.") % {"title": activity.title})
+        return redirect("facilities:outreach_detail", pk=activity.pk)
+    return render(request, "facilities/outreach_form.html", {"form": form, "activity": activity})

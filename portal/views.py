@@ -38,6 +38,12 @@ MENU = [
         DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL, Role.FACILITY_MANAGER},
     ),
     MenuItem(
+        _("Tuyên truyền"),
+        "facilities:outreach_list",
+        "megaphone",
+        DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},
+    ),
+    MenuItem(
         _("Địa bàn hành chính"),
         "facilities:unit_list",
         "geo-alt",

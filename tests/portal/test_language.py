@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 import gettext
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 
@@ -60,3 +65,25 @@ def test_dates_and_numbers_read_the_vietnamese_way() -> None:
         assert formats.number_format(1234567.5, 1, use_l10n=True, force_grouping=True) == (
             "1.234.567,5"
         )
+
+
+@pytest.mark.skipif(not shutil.which("msgcmp"), reason="needs GNU gettext (msgcmp)")
+def test_the_english_catalogue_holds_every_text_of_the_code(tmp_path) -> None:
+    """A text added to code or templates without `make messages` fails here."""
+    base = Path(settings.BASE_DIR)
+    for folder in ("portal", "facilities", "programs", "assessments", "reporting", "templates"):
+        shutil.copytree(base / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.pyc"))
+    shutil.copy(base / "manage.py", tmp_path)
+    (tmp_path / "locale").mkdir()
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-location"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        timeout=120,
+    )
+    fresh = tmp_path / "locale/en/LC_MESSAGES/django.po"
+    ours = base / "locale/en/LC_MESSAGES/django.po"
+    result = subprocess.run(["msgcmp", str(ours), str(fresh)], capture_output=True, text=True)
+    assert result.returncode == 0, "run `make messages` and translate:\n" + result.stderr[-3000:]

@@ -8,17 +8,18 @@ from django.urls import resolve, reverse
 from portal.models import Role
 from portal.views import MENU
 
+PROGRAMME = [
+    "dashboard",
+    "facilities:facility_list",
+    "facilities:outreach_list",
+    "facilities:unit_list",
+]
 EXPECTED_MENU = {
-    Role.DEPARTMENT_ADMIN: [
-        "dashboard",
-        "facilities:facility_list",
-        "facilities:unit_list",
-        "admin:index",
-    ],
-    Role.DEPARTMENT_STAFF: ["dashboard", "facilities:facility_list", "facilities:unit_list"],
+    Role.DEPARTMENT_ADMIN: [*PROGRAMME, "admin:index"],
+    Role.DEPARTMENT_STAFF: PROGRAMME,
     Role.FACILITY_MANAGER: ["dashboard", "facilities:facility_list"],
-    Role.AGENCY_OFFICER: ["dashboard", "facilities:facility_list", "facilities:unit_list"],
-    Role.OFFICIAL: ["dashboard", "facilities:facility_list", "facilities:unit_list"],
+    Role.AGENCY_OFFICER: PROGRAMME,
+    Role.OFFICIAL: PROGRAMME,
     Role.CONSULTANT: ["dashboard"],
 }
 

@@ -6,6 +6,7 @@ new view must state who may see it here.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
@@ -13,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from facilities import importer
-from facilities.models import FacilityImport
+from facilities.models import FacilityImport, OutreachActivity
 from portal.models import Role
 
 ANON = "anonymous"
@@ -26,6 +27,7 @@ SAME_ROLE = {
 }
 OWN = "own facility"  # a kwargs value replaced by the pk of the facility fixture's "own"
 BATCH = "import batch"  # replaced by the pk of an uploaded, not yet applied, import
+ACTIVITY = "outreach activity"  # replaced by the pk of an outreach activity
 LOGIN = "login"  # a redirect to the login page
 EVERYONE_SIGNED_IN = {actor: 200 for actor in ACTORS if actor != ANON}
 
@@ -101,6 +103,10 @@ CASES = [
     Case("facilities:import_upload", only(DEPARTMENT)),
     Case("facilities:import_template", only(DEPARTMENT)),
     Case("facilities:import_preview", only(DEPARTMENT), kwargs={"pk": BATCH}),
+    Case("facilities:outreach_list", only(READERS)),
+    Case("facilities:outreach_create", only(DEPARTMENT)),
+    Case("facilities:outreach_detail", only(READERS), kwargs={"pk": ACTIVITY}),
+    Case("facilities:outreach_edit", only(DEPARTMENT), kwargs={"pk": ACTIVITY}),
     Case(
         "admin:index",
         # Django's admin sends everyone but department admins to its own login page.
@@ -153,7 +159,10 @@ def test_every_url_pattern_is_named() -> None:
 def test_each_actor_gets_the_expected_answer(
     case: Case, users, facilities, import_batch, client_for
 ) -> None:
-    stand_ins = {OWN: facilities["own"].pk, BATCH: import_batch.pk}
+    activity = OutreachActivity.objects.create(
+        kind="workshop", title="Hội thảo", held_on=datetime.date(2019, 4, 2), organiser="Sở"
+    )
+    stand_ins = {OWN: facilities["own"].pk, BATCH: import_batch.pk, ACTIVITY: activity.pk}
     kwargs = {key: stand_ins.get(value, value) for key, value in case.kwargs.items()}
     url = reverse(case.name, kwargs=kwargs or None)
     assert set(case.expected) == set(ACTORS), f"{case.name}: give an outcome for every actor"
