@@ -89,7 +89,7 @@ class FacilityFilter(django_filters.FilterSet):
         empty_label=ALL,
     )
     aware = django_filters.ChoiceFilter(
-        label=_("Đã nhận thức SXSH"), choices=YES_NO, method="is_aware"
+        label=_("Đã nhận thức SXSH"), choices=YES_NO, method="is_aware", empty_label=ALL
     )
     cp_unit = django_filters.ChoiceFilter(
         label=_("Có bộ phận chuyên trách"), choices=YES_NO, method="has_cp_unit", empty_label=ALL
