@@ -1,8 +1,44 @@
+"""What each plant found, did and saved: assessments, CP options, baselines and self-reports.
+
+Self-reports live here rather than in facilities/ because they are measured against the same
+things as an assessment's baseline (resources, quantities, intensity per unit of product), and
+savings (target T3) are computed from the two together.
+"""
+
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from facilities.models import Facility, Product
+
+MAX_PDF_BYTES = 20 * 1024 * 1024
+NON_NEGATIVE = [MinValueValidator(Decimal(0))]
+
+
+def validate_pdf(upload: object) -> None:
+    """A report file must be a PDF (by its first bytes, not only its name) of at most 20 MB."""
+    size = getattr(upload, "size", 0) or 0
+    if size > MAX_PDF_BYTES:
+        raise ValidationError(
+            _("Tệp quá lớn (%(size)s MB); tối đa 20 MB."),
+            params={"size": f"{size / 1024 / 1024:.1f}"},
+        )
+    handle = getattr(upload, "file", upload)
+    position = handle.tell() if hasattr(handle, "tell") else 0
+    head = handle.read(5) if hasattr(handle, "read") else b""
+    if hasattr(handle, "seek"):
+        handle.seek(position)
+    if head != b"%PDF-":
+        raise ValidationError(_("Tệp không phải PDF: hãy tải lên báo cáo dạng PDF."))
 
 
 class SupportOrganisation(models.Model):
@@ -17,6 +53,15 @@ class SupportOrganisation(models.Model):
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
     email = models.EmailField(_("thư điện tử"), blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    expertise = models.TextField(_("lĩnh vực chuyên môn"), blank=True)
+    # The facilities the Department assigned to the organisation: its consultants see these.
+    facilities = models.ManyToManyField(
+        Facility,
+        verbose_name=_("cơ sở được giao"),
+        blank=True,
+        related_name="support_organisations",
+    )
 
     history = HistoricalRecords()
 
@@ -27,3 +72,523 @@ class SupportOrganisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Resource(models.Model):
+    """Something a plant consumes, in its own unit: electricity, each fuel, water, a material."""
+
+    class Kind(models.TextChoices):
+        ELECTRICITY = "electricity", _("Điện")
+        FUEL = "fuel", _("Nhiên liệu")
+        WATER = "water", _("Nước")
+        MATERIAL = "material", _("Nguyên vật liệu")
+
+    code = models.SlugField(_("mã"), max_length=30, unique=True)
+    name = models.CharField(_("tên"), max_length=100)
+    unit = models.CharField(_("đơn vị"), max_length=20)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    rank = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("loại tiêu thụ")
+        verbose_name_plural = _("loại tiêu thụ")
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+    @property
+    def is_energy(self) -> bool:
+        return self.kind in (self.Kind.ELECTRICITY, self.Kind.FUEL)
+
+
+class ConversionFactorQuerySet(models.QuerySet["ConversionFactor"]):
+    def valid_on(self, day: datetime.date) -> ConversionFactorQuerySet:
+        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+class ConversionFactor(models.Model):
+    """How many TOE one unit of an energy resource is, by the legal text in force on a date."""
+
+    resource = models.ForeignKey(
+        Resource,
+        verbose_name=_("loại năng lượng"),
+        on_delete=models.PROTECT,
+        related_name="conversion_factors",
+    )
+    toe_per_unit = models.DecimalField(
+        _("TOE trên một đơn vị"), max_digits=18, decimal_places=9, validators=NON_NEGATIVE
+    )
+    source = models.CharField(_("căn cứ pháp lý"), max_length=255)
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ConversionFactorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hệ số quy đổi TOE")
+        verbose_name_plural = _("hệ số quy đổi TOE")
+        ordering = ["resource", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "valid_from"], name="assessments_conversionfactor_one_per_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="assessments_conversionfactor_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource}: {self.toe_per_unit} TOE ({self.source})"
+
+
+class Assessment(models.Model):
+    """A quick (walk-through) or detailed (UNEP/UNIDO) CP assessment at one facility."""
+
+    class Kind(models.TextChoices):
+        QUICK = "quick", _("Đánh giá nhanh")
+        DETAILED = "detailed", _("Đánh giá chi tiết")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Kế hoạch")
+        IN_PROGRESS = "in_progress", _("Đang thực hiện")
+        COMPLETED = "completed", _("Hoàn thành")
+
+    class Funding(models.TextChoices):
+        PROVINCIAL = "provincial", _("Ngân sách tỉnh")
+        CENTRAL = "central", _("Ngân sách trung ương")
+        ENTERPRISE = "enterprise", _("Doanh nghiệp tự chi")
+        DONOR = "donor", _("Nhà tài trợ")
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("cơ sở"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    kind = models.CharField(_("loại đánh giá"), max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    started_on = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    organisation = models.ForeignKey(
+        SupportOrganisation,
+        verbose_name=_("đơn vị thực hiện"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+    )
+    team = models.CharField(_("nhóm đánh giá"), max_length=255, blank=True)
+    funding = models.CharField(_("nguồn kinh phí"), max_length=12, choices=Funding.choices)
+    findings = models.TextField(_("kết quả chính"), blank=True)
+    report = models.FileField(
+        _("báo cáo (PDF)"),
+        upload_to="assessments/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đánh giá SXSH")
+        verbose_name_plural = _("đánh giá SXSH")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_on__isnull=False),
+                name="assessments_assessment_completed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(completed_on__gte=models.F("started_on")),
+                name="assessments_assessment_completed_after_started",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.facility}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.status == self.Status.COMPLETED and not self.completed_on:
+            raise ValidationError({"completed_on": _("Đánh giá hoàn thành cần ngày hoàn thành.")})
+        if self.completed_on and self.started_on and self.completed_on < self.started_on:
+            raise ValidationError({"completed_on": _("Ngày hoàn thành phải sau ngày bắt đầu.")})
+
+
+class Baseline(models.Model):
+    """A detailed assessment's baseline year: output and what it took to make it."""
+
+    assessment = models.OneToOneField(
+        Assessment, verbose_name=_("đánh giá"), on_delete=models.CASCADE, related_name="baseline"
+    )
+    year = models.PositiveSmallIntegerField(_("năm cơ sở"))
+    output = models.DecimalField(
+        _("sản lượng"), max_digits=18, decimal_places=3, validators=NON_NEGATIVE
+    )
+    output_unit = models.CharField(_("đơn vị sản phẩm"), max_length=8, choices=Product.Unit.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("số liệu năm cơ sở")
+        verbose_name_plural = _("số liệu năm cơ sở")
+
+    def __str__(self) -> str:
+        return f"{self.assessment.facility} – {self.year}"
+
+
+class BaselineConsumption(models.Model):
+    baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="consumptions")
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("loại tiêu thụ"), on_delete=models.PROTECT
+    )
+    quantity = models.DecimalField(
+        _("lượng tiêu thụ"), max_digits=18, decimal_places=3, validators=NON_NEGATIVE
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tiêu thụ năm cơ sở")
+        verbose_name_plural = _("tiêu thụ năm cơ sở")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["baseline", "resource"], name="assessments_baselineconsumption_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource}: {self.quantity}"
+
+
+class Technique(models.TextChoices):
+    """The eight CP techniques options are classed by."""
+
+    HOUSEKEEPING = "housekeeping", _("Quản lý nội vi")
+    INPUT_CHANGE = "input_change", _("Thay đổi nguyên liệu đầu vào")
+    PROCESS_CONTROL = "process_control", _("Kiểm soát quá trình tốt hơn")
+    EQUIPMENT = "equipment", _("Cải tiến thiết bị")
+    TECHNOLOGY = "technology", _("Thay đổi công nghệ")
+    RECOVERY = "recovery", _("Thu hồi, tái sử dụng tại chỗ")
+    BY_PRODUCT = "by_product", _("Tạo ra sản phẩm phụ hữu ích")
+    PRODUCT = "product", _("Cải tiến sản phẩm")
+
+
+class CPOption(models.Model):
+    """An option an assessment found; once implemented and verified, the facility applies CP."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Đề xuất")
+        ACCEPTED = "accepted", _("Được chấp nhận")
+        IMPLEMENTED = "implemented", _("Đã thực hiện")
+        VERIFIED = "verified", _("Đã kiểm chứng")
+        REJECTED = "rejected", _("Không thực hiện")
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("đánh giá"), on_delete=models.CASCADE, related_name="options"
+    )
+    technique = models.CharField(_("nhóm giải pháp"), max_length=16, choices=Technique.choices)
+    description = models.TextField(_("mô tả giải pháp"))
+    investment_vnd = models.DecimalField(
+        _("vốn đầu tư (đồng)"), max_digits=18, decimal_places=0, default=0, validators=NON_NEGATIVE
+    )
+    savings_vnd_per_year = models.DecimalField(
+        _("tiết kiệm/năm (đồng)"),
+        max_digits=18,
+        decimal_places=0,
+        default=0,
+        validators=NON_NEGATIVE,
+    )
+    savings_toe_per_year = models.DecimalField(
+        _("tiết kiệm năng lượng/năm (TOE)"),
+        max_digits=14,
+        decimal_places=3,
+        default=0,
+        validators=NON_NEGATIVE,
+    )
+    savings_water_m3_per_year = models.DecimalField(
+        _("tiết kiệm nước/năm (m³)"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=NON_NEGATIVE,
+    )
+    savings_material = models.CharField(_("tiết kiệm nguyên vật liệu"), max_length=255, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.PROPOSED
+    )
+    implemented_on = models.DateField(_("ngày thực hiện"), null=True, blank=True)
+    verified_on = models.DateField(_("ngày kiểm chứng"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người kiểm chứng"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("giải pháp SXSH")
+        verbose_name_plural = _("giải pháp SXSH")
+        ordering = ["assessment", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["implemented", "verified"])
+                | Q(implemented_on__isnull=False),
+                name="assessments_cpoption_implemented_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="verified") | Q(verified_on__isnull=False),
+                name="assessments_cpoption_verified_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_technique_display()}: {self.description[:60]}"
+
+    @property
+    def payback_years(self) -> Decimal | None:
+        """Simple payback: investment over yearly money savings (none without savings)."""
+        if not self.savings_vnd_per_year:
+            return None
+        return (self.investment_vnd / self.savings_vnd_per_year).quantize(Decimal("0.1"))
+
+
+class ReportingSchedule(models.Model):
+    """When self-reports of a period kind are due, and when reminders go out (data, not code)."""
+
+    class PeriodKind(models.TextChoices):
+        QUARTER = "quarter", _("Quý")
+        YEAR = "year", _("Năm")
+
+    period_kind = models.CharField(
+        _("kỳ báo cáo"), max_length=8, choices=PeriodKind.choices, unique=True
+    )
+    days_after_period_end = models.PositiveSmallIntegerField(_("hạn nộp (ngày sau khi hết kỳ)"))
+    remind_days_before = models.PositiveSmallIntegerField(_("nhắc trước hạn (ngày)"), default=5)
+    remind_days_after = models.PositiveSmallIntegerField(_("nhắc sau hạn (ngày)"), default=3)
+    # Warn the reviewer when intensity moves by more than this share against the baseline or the
+    # previous period.
+    intensity_change_threshold = models.DecimalField(
+        _("ngưỡng cảnh báo thay đổi suất tiêu hao"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.30"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lịch báo cáo")
+        verbose_name_plural = _("lịch báo cáo")
+
+    def __str__(self) -> str:
+        return self.get_period_kind_display()
+
+
+class SelfReportQuerySet(models.QuerySet["SelfReport"]):
+    def current(self) -> SelfReportQuerySet:
+        """The latest version of each report (a correction is a new version)."""
+        return self.filter(superseded_by__isnull=True)
+
+
+class SelfReport(models.Model):
+    """A facility's periodic output, consumption and measures, reviewed by the Department."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        SUBMITTED = "submitted", _("Đã nộp")
+        RETURNED = "returned", _("Trả lại để sửa")
+        APPROVED = "approved", _("Đã duyệt")
+
+    PeriodKind = ReportingSchedule.PeriodKind
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("cơ sở"), on_delete=models.PROTECT, related_name="self_reports"
+    )
+    period_kind = models.CharField(_("kỳ báo cáo"), max_length=8, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(_("quý"), null=True, blank=True)
+    version = models.PositiveSmallIntegerField(_("lần"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("thay thế báo cáo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    output = models.DecimalField(
+        _("sản lượng trong kỳ"),
+        max_digits=18,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    output_unit = models.CharField(
+        _("đơn vị sản phẩm"), max_length=8, choices=Product.Unit.choices, blank=True
+    )
+    has_cp_unit = models.BooleanField(_("có bộ phận chuyên trách SXSH"), default=False)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    submitted_at = models.DateTimeField(_("thời điểm nộp"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("thời điểm duyệt"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người duyệt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewer_comment = models.TextField(_("ý kiến người duyệt"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = SelfReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("báo cáo định kỳ của cơ sở")
+        verbose_name_plural = _("báo cáo định kỳ của cơ sở")
+        ordering = ["-year", "-quarter", "facility"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "period_kind", "year", "quarter", "version"],
+                name="assessments_selfreport_one_per_version",
+            ),
+            models.CheckConstraint(
+                condition=(Q(period_kind="quarter") & Q(quarter__gte=1) & Q(quarter__lte=4))
+                | (Q(period_kind="year") & Q(quarter__isnull=True)),
+                name="assessments_selfreport_quarter_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} – {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        if self.period_kind == self.PeriodKind.QUARTER:
+            return _("Quý %(quarter)s/%(year)s") % {"quarter": self.quarter, "year": self.year}
+        return _("Năm %(year)s") % {"year": self.year}
+
+    @property
+    def period_start(self) -> datetime.date:
+        if self.period_kind == self.PeriodKind.QUARTER:
+            return datetime.date(self.year, 3 * (self.quarter or 1) - 2, 1)
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def period_end(self) -> datetime.date:
+        if self.period_kind == self.PeriodKind.QUARTER:
+            start = datetime.date(
+                self.year + (self.quarter == 4), (3 * (self.quarter or 1)) % 12 + 1, 1
+            )
+            return start - datetime.timedelta(days=1)
+        return datetime.date(self.year, 12, 31)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.APPROVED)
+
+
+class SelfReportConsumption(models.Model):
+    report = models.ForeignKey(SelfReport, on_delete=models.CASCADE, related_name="consumptions")
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("loại tiêu thụ"), on_delete=models.PROTECT
+    )
+    quantity = models.DecimalField(
+        _("lượng tiêu thụ"), max_digits=18, decimal_places=3, validators=NON_NEGATIVE
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tiêu thụ trong kỳ")
+        verbose_name_plural = _("tiêu thụ trong kỳ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "resource"], name="assessments_selfreportconsumption_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource}: {self.quantity}"
+
+
+class SelfReportMeasure(models.Model):
+    """A CP measure the facility implemented in the period, with what it cost and saves."""
+
+    report = models.ForeignKey(SelfReport, on_delete=models.CASCADE, related_name="measures")
+    technique = models.CharField(_("nhóm giải pháp"), max_length=16, choices=Technique.choices)
+    description = models.CharField(_("giải pháp"), max_length=255)
+    implemented_on = models.DateField(_("ngày thực hiện"))
+    cost_vnd = models.DecimalField(
+        _("chi phí (đồng)"), max_digits=18, decimal_places=0, default=0, validators=NON_NEGATIVE
+    )
+    savings_vnd_per_year = models.DecimalField(
+        _("tiết kiệm/năm (đồng)"),
+        max_digits=18,
+        decimal_places=0,
+        default=0,
+        validators=NON_NEGATIVE,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("giải pháp đã thực hiện")
+        verbose_name_plural = _("giải pháp đã thực hiện")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class SelfReportTransition(models.Model):
+    """Who moved a report from one status to another, when, and what they said."""
+
+    report = models.ForeignKey(SelfReport, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=10, choices=SelfReport.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=SelfReport.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("chuyển trạng thái báo cáo")
+        verbose_name_plural = _("chuyển trạng thái báo cáo")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.from_status} → {self.to_status}"
+
+
+class SelfReportAttachment(models.Model):
+    report = models.ForeignKey(SelfReport, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(
+        _("tệp đính kèm"),
+        upload_to="self_reports/%Y/",
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self) -> str:
+        return self.file.name
