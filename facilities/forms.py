@@ -5,7 +5,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,6 @@ from facilities.models import (
     FacilityQuerySet,
     IndustrialZone,
     OutreachActivity,
-    OutreachParticipation,
     Sector,
     SizeClass,
     normalise_tax_code,
@@ -91,6 +90,9 @@ class FacilityFilter(django_filters.FilterSet):
     aware = django_filters.ChoiceFilter(
         label=_("Đã nhận thức SXSH"), choices=YES_NO, method="is_aware", empty_label=ALL
     )
+    applying = django_filters.ChoiceFilter(
+        label=_("Đang áp dụng SXSH"), choices=YES_NO, method="is_applying", empty_label=ALL
+    )
     cp_unit = django_filters.ChoiceFilter(
         label=_("Có bộ phận chuyên trách"), choices=YES_NO, method="has_cp_unit", empty_label=ALL
     )
@@ -151,6 +153,10 @@ class FacilityFilter(django_filters.FilterSet):
         aware = queryset.aware_on(self.today)
         return aware if value == "yes" else queryset.exclude(pk__in=aware.values("pk"))
 
+    def is_applying(self, queryset: FacilityQuerySet, name: str, value: str):
+        applying = queryset.applying_on(self.today)
+        return applying if value == "yes" else queryset.exclude(pk__in=applying.values("pk"))
+
     def has_cp_unit(self, queryset: FacilityQuerySet, name: str, value: str):
         with_unit = queryset.with_cp_unit_on(self.today)
         return with_unit if value == "yes" else queryset.exclude(pk__in=with_unit.values("pk"))
@@ -164,21 +170,9 @@ class FacilityFilter(django_filters.FilterSet):
 
 def with_list_columns(queryset: FacilityQuerySet, day: datetime.date) -> FacilityQuerySet:
     """What each list row shows, fetched in the list's one query."""
-    return queryset.select_related("administrative_unit", "sector", "size_class", "zone").annotate(
-        is_aware=Exists(
-            OutreachParticipation.objects.filter(
-                facility=OuterRef("pk"), activity__held_on__lte=day
-            )
-        )
-        & Exists(
-            AwarenessConfirmation.objects.filter(facility=OuterRef("pk"), confirmed_on__lte=day)
-        ),
-        has_cp_unit=Exists(
-            DedicatedUnit.objects.filter(facility=OuterRef("pk"), established_on__lte=day).filter(
-                Q(ended_on__isnull=True) | Q(ended_on__gt=day)
-            )
-        ),
-    )
+    return queryset.select_related(
+        "administrative_unit", "sector", "size_class", "zone"
+    ).with_programme_flags(day)
 
 
 class DateInput(forms.DateInput):

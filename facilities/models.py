@@ -201,25 +201,22 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
 
     def aware_on(self, day: datetime.date) -> FacilityQuerySet:
         """Took part in outreach and confirmed awareness, both by `day` (target T1)."""
-        return self.filter(
-            Exists(
-                OutreachParticipation.objects.filter(
-                    facility=OuterRef("pk"), activity__held_on__lte=day
-                )
-            ),
-            Exists(
-                AwarenessConfirmation.objects.filter(facility=OuterRef("pk"), confirmed_on__lte=day)
-            ),
-        )
+        return self.filter(aware_condition(day))
+
+    def applying_on(self, day: datetime.date) -> FacilityQuerySet:
+        """Applied CP by `day` (target T2)."""
+        return self.filter(applying_condition(day))
 
     def with_cp_unit_on(self, day: datetime.date) -> FacilityQuerySet:
         """Had a dedicated CP unit on `day` (target T4)."""
-        return self.filter(
-            Exists(
-                DedicatedUnit.objects.filter(
-                    facility=OuterRef("pk"), established_on__lte=day
-                ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-            )
+        return self.filter(cp_unit_condition(day))
+
+    def with_programme_flags(self, day: datetime.date) -> FacilityQuerySet:
+        """is_aware, is_applying and has_cp_unit on `day`, computed in the same query."""
+        return self.annotate(
+            is_aware=aware_condition(day),
+            is_applying=applying_condition(day),
+            has_cp_unit=cp_unit_condition(day),
         )
 
     def matching(self, query: str) -> FacilityQuerySet:
@@ -229,6 +226,43 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
         for word in words:
             result = result.filter(search_text__contains=word)
         return result
+
+
+def aware_condition(day: datetime.date) -> Exists:
+    return Exists(
+        OutreachParticipation.objects.filter(facility=OuterRef("pk"), activity__held_on__lte=day)
+    ) & Exists(AwarenessConfirmation.objects.filter(facility=OuterRef("pk"), confirmed_on__lte=day))
+
+
+def applying_condition(day: datetime.date) -> Exists:
+    """A measure implemented and verified by `day`: an assessment's option verified by then, or a
+    measure in a self-report approved by then."""
+    # assessments builds on facilities, so its models are imported here, not at the top.
+    from assessments.models import CPOption, SelfReport, SelfReportMeasure
+
+    return Exists(
+        CPOption.objects.filter(
+            assessment__facility=OuterRef("pk"),
+            status=CPOption.Status.VERIFIED,
+            implemented_on__lte=day,
+            verified_on__lte=day,
+        )
+    ) | Exists(
+        SelfReportMeasure.objects.filter(
+            report__facility=OuterRef("pk"),
+            report__status=SelfReport.Status.APPROVED,
+            report__reviewed_at__date__lte=day,
+            implemented_on__lte=day,
+        )
+    )
+
+
+def cp_unit_condition(day: datetime.date) -> Exists:
+    return Exists(
+        DedicatedUnit.objects.filter(facility=OuterRef("pk"), established_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+        )
+    )
 
 
 class Facility(models.Model):

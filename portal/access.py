@@ -79,7 +79,8 @@ def facilities_for(user: User | AnonymousUser) -> FacilityQuerySet:
         return Facility.objects.filter(administrative_unit__in=area.subtree_ids())
     if role == Role.FACILITY_MANAGER:
         return Facility.objects.filter(managers=user)
-    # Consultants will see the facilities assigned to their organisation (assessments issue).
+    if role == Role.CONSULTANT and user.support_organisation_id:
+        return Facility.objects.filter(support_organisations=user.support_organisation_id)
     return Facility.objects.none()
 
 

@@ -272,3 +272,32 @@ def test_staff_record_awareness_and_a_cp_unit(users, facilities, client_for) -> 
     assert response.status_code == 200  # ended before established: explained, not saved
     assert not DedicatedUnit.objects.exists()
     assert own.awareness.get().confirmed_on == datetime.date(2019, 6, 2)
+
+
+def test_a_facility_applies_cp_from_its_first_verified_measure(users, facilities, client_for):
+    from assessments.models import Assessment, CPOption
+
+    own = facilities["own"]
+    assessment = Assessment.objects.create(
+        facility=own,
+        kind="quick",
+        status="completed",
+        funding="provincial",
+        started_on=datetime.date(2017, 3, 1),
+        completed_on=datetime.date(2017, 3, 3),
+    )
+    option = CPOption.objects.create(
+        assessment=assessment,
+        technique="housekeeping",
+        description="Sửa rò rỉ khí nén",
+        status="implemented",
+        implemented_on=datetime.date(2017, 6, 1),
+    )
+    assert not Facility.objects.applying_on(datetime.date(2020, 1, 1)).exists()
+    option.status, option.verified_on = "verified", datetime.date(2017, 9, 1)
+    option.save()
+    assert not Facility.objects.applying_on(datetime.date(2017, 8, 31)).exists()
+    assert list(Facility.objects.applying_on(datetime.date(2017, 9, 1))) == [own]
+    client = client_for(users["department_staff"])
+    assert [f.pk for f in _list(client, applying="yes").context["page"]] == [own.pk]
+    assert [f.pk for f in _list(client, applying="no").context["page"]] == [facilities["other"].pk]
