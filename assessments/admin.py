@@ -3,7 +3,20 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments.models import SupportOrganisation
+from assessments.models import (
+    Assessment,
+    Baseline,
+    BaselineConsumption,
+    ConversionFactor,
+    CPOption,
+    ReportingSchedule,
+    Resource,
+    SelfReport,
+    SelfReportConsumption,
+    SelfReportMeasure,
+    SelfReportTransition,
+    SupportOrganisation,
+)
 
 
 @admin.register(SupportOrganisation)
@@ -11,3 +24,81 @@ class SupportOrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "email", "phone"]
     list_filter = ["kind"]
     search_fields = ["name"]
+    autocomplete_fields = ["facilities"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "unit", "kind", "rank"]
+    list_filter = ["kind"]
+
+
+@admin.register(ConversionFactor)
+class ConversionFactorAdmin(SimpleHistoryAdmin):
+    list_display = ["resource", "toe_per_unit", "valid_from", "valid_to", "source"]
+    list_filter = ["resource"]
+
+
+@admin.register(ReportingSchedule)
+class ReportingScheduleAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "period_kind",
+        "days_after_period_end",
+        "remind_days_before",
+        "remind_days_after",
+        "intensity_change_threshold",
+    ]
+
+
+class OptionInline(admin.StackedInline):
+    model = CPOption
+    extra = 0
+    autocomplete_fields = ["verified_by"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["facility", "kind", "status", "started_on", "completed_on", "organisation"]
+    list_filter = ["kind", "status", "funding"]
+    search_fields = ["facility__search_text"]
+    autocomplete_fields = ["facility", "organisation"]
+    list_select_related = ["facility", "organisation"]
+    inlines = [OptionInline]
+
+
+class BaselineConsumptionInline(admin.TabularInline):
+    model = BaselineConsumption
+    extra = 0
+
+
+@admin.register(Baseline)
+class BaselineAdmin(SimpleHistoryAdmin):
+    list_display = ["assessment", "year", "output", "output_unit"]
+    inlines = [BaselineConsumptionInline]
+
+
+class SelfReportConsumptionInline(admin.TabularInline):
+    model = SelfReportConsumption
+    extra = 0
+
+
+class SelfReportMeasureInline(admin.TabularInline):
+    model = SelfReportMeasure
+    extra = 0
+
+
+class SelfReportTransitionInline(admin.TabularInline):
+    model = SelfReportTransition
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "by", "at", "comment"]
+    can_delete = False
+
+
+@admin.register(SelfReport)
+class SelfReportAdmin(SimpleHistoryAdmin):
+    list_display = ["facility", "period_kind", "year", "quarter", "version", "status"]
+    list_filter = ["status", "period_kind", "year"]
+    search_fields = ["facility__search_text"]
+    autocomplete_fields = ["facility"]
+    list_select_related = ["facility"]
+    inlines = [SelfReportConsumptionInline, SelfReportMeasureInline, SelfReportTransitionInline]

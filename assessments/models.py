@@ -468,6 +468,12 @@ class SelfReport(models.Model):
                 fields=["facility", "period_kind", "year", "quarter", "version"],
                 name="assessments_selfreport_one_per_version",
             ),
+            # A year report has no quarter, and NULLs never clash in a unique index.
+            models.UniqueConstraint(
+                fields=["facility", "year", "version"],
+                condition=Q(period_kind="year"),
+                name="assessments_selfreport_one_year_report_per_version",
+            ),
             models.CheckConstraint(
                 condition=(Q(period_kind="quarter") & Q(quarter__gte=1) & Q(quarter__lte=4))
                 | (Q(period_kind="year") & Q(quarter__isnull=True)),

@@ -62,6 +62,11 @@ class FacilityAdmin(SimpleHistoryAdmin):
     list_filter = ["in_scope", "size_class", "legal_form"]
     search_fields = ["search_text"]
     list_select_related = ["administrative_unit", "sector", "size_class"]
+
+    def get_search_results(self, request: Any, queryset: Any, search_term: str) -> Any:
+        # search_text holds names without accents: "Gạch" must find what "gach" finds.
+        return queryset.matching(search_term), False
+
     autocomplete_fields = ["administrative_unit", "sector", "zone", "managers"]
     inlines = [ProductInline]
 
@@ -103,6 +108,10 @@ class DedicatedUnitAdmin(SimpleHistoryAdmin):
 class FacilityImportAdmin(admin.ModelAdmin):
     list_display = ["original_name", "uploaded_by", "uploaded_at", "status", "created_count"]
     list_filter = ["status"]
+
+    # Files come in only through the import page, which checks them before opening.
+    def has_add_permission(self, request: Any) -> bool:
+        return False
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False

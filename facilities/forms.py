@@ -56,7 +56,9 @@ def _descendants(model: type[Sector] | type[AdministrativeUnit], root_pk: int) -
 class FacilityFilter(django_filters.FilterSet):
     """Search, filters and sorting of the facility list (and of its XLSX export)."""
 
-    q = django_filters.CharFilter(label=_("Tìm theo tên hoặc mã số thuế"), method="search")
+    q = django_filters.CharFilter(
+        label=_("Tìm theo tên hoặc mã số thuế"), method="search", max_length=200
+    )
     area = django_filters.ModelChoiceFilter(
         label=_("Địa bàn"),
         empty_label=ALL,
@@ -223,10 +225,12 @@ class FacilityForm(forms.ModelForm):
         self.fields["sector"].queryset = Sector.objects.filter(level__gte=3)
 
 
-class ContactsForm(forms.ModelForm):
-    class Meta:
-        model = Facility
-        fields = ["contact_name", "contact_phone", "contact_email"]
+class ContactsForm(forms.Form):
+    """Only the contact fields: a plain form, so nothing else of the record is validated here."""
+
+    contact_name = Facility._meta.get_field("contact_name").formfield()
+    contact_phone = Facility._meta.get_field("contact_phone").formfield()
+    contact_email = Facility._meta.get_field("contact_email").formfield()
 
 
 class InviteManagerForm(forms.Form):
@@ -322,7 +326,13 @@ class OutreachFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Hình thức"), choices=OutreachActivity.Kind.choices, empty_label=ALL
     )
-    year = django_filters.NumberFilter(label=_("Năm"), field_name="held_on", lookup_expr="year")
+    year = django_filters.NumberFilter(
+        label=_("Năm"),
+        field_name="held_on",
+        lookup_expr="year",
+        min_value=1990,
+        max_value=2100,
+    )
 
     class Meta:
         model = OutreachActivity

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -221,7 +222,8 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
 
     def matching(self, query: str) -> FacilityQuerySet:
         """Every word of `query` in the name or tax code, accents and case ignored."""
-        words = fold(query).split()
+        # A handful of distinct words is plenty, and keeps the SQL bounded whatever is typed.
+        words = list(dict.fromkeys(fold(query).split()))[:8]
         result = self
         for word in words:
             result = result.filter(search_text__contains=word)
@@ -470,6 +472,18 @@ class Product(models.Model):
         return f"{self.name} ({self.get_unit_display()})"
 
 
+def validate_evidence_size(upload: object) -> None:
+    if (getattr(upload, "size", 0) or 0) > 10 * 1024 * 1024:
+        raise ValidationError(_("Tệp minh chứng tối đa 10 MB."))
+
+
+# Scans and photos only: nothing a browser would run if the file were ever opened inline.
+EVIDENCE_VALIDATORS = [
+    FileExtensionValidator(["pdf", "jpg", "jpeg", "png"]),
+    validate_evidence_size,
+]
+
+
 class OutreachActivity(models.Model):
     """A workshop, training, guidance visit, materials mailing or media campaign (target T1)."""
 
@@ -556,7 +570,9 @@ class AwarenessConfirmation(models.Model):
     )
     confirmed_on = models.DateField(_("ngày xác nhận"))
     method = models.CharField(_("hình thức xác nhận"), max_length=16, choices=Method.choices)
-    evidence = models.FileField(_("minh chứng"), upload_to="awareness/%Y/", blank=True)
+    evidence = models.FileField(
+        _("minh chứng"), upload_to="awareness/%Y/", blank=True, validators=EVIDENCE_VALIDATORS
+    )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
     history = HistoricalRecords()
@@ -580,7 +596,12 @@ class DedicatedUnit(models.Model):
     ended_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
     head = models.CharField(_("trưởng bộ phận"), max_length=150)
     members = models.TextField(_("thành viên"), blank=True)
-    evidence = models.FileField(_("quyết định thành lập"), upload_to="cp_units/%Y/", blank=True)
+    evidence = models.FileField(
+        _("quyết định thành lập"),
+        upload_to="cp_units/%Y/",
+        blank=True,
+        validators=EVIDENCE_VALIDATORS,
+    )
 
     history = HistoricalRecords()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
@@ -26,15 +27,22 @@ def save_facility(facility: Facility) -> Facility:
     return facility
 
 
+CONTACT_FIELDS = ["contact_name", "contact_phone", "contact_email"]
+
+
 @transaction.atomic
 def update_facility_contacts(
     facility: Facility, *, contact_name: str, contact_phone: str, contact_email: str
 ) -> Facility:
-    """The part of the record a facility manager may change."""
+    """The part of the record a facility manager may change, and only that part: the rest of
+    the record is neither validated nor written here, so a rule it breaks is staff's to mend."""
     facility.contact_name = contact_name
     facility.contact_phone = contact_phone
     facility.contact_email = contact_email
-    return save_facility(facility)
+    others = [f.name for f in Facility._meta.fields if f.name not in CONTACT_FIELDS]
+    facility.clean_fields(exclude=others)
+    facility.save(update_fields=CONTACT_FIELDS)
+    return facility
 
 
 @transaction.atomic
@@ -69,7 +77,8 @@ def invite_facility_manager(
 
 
 def _unique_username(email: str) -> str:
-    base = email.split("@")[0][:140] or "coso"
+    # Usernames allow letters, digits and @.+-_ only; an address may hold more (o'brien@...).
+    base = re.sub(r"[^\w.@+-]", "", email.split("@")[0])[:140] or "coso"
     candidate, n = base, 1
     while User.objects.filter(username=candidate).exists():
         n += 1

@@ -1,7 +1,6 @@
 """Everything the programme did with one facility, newest first.
 
-Each source is one query; later apps (assessments, self-reports, projects, awards) add theirs to
-`facility_timeline`.
+Each source is one query; later apps (projects, awards) add theirs to `facility_timeline`.
 """
 
 from __future__ import annotations
@@ -9,8 +8,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from assessments.models import Assessment
 from facilities.models import Facility
 
 
@@ -24,6 +25,15 @@ class TimelineEvent:
 
 def facility_timeline(facility: Facility) -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
+    facility = Facility.objects.prefetch_related(
+        "awareness",
+        "cp_units",
+        "self_reports",
+        Prefetch(
+            "assessments",
+            queryset=Assessment.objects.select_related("organisation").prefetch_related("options"),
+        ),
+    ).get(pk=facility.pk)
     for participation in facility.participations.select_related("activity"):
         activity = participation.activity
         events.append(
@@ -55,6 +65,35 @@ def facility_timeline(facility: Facility) -> list[TimelineEvent]:
         if unit.ended_on:
             events.append(
                 TimelineEvent(unit.ended_on, "people", _("Bộ phận chuyên trách SXSH giải thể"))
+            )
+    for assessment in facility.assessments.all():
+        if assessment.started_on:
+            events.append(
+                TimelineEvent(
+                    assessment.started_on,
+                    "clipboard-check",
+                    str(assessment.get_kind_display()),
+                    assessment.organisation.name if assessment.organisation else "",
+                )
+            )
+        for option in assessment.options.all():
+            if option.verified_on:
+                events.append(
+                    TimelineEvent(
+                        option.verified_on,
+                        "check2-circle",
+                        _("Giải pháp SXSH được kiểm chứng"),
+                        option.description,
+                    )
+                )
+    for report in facility.self_reports.all():
+        if report.status == "approved" and report.reviewed_at:
+            events.append(
+                TimelineEvent(
+                    report.reviewed_at.date(),
+                    "journal-check",
+                    _("Báo cáo %(period)s được duyệt") % {"period": report.period_label},
+                )
             )
     if facility.started_on:
         events.append(TimelineEvent(facility.started_on, "flag", _("Bắt đầu hoạt động")))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
+from assessments.savings import FacilitySavings, savings_series
 from facilities import excel, importer, services
 from facilities.forms import (
     SORTS,
@@ -38,7 +40,12 @@ from portal.models import Role
 
 PAGE_SIZE = 50
 # Who may open the registry at all; each sees the rows access.facilities_for() gives them.
-REGISTRY_READERS = DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL, Role.FACILITY_MANAGER}
+REGISTRY_READERS = DEPARTMENT | {
+    Role.AGENCY_OFFICER,
+    Role.OFFICIAL,
+    Role.FACILITY_MANAGER,
+    Role.CONSULTANT,
+}
 
 
 class AsOfForm(forms.Form):
@@ -84,7 +91,8 @@ def facility_list(request: HttpRequest) -> HttpResponse:
             "columns": _sort_columns(query, sort),
             "total": facilities.count(),
             "can_edit": access.can_edit_facility(request.user),
-            "can_export": access.role_of(request.user) != Role.FACILITY_MANAGER,
+            "can_export": access.role_of(request.user)
+            in DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},
             "filtered": bool(request.GET.keys() - {"page", "sort"}),
         },
     )
@@ -140,8 +148,11 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     today = timezone.localdate()
     is_department = access.can_edit_facility(request.user)
+    series = savings_series(facility)
     context = {
         "facility": facility,
+        "savings": series[-1] if series else None,
+        "savings_chart": _savings_chart(series),
         "status": facility.status_on(today),
         "timeline": facility_timeline(facility),
         "can_edit": is_department,
@@ -152,6 +163,24 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "invite_form": InviteManagerForm() if is_department else None,
     }
     return render(request, "facilities/facility_detail.html", context)
+
+
+def _savings_chart(series: list[FacilitySavings]) -> dict[str, object] | None:
+    """The chart's data for json_script: savings as ratios, None where there is no figure."""
+    if not series:
+        return None
+
+    def ratio(value: Decimal | None) -> float | None:
+        return None if value is None else float(value)
+
+    return {
+        "labels": [entry.period_label for entry in series],
+        "energy": [ratio(entry.energy.saving if entry.energy else None) for entry in series],
+        "combined": [ratio(entry.combined) for entry in series],
+        "energyLabel": _("Năng lượng (TOE/đơn vị sản phẩm)"),
+        "combinedLabel": _("Năng lượng và nguyên liệu"),
+        "axisLabel": _("Tiết kiệm so với năm cơ sở"),
+    }
 
 
 def _history(facility: Facility) -> list[dict[str, object]]:
@@ -196,7 +225,10 @@ def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(DEPARTMENT, Role.FACILITY_MANAGER)
 def facility_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     facility = access.facility_for(request.user, pk)
-    form = ContactsForm(request.POST or None, instance=facility)
+    form = ContactsForm(
+        request.POST or None,
+        initial={field: getattr(facility, field) for field in services.CONTACT_FIELDS},
+    )
     if request.method == "POST" and form.is_valid():
         services.update_facility_contacts(facility, **form.cleaned_data)
         messages.success(request, _("Đã cập nhật thông tin liên hệ."))
@@ -214,7 +246,7 @@ def facility_invite(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             user = services.invite_facility_manager(facility, request=request, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error("email", error)
+            form.add_error(None, error)
         else:
             messages.success(
                 request,
@@ -324,6 +356,9 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             sheet = importer.read_sheet(handle)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect("facilities:import_upload")
+    except OSError:
+        messages.error(request, _("Không còn tệp đã tải lên; hãy tải lên lại."))
         return redirect("facilities:import_upload")
     data = request.POST if request.method == "POST" else None
     initial = {

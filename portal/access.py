@@ -20,7 +20,9 @@ from portal.models import Role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
 
+    from assessments.models import Assessment, SelfReportQuerySet
     from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet
     from portal.models import User
 
@@ -87,6 +89,20 @@ def facilities_for(user: User | AnonymousUser) -> FacilityQuerySet:
 def facility_for(user: User | AnonymousUser, pk: int) -> Facility:
     """One facility `user` may see, or 404 (never 403: an id must not reveal that it exists)."""
     return get_object_or_404(facilities_for(user), pk=pk)
+
+
+def assessments_for(user: User | AnonymousUser) -> QuerySet[Assessment]:
+    """Assessments of the facilities `user` may see."""
+    from assessments.models import Assessment
+
+    return Assessment.objects.filter(facility__in=facilities_for(user).values("pk"))
+
+
+def self_reports_for(user: User | AnonymousUser) -> SelfReportQuerySet:
+    """Self-reports of the facilities `user` may see."""
+    from assessments.models import SelfReport
+
+    return SelfReport.objects.filter(facility__in=facilities_for(user).values("pk"))
 
 
 def can_edit_facility(user: User | AnonymousUser) -> bool:

@@ -57,8 +57,16 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", True)
 _DEV_SECRET_KEY = "django-insecure-sxsh-portal-development-key-do-not-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY") or _DEV_SECRET_KEY
-if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0.")
+if not DEBUG and (
+    SECRET_KEY == _DEV_SECRET_KEY
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or "change-me" in SECRET_KEY
+    or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG=0: at least 50 random characters, not a placeholder."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -186,8 +194,14 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The health check is probed over plain HTTP from inside the container network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind the proxy every request comes from the proxy's address: take the client's from
+    # X-Forwarded-For, or the lockout would be per username only and anyone could lock anyone.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # --- Language and formats -------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -47,10 +47,12 @@ accounts = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
     path("tong-quan/", views.dashboard, name="dashboard"),
     path("tai-khoan/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("facilities.urls")),
+    path("", include("assessments.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,7 +36,19 @@ MENU = [
         _("Cơ sở sản xuất"),
         "facilities:facility_list",
         "buildings",
-        DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL, Role.FACILITY_MANAGER},
+        DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL, Role.FACILITY_MANAGER, Role.CONSULTANT},
+    ),
+    MenuItem(
+        _("Đánh giá"),
+        "assessments:assessment_list",
+        "clipboard-check",
+        DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL, Role.CONSULTANT},
+    ),
+    MenuItem(
+        _("Báo cáo định kỳ"),
+        "assessments:selfreport_list",
+        "journal-text",
+        DEPARTMENT | {Role.FACILITY_MANAGER},
     ),
     MenuItem(
         _("Tuyên truyền"),
@@ -72,6 +85,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "menu": menu_for(user),
         "user_role_label": Role(role).label if role else "",
     }
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and the container health check: the app is up and its database
+    answers. Public, and says nothing else."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def home(request: HttpRequest) -> HttpResponse:

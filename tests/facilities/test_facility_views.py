@@ -301,3 +301,55 @@ def test_a_facility_applies_cp_from_its_first_verified_measure(users, facilities
     client = client_for(users["department_staff"])
     assert [f.pk for f in _list(client, applying="yes").context["page"]] == [own.pk]
     assert [f.pk for f in _list(client, applying="no").context["page"]] == [facilities["other"].pk]
+
+
+def test_hostile_list_and_outreach_queries_are_answered_not_crashed(
+    users, facilities, client_for
+) -> None:
+    client = client_for(users["department_staff"])
+    assert _list(client, q="a " * 1200).status_code == 200
+    assert client.get(reverse("facilities:facility_export"), {"q": "a " * 1200}).status_code == 200
+    for year in ["0", "-1", "10000", "1e5", "99999999999"]:
+        response = client.get(reverse("facilities:outreach_list"), {"year": year})
+        assert response.status_code == 200
+
+
+def test_an_invitation_to_an_address_with_odd_characters_works(
+    users, facilities, client_for
+) -> None:
+    client = client_for(users["department_staff"])
+    response = client.post(
+        reverse("facilities:facility_invite", args=[facilities["own"].pk]),
+        {"full_name": "O'Brien", "email": "o'brien@example.vn"},
+    )
+    assert response.status_code == 302
+    assert facilities["own"].managers.get(email="o'brien@example.vn").username == "obrien"
+
+
+def test_a_manager_edits_contacts_even_when_another_field_breaks_a_rule(
+    users, facilities, client_for
+) -> None:
+    own = facilities["own"]
+    Facility.objects.filter(pk=own.pk).update(sector=own.sector.parent)  # a level-2 sector
+    response = client_for(users["facility_manager"]).post(
+        reverse("facilities:facility_contacts", args=[own.pk]),
+        {"contact_name": "Trần Văn C", "contact_phone": "", "contact_email": ""},
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.contact_name == "Trần Văn C"
+    assert own.sector.level == 2  # untouched: staff's to mend
+
+
+def test_an_import_whose_file_is_gone_is_explained(users, client_for) -> None:
+    from django.core.files.base import ContentFile
+
+    from facilities.models import FacilityImport
+
+    batch = FacilityImport(uploaded_by=users["department_staff"], original_name="x.xlsx")
+    batch.file.save("x.xlsx", ContentFile(b"PK"))
+    batch.file.storage.delete(batch.file.name)
+    client = client_for(users["department_staff"])
+    response = client.get(reverse("facilities:import_preview", args=[batch.pk]), follow=True)
+    assert response.status_code == 200
+    assert "tải lên lại" in response.content.decode()

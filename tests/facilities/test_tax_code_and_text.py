@@ -51,3 +51,16 @@ def test_sort_key_orders_like_a_vietnamese_dictionary() -> None:
 
 def test_sort_key_holds_only_digits_so_every_collation_agrees() -> None:
     assert sort_key("Công ty Ấn Độ - Việt (2019)").isdigit()
+
+
+def test_sort_key_settles_each_word_with_its_tone_before_the_next_word() -> None:
+    names = ["Bà Con", "Ba Hoa", "Xưởng 10", "Xưởng 2", "Bá Ân"]
+    assert sorted(names, key=sort_key) == ["Ba Hoa", "Bà Con", "Bá Ân", "Xưởng 2", "Xưởng 10"]
+
+
+def test_sort_key_and_fold_survive_odd_characters() -> None:
+    assert sort_key("Ðông") == sort_key("Đông")
+    assert fold("Ðông Hà") == "dong ha"
+    assert sort_key("Xưởng ②") == sort_key("Xưởng 2")
+    assert sort_key("Gạch 100m²").isdigit()
+    assert sort_key("A  -  B") == sort_key("A B")

@@ -8,19 +8,32 @@ from django.urls import resolve, reverse
 from portal.models import Role
 from portal.views import MENU
 
-PROGRAMME = [
+READER = [
     "dashboard",
     "facilities:facility_list",
+    "assessments:assessment_list",
+    "facilities:outreach_list",
+    "facilities:unit_list",
+]
+STAFF = [
+    "dashboard",
+    "facilities:facility_list",
+    "assessments:assessment_list",
+    "assessments:selfreport_list",
     "facilities:outreach_list",
     "facilities:unit_list",
 ]
 EXPECTED_MENU = {
-    Role.DEPARTMENT_ADMIN: [*PROGRAMME, "admin:index"],
-    Role.DEPARTMENT_STAFF: PROGRAMME,
-    Role.FACILITY_MANAGER: ["dashboard", "facilities:facility_list"],
-    Role.AGENCY_OFFICER: PROGRAMME,
-    Role.OFFICIAL: PROGRAMME,
-    Role.CONSULTANT: ["dashboard"],
+    Role.DEPARTMENT_ADMIN: [*STAFF, "admin:index"],
+    Role.DEPARTMENT_STAFF: STAFF,
+    Role.FACILITY_MANAGER: [
+        "dashboard",
+        "facilities:facility_list",
+        "assessments:selfreport_list",
+    ],
+    Role.AGENCY_OFFICER: READER,
+    Role.OFFICIAL: READER,
+    Role.CONSULTANT: ["dashboard", "facilities:facility_list", "assessments:assessment_list"],
 }
 
 

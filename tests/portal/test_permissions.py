@@ -13,6 +13,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessments.models import Assessment, CPOption, SelfReport, SelfReportAttachment
 from facilities import importer
 from facilities.models import FacilityImport, OutreachActivity
 from portal.models import Role
@@ -28,6 +29,10 @@ SAME_ROLE = {
 OWN = "own facility"  # a kwargs value replaced by the pk of the facility fixture's "own"
 BATCH = "import batch"  # replaced by the pk of an uploaded, not yet applied, import
 ACTIVITY = "outreach activity"  # replaced by the pk of an outreach activity
+ASSESSMENT = "assessment"  # a detailed assessment of "own", with a report PDF and one option
+OPTION = "option"
+REPORT = "self-report"  # a submitted self-report of "own", with one attachment
+ATTACHMENT = "attachment"
 LOGIN = "login"  # a redirect to the login page
 EVERYONE_SIGNED_IN = {actor: 200 for actor in ACTORS if actor != ANON}
 
@@ -46,6 +51,9 @@ def only(allowed: set[str], status: int = 200) -> dict[str, int | str]:
 
 DEPARTMENT = {"department_admin", "department_staff"}
 READERS = DEPARTMENT | {"agency_officer", "official"}
+WRITERS = DEPARTMENT | {"consultant"}
+REPORTERS = DEPARTMENT | {"facility_manager"}
+OUTSIDERS = {"other_district_officer": 404, "other_facility_manager": 404}
 
 
 @dataclass
@@ -58,6 +66,7 @@ class Case:
 
 CASES = [
     Case("home", outcomes(302, **{a: 302 for a in ACTORS[1:]})),
+    Case("healthz", outcomes(200, **EVERYONE_SIGNED_IN)),
     Case("dashboard", outcomes(LOGIN, **EVERYONE_SIGNED_IN)),
     Case(
         "facilities:unit_list",
@@ -80,15 +89,14 @@ CASES = [
     Case(
         "facilities:facility_list",
         # A manager of a single facility is taken straight to it.
-        only(READERS | {"facility_manager"})
+        only(READERS | {"facility_manager", "consultant"})
         | {"facility_manager": 302, "other_facility_manager": 302},
     ),
     Case("facilities:facility_export", only(READERS)),
     Case("facilities:facility_create", only(DEPARTMENT)),
     Case(
         "facilities:facility_detail",
-        only(READERS | {"facility_manager"})
-        | {"other_district_officer": 404, "other_facility_manager": 404},
+        only(READERS | {"facility_manager", "consultant"}) | OUTSIDERS,
         kwargs={"pk": OWN},
     ),
     Case("facilities:facility_edit", only(DEPARTMENT), kwargs={"pk": OWN}),
@@ -107,6 +115,60 @@ CASES = [
     Case("facilities:outreach_create", only(DEPARTMENT)),
     Case("facilities:outreach_detail", only(READERS), kwargs={"pk": ACTIVITY}),
     Case("facilities:outreach_edit", only(DEPARTMENT), kwargs={"pk": ACTIVITY}),
+    Case("assessments:assessment_list", only(READERS | {"consultant"})),
+    Case("assessments:assessment_create", only(WRITERS)),
+    Case(
+        "assessments:assessment_detail",
+        only(READERS | {"consultant", "facility_manager"}) | OUTSIDERS,
+        kwargs={"pk": ASSESSMENT},
+    ),
+    Case("assessments:assessment_edit", only(WRITERS), kwargs={"pk": ASSESSMENT}),
+    Case(
+        "assessments:assessment_report",
+        only(READERS | {"consultant", "facility_manager"}) | OUTSIDERS,
+        kwargs={"pk": ASSESSMENT},
+    ),
+    Case("assessments:baseline_edit", only(WRITERS), kwargs={"pk": ASSESSMENT}),
+    Case("assessments:option_create", only(WRITERS), kwargs={"pk": ASSESSMENT}),
+    Case(
+        "assessments:option_edit",
+        only(WRITERS),
+        kwargs={"pk": ASSESSMENT, "option_pk": OPTION},
+    ),
+    Case(
+        "assessments:selfreport_list",
+        only(REPORTERS) | {"department_admin": 302, "department_staff": 302},
+    ),
+    Case("assessments:selfreport_start", only(REPORTERS, status=302), method="post"),
+    Case("assessments:review_queue", only(DEPARTMENT)),
+    Case(
+        "assessments:selfreport_detail",
+        only(REPORTERS) | {"other_facility_manager": 404},
+        kwargs={"pk": REPORT},
+    ),
+    Case(
+        "assessments:selfreport_approve",
+        only(DEPARTMENT, status=302),
+        kwargs={"pk": REPORT},
+        method="post",
+    ),
+    Case(
+        "assessments:selfreport_return",
+        only(DEPARTMENT, status=302),
+        kwargs={"pk": REPORT},
+        method="post",
+    ),
+    Case(
+        "assessments:selfreport_correct",
+        only(REPORTERS, status=302) | {"other_facility_manager": 404},
+        kwargs={"pk": REPORT},
+        method="post",
+    ),
+    Case(
+        "assessments:selfreport_attachment",
+        only(REPORTERS) | {"other_facility_manager": 404},
+        kwargs={"pk": REPORT, "attachment_pk": ATTACHMENT},
+    ),
     Case(
         "admin:index",
         # Django's admin sends everyone but department admins to its own login page.
@@ -162,7 +224,12 @@ def test_each_actor_gets_the_expected_answer(
     activity = OutreachActivity.objects.create(
         kind="workshop", title="Hội thảo", held_on=datetime.date(2019, 4, 2), organiser="Sở"
     )
-    stand_ins = {OWN: facilities["own"].pk, BATCH: import_batch.pk, ACTIVITY: activity.pk}
+    stand_ins = {
+        OWN: facilities["own"].pk,
+        BATCH: import_batch.pk,
+        ACTIVITY: activity.pk,
+        **_assessment_and_report(users, facilities["own"]),
+    }
     kwargs = {key: stand_ins.get(value, value) for key, value in case.kwargs.items()}
     url = reverse(case.name, kwargs=kwargs or None)
     assert set(case.expected) == set(ACTORS), f"{case.name}: give an outcome for every actor"
@@ -184,3 +251,41 @@ def import_batch(users) -> FacilityImport:
     batch = FacilityImport(uploaded_by=users["department_staff"], original_name="mau.xlsx")
     batch.file.save("mau.xlsx", ContentFile(importer.template_workbook()))
     return batch
+
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _assessment_and_report(users, facility) -> dict[str, int]:
+    """A detailed assessment and a submitted self-report of `facility`, which the consultant's
+    organisation is assigned to."""
+    users["consultant"].support_organisation.facilities.add(facility)
+    assessment = Assessment.objects.create(
+        facility=facility,
+        kind="detailed",
+        status="completed",
+        funding="provincial",
+        started_on=datetime.date(2018, 3, 1),
+        completed_on=datetime.date(2018, 6, 1),
+    )
+    assessment.report.save("bao-cao.pdf", ContentFile(PDF))
+    option = CPOption.objects.create(
+        assessment=assessment, technique="housekeeping", description="Sửa rò rỉ hơi"
+    )
+    report = SelfReport.objects.create(
+        facility=facility,
+        period_kind="quarter",
+        year=2019,
+        quarter=2,
+        status="submitted",
+        output=100,
+        output_unit="t",
+    )
+    attachment = SelfReportAttachment(report=report)
+    attachment.file.save("dinh-kem.pdf", ContentFile(PDF))
+    return {
+        ASSESSMENT: assessment.pk,
+        OPTION: option.pk,
+        REPORT: report.pk,
+        ATTACHMENT: attachment.pk,
+    }

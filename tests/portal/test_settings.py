@@ -65,3 +65,24 @@ def test_a_mistyped_boolean_stops_the_start_up(monkeypatch) -> None:
     monkeypatch.setenv("EMAIL_PORT", "twenty-five")
     with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
         env_int("EMAIL_PORT", 25)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "change-me-to-a-long-random-string-of-at-least-fifty-characters",
+        "too-short-but-random-9f8e7d",
+        "a" * 60,
+        "django-insecure-" + "x1y2z3w4v5" * 5,
+    ],
+)
+def test_production_refuses_a_placeholder_or_weak_secret_key(key: str) -> None:
+    result = _manage("check", extra_env=PRODUCTION_ENV | {"SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_health_check_answers_over_plain_http_in_production(client, db, settings) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz/").content == b"ok"
+    assert client.get("/tai-khoan/dang-nhap/").status_code == 301

@@ -1,0 +1,265 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import (
+    Assessment,
+    Baseline,
+    CPOption,
+    Resource,
+    SelfReport,
+    Technique,
+    validate_pdf,
+)
+from facilities.forms import DateInput
+from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet
+
+ALL = _("Tất cả")
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tìm cơ sở"), method="search", max_length=200)
+    kind = django_filters.ChoiceFilter(
+        label=_("Loại"), choices=Assessment.Kind.choices, empty_label=ALL
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Trạng thái"), choices=Assessment.Status.choices, empty_label=ALL
+    )
+    year = django_filters.NumberFilter(
+        label=_("Năm"),
+        field_name="started_on",
+        lookup_expr="year",
+        min_value=1990,
+        max_value=2100,
+    )
+
+    class Meta:
+        model = Assessment
+        fields: list[str] = []
+
+    def search(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.filter(facility__in=Facility.objects.matching(value).values("pk"))
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = [
+            "facility",
+            "kind",
+            "status",
+            "started_on",
+            "completed_on",
+            "organisation",
+            "team",
+            "funding",
+            "findings",
+            "report",
+        ]
+        widgets = {
+            "started_on": DateInput(),
+            "completed_on": DateInput(),
+            "findings": forms.Textarea(attrs={"rows": 4}),
+            "report": forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        }
+
+    def __init__(
+        self, *args: Any, facilities: FacilityQuerySet, organisation_fixed: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # Only facilities the user may see; a consultant records for their own organisation.
+        self.fields["facility"].queryset = facilities.order_by("name_sort_key")
+        if organisation_fixed:
+            del self.fields["organisation"]
+
+
+class BaselineForm(forms.ModelForm):
+    """The baseline year, with one quantity field per resource (blank = not used)."""
+
+    class Meta:
+        model = Baseline
+        fields = ["year", "output", "output_unit"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.resources = list(Resource.objects.all())
+        existing = (
+            {line.resource_id: line.quantity for line in self.instance.consumptions.all()}
+            if self.instance.pk
+            else {}
+        )
+        for resource in self.resources:
+            self.fields[f"resource_{resource.pk}"] = forms.DecimalField(
+                label=f"{resource.name} ({resource.unit})",
+                required=False,
+                min_value=Decimal(0),
+                max_digits=18,
+                decimal_places=3,
+                initial=existing.get(resource.pk),
+            )
+
+    def consumptions(self) -> dict[int, Decimal | None]:
+        return {r.pk: self.cleaned_data.get(f"resource_{r.pk}") for r in self.resources}
+
+
+class CPOptionForm(forms.ModelForm):
+    class Meta:
+        model = CPOption
+        fields = [
+            "technique",
+            "description",
+            "investment_vnd",
+            "savings_vnd_per_year",
+            "savings_toe_per_year",
+            "savings_water_m3_per_year",
+            "savings_material",
+            "status",
+            "implemented_on",
+        ]
+        widgets = {"implemented_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, may_verify: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_verify:
+            # Verification is the Department's word; consultants propose and report progress.
+            self.fields["status"].choices = [
+                choice
+                for choice in CPOption.Status.choices
+                if choice[0] != CPOption.Status.VERIFIED or self.instance.status == choice[0]
+            ]
+
+
+class StartReportForm(forms.Form):
+    facility = forms.ModelChoiceField(label=_("Cơ sở"), queryset=None, empty_label=None)
+    period_kind = forms.ChoiceField(
+        label=_("Kỳ báo cáo"), choices=SelfReport.PeriodKind.choices, initial="quarter"
+    )
+    year = forms.IntegerField(label=_("Năm"), min_value=2010, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("Quý"),
+        choices=[("", "—"), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args: Any, facilities: FacilityQuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities.order_by("name_sort_key")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("period_kind") == "quarter" and not cleaned.get("quarter"):
+            self.add_error("quarter", _("Hãy chọn quý."))
+        if cleaned.get("period_kind") == "year":
+            cleaned["quarter"] = None
+        return cleaned
+
+
+class SelfReportForm(forms.ModelForm):
+    """Output and consumption of the period: one field per resource, its unit beside it."""
+
+    attachment = forms.FileField(
+        label=_("Tệp đính kèm (PDF)"),
+        required=False,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+    class Meta:
+        model = SelfReport
+        fields = ["output", "output_unit", "has_cp_unit", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.resources = list(Resource.objects.all())
+        existing = {line.resource_id: line.quantity for line in self.instance.consumptions.all()}
+        for resource in self.resources:
+            self.fields[f"resource_{resource.pk}"] = forms.DecimalField(
+                label=resource.name,
+                required=False,
+                min_value=Decimal(0),
+                max_digits=18,
+                decimal_places=3,
+                initial=existing.get(resource.pk),
+                widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+            )
+            self.fields[f"resource_{resource.pk}"].unit = resource.unit
+
+    def resource_fields(self) -> list[forms.BoundField]:
+        return [self[f"resource_{resource.pk}"] for resource in self.resources]
+
+    def consumptions(self) -> dict[int, Decimal | None]:
+        return {r.pk: self.cleaned_data.get(f"resource_{r.pk}") for r in self.resources}
+
+
+class MeasureForm(forms.Form):
+    technique = forms.ChoiceField(label=_("Nhóm giải pháp"), choices=Technique.choices)
+    description = forms.CharField(label=_("Giải pháp"), max_length=255)
+    implemented_on = forms.DateField(label=_("Ngày thực hiện"), widget=DateInput())
+    cost_vnd = forms.DecimalField(
+        label=_("Chi phí (đồng)"), min_value=Decimal(0), max_digits=18, decimal_places=0
+    )
+    savings_vnd_per_year = forms.DecimalField(
+        label=_("Tiết kiệm/năm (đồng)"), min_value=Decimal(0), max_digits=18, decimal_places=0
+    )
+
+
+MeasureFormSet = forms.formset_factory(MeasureForm, extra=1, can_delete=True, max_num=50)
+
+
+def measure_initial(report: SelfReport) -> list[dict[str, Any]]:
+    return [
+        {
+            "technique": measure.technique,
+            "description": measure.description,
+            "implemented_on": measure.implemented_on,
+            "cost_vnd": measure.cost_vnd,
+            "savings_vnd_per_year": measure.savings_vnd_per_year,
+        }
+        for measure in report.measures.all()
+    ]
+
+
+def cleaned_measures(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
+    return [
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    confirm_warnings = forms.BooleanField(
+        label=_("Tôi đã xem các cảnh báo và xác nhận số liệu hợp lý"), required=False
+    )
+
+
+class ReviewQueueFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Năm"), min_value=1990, max_value=2100)
+    quarter = django_filters.ChoiceFilter(
+        label=_("Quý"), choices=[(1, "I"), (2, "II"), (3, "III"), (4, "IV")], empty_label=ALL
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Trạng thái"), choices=SelfReport.Status.choices, empty_label=ALL
+    )
+    area = django_filters.ModelChoiceFilter(
+        label=_("Địa bàn"),
+        queryset=AdministrativeUnit.objects.filter(level="district").order_by("code"),
+        field_name="facility__administrative_unit",
+        empty_label=ALL,
+    )
+
+    class Meta:
+        model = SelfReport
+        fields: list[str] = []

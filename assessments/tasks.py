@@ -1,0 +1,24 @@
+"""Self-report tasks: thin wrappers that pick the day and call a service."""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from assessments import services
+
+
+@shared_task(time_limit=300, soft_time_limit=270)
+def send_self_report_reminders(today_iso: str | None = None) -> int:
+    """Run daily by beat (see services.ensure_reminder_schedule); returns the mails queued.
+
+    No automatic retry: a rerun on the same day would mail the same managers again.
+    """
+    today = (
+        datetime.date.fromisoformat(today_iso)
+        if today_iso
+        else timezone.localdate(timezone=services.LOCAL_TZ)
+    )
+    return services.send_reminders(today=today)

@@ -1,0 +1,379 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments import services
+from assessments.forms import (
+    AssessmentFilter,
+    AssessmentForm,
+    BaselineForm,
+    CPOptionForm,
+    MeasureFormSet,
+    ReviewForm,
+    ReviewQueueFilter,
+    SelfReportForm,
+    StartReportForm,
+    cleaned_measures,
+    measure_initial,
+)
+from assessments.models import Assessment, Baseline, CPOption, SelfReport, SelfReportAttachment
+from assessments.savings import plausibility_warnings, plausibility_warnings_for
+from portal import access
+from portal.access import DEPARTMENT, allow
+from portal.models import Role
+
+PAGE_SIZE = 50
+ASSESSMENT_READERS = DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL, Role.CONSULTANT}
+ASSESSMENT_WRITERS = DEPARTMENT | {Role.CONSULTANT}
+
+
+@allow(ASSESSMENT_READERS)
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    assessments = access.assessments_for(request.user).select_related(
+        "facility__administrative_unit", "organisation"
+    )
+    filterset = AssessmentFilter(request.GET or None, queryset=assessments)
+    page = Paginator(filterset.qs.order_by("-started_on", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": bool(request.GET.keys() - {"page"}),
+            "can_edit": access.role_of(request.user) in ASSESSMENT_WRITERS,
+        },
+    )
+
+
+@allow(ASSESSMENT_READERS | {Role.FACILITY_MANAGER})
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_object_or_404(
+        access.assessments_for(request.user).select_related("facility", "organisation"), pk=pk
+    )
+    baseline = Baseline.objects.filter(assessment=assessment).first()
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "options": assessment.options.select_related("verified_by"),
+            "baseline": baseline,
+            "baseline_lines": baseline.consumptions.select_related("resource") if baseline else [],
+            "can_edit": access.role_of(request.user) in ASSESSMENT_WRITERS,
+        },
+    )
+
+
+@allow(ASSESSMENT_READERS | {Role.FACILITY_MANAGER})
+def assessment_report(request: HttpRequest, pk: int) -> FileResponse:
+    """The report PDF, only to those who may see the facility (media files are never public)."""
+    assessment = get_object_or_404(access.assessments_for(request.user), pk=pk)
+    if not assessment.report:
+        raise Http404
+    response = FileResponse(
+        assessment.report.open("rb"),
+        as_attachment=True,
+        filename=f"bao-cao-danh-gia-{assessment.pk}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@allow(ASSESSMENT_WRITERS)
+def assessment_create(request: HttpRequest) -> HttpResponse:
+    return _assessment_form(request, Assessment())
+
+
+@allow(ASSESSMENT_WRITERS)
+def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assessment_form(request, get_object_or_404(access.assessments_for(request.user), pk=pk))
+
+
+def _assessment_form(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    is_consultant = access.role_of(request.user) == Role.CONSULTANT
+    form = AssessmentForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=assessment,
+        facilities=access.facilities_for(request.user),
+        organisation_fixed=is_consultant,
+        initial={"facility": request.GET.get("co_so")} if not assessment.pk else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        assessment = form.save(commit=False)
+        if is_consultant:
+            assessment.organisation_id = request.user.support_organisation_id
+        assessment.save()
+        messages.success(request, _("Đã lưu đánh giá."))
+        return redirect("assessments:assessment_detail", pk=assessment.pk)
+    return render(
+        request, "assessments/assessment_form.html", {"form": form, "assessment": assessment}
+    )
+
+
+@allow(ASSESSMENT_WRITERS)
+def baseline_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_object_or_404(access.assessments_for(request.user), pk=pk)
+    if assessment.kind != Assessment.Kind.DETAILED:
+        raise Http404
+    baseline = Baseline.objects.filter(assessment=assessment).first() or Baseline(
+        assessment=assessment
+    )
+    form = BaselineForm(request.POST or None, instance=baseline)
+    if request.method == "POST" and form.is_valid():
+        services.save_baseline(form.save(commit=False), consumptions=form.consumptions())
+        messages.success(request, _("Đã lưu số liệu năm cơ sở."))
+        return redirect("assessments:assessment_detail", pk=assessment.pk)
+    return render(
+        request, "assessments/baseline_form.html", {"form": form, "assessment": assessment}
+    )
+
+
+@allow(ASSESSMENT_WRITERS)
+def option_create(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_object_or_404(access.assessments_for(request.user), pk=pk)
+    return _option_form(request, CPOption(assessment=assessment))
+
+
+@allow(ASSESSMENT_WRITERS)
+def option_edit(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse:
+    assessment = get_object_or_404(access.assessments_for(request.user), pk=pk)
+    return _option_form(request, get_object_or_404(CPOption, assessment=assessment, pk=option_pk))
+
+
+def _option_form(request: HttpRequest, option: CPOption) -> HttpResponse:
+    may_verify = access.role_of(request.user) in DEPARTMENT
+    form = CPOptionForm(request.POST or None, instance=option, may_verify=may_verify)
+    if request.method == "POST" and form.is_valid():
+        services.save_option(form.save(commit=False), by=request.user)
+        messages.success(request, _("Đã lưu giải pháp."))
+        return redirect("assessments:assessment_detail", pk=option.assessment_id)
+    return render(
+        request,
+        "assessments/option_form.html",
+        {"form": form, "option": option, "assessment": option.assessment},
+    )
+
+
+REPORTERS = DEPARTMENT | {Role.FACILITY_MANAGER}
+
+
+@allow(REPORTERS)
+def selfreport_list(request: HttpRequest) -> HttpResponse:
+    """A facility manager's reports; the Department works from the review queue."""
+    if access.role_of(request.user) in DEPARTMENT:
+        return redirect("assessments:review_queue")
+    facilities = access.facilities_for(request.user)
+    reports = (
+        access.self_reports_for(request.user)
+        .current()
+        .select_related("facility")
+        .order_by("facility__name_sort_key", "-year", "-quarter")
+    )
+    today = timezone.localdate()
+    start_form = StartReportForm(
+        facilities=facilities,
+        initial={"year": today.year, "quarter": (today.month - 1) // 3 or None},
+    )
+    return render(
+        request,
+        "assessments/selfreport_list.html",
+        {"reports": reports[:80], "start_form": start_form, "facilities": facilities},
+    )
+
+
+@allow(REPORTERS)
+@require_POST
+def selfreport_start(request: HttpRequest) -> HttpResponse:
+    form = StartReportForm(request.POST, facilities=access.facilities_for(request.user))
+    if form.is_valid():
+        try:
+            report = services.start_self_report(
+                form.cleaned_data["facility"],
+                period_kind=form.cleaned_data["period_kind"],
+                year=form.cleaned_data["year"],
+                quarter=form.cleaned_data["quarter"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect("assessments:selfreport_detail", pk=report.pk)
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("assessments:selfreport_list")
+
+
+@allow(REPORTERS)
+def selfreport_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(
+        access.self_reports_for(request.user).select_related("facility", "reviewed_by"), pk=pk
+    )
+    is_department = access.role_of(request.user) in DEPARTMENT
+    editable = report.status in (SelfReport.Status.DRAFT, SelfReport.Status.RETURNED)
+    form = formset = None
+    if editable:
+        data = request.POST if request.method == "POST" else None
+        form = SelfReportForm(data, request.FILES or None, instance=report)
+        formset = MeasureFormSet(data, initial=measure_initial(report), prefix="measures")
+        if request.method == "POST" and form.is_valid() and formset.is_valid():
+            try:
+                with transaction.atomic():
+                    services.save_self_report(
+                        report,
+                        by=request.user,
+                        output=form.cleaned_data["output"],
+                        output_unit=form.cleaned_data["output_unit"],
+                        has_cp_unit=form.cleaned_data["has_cp_unit"],
+                        notes=form.cleaned_data["notes"],
+                        consumptions=form.consumptions(),
+                        measures=cleaned_measures(formset),
+                    )
+                    if form.cleaned_data.get("attachment"):
+                        SelfReportAttachment.objects.create(
+                            report=report, file=form.cleaned_data["attachment"]
+                        )
+                    if "submit" in request.POST:
+                        services.submit_self_report(report, by=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if "submit" in request.POST:
+                    messages.success(request, _("Đã nộp báo cáo. Sở Công Thương sẽ xem xét."))
+                else:
+                    messages.success(request, _("Đã lưu bản nháp."))
+                return redirect("assessments:selfreport_detail", pk=report.pk)
+    warnings = plausibility_warnings(report) if is_department else []
+    return render(
+        request,
+        "assessments/selfreport_detail.html",
+        {
+            "report": report,
+            "form": form,
+            "formset": formset,
+            "lines": report.consumptions.select_related("resource"),
+            "measures": report.measures.all(),
+            "attachments": report.attachments.all(),
+            "transitions": report.transitions.select_related("by"),
+            "warnings": warnings,
+            "review_form": ReviewForm() if is_department else None,
+            "is_department": is_department,
+        },
+    )
+
+
+@allow(DEPARTMENT)
+@require_POST
+def selfreport_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    report = get_object_or_404(access.self_reports_for(request.user), pk=pk)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        if action == "approve":
+            services.approve_self_report(
+                report,
+                by=request.user,
+                confirm_warnings=form.cleaned_data.get("confirm_warnings", False),
+                warnings=plausibility_warnings(report),
+                comment=form.cleaned_data.get("comment", ""),
+            )
+            messages.success(request, _("Đã duyệt báo cáo."))
+        elif action == "return":
+            services.return_self_report(
+                report, by=request.user, comment=form.cleaned_data.get("comment", "")
+            )
+            messages.success(request, _("Đã trả lại báo cáo để cơ sở sửa."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("assessments:selfreport_detail", pk=report.pk)
+
+
+@allow(REPORTERS)
+@require_POST
+def selfreport_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(access.self_reports_for(request.user), pk=pk)
+    try:
+        correction = services.correct_self_report(report, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("assessments:selfreport_detail", pk=report.pk)
+    messages.success(request, _("Đã tạo bản sửa đổi; bản đã duyệt vẫn được lưu."))
+    return redirect("assessments:selfreport_detail", pk=correction.pk)
+
+
+@allow(REPORTERS)
+def selfreport_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    report = get_object_or_404(access.self_reports_for(request.user), pk=pk)
+    attachment = get_object_or_404(SelfReportAttachment, report=report, pk=attachment_pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"dinh-kem-{attachment.pk}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@allow(DEPARTMENT)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    reports = (
+        access.self_reports_for(request.user)
+        .current()
+        .exclude(status=SelfReport.Status.DRAFT)
+        .select_related("facility__administrative_unit")
+    )
+    data = request.GET.copy() if request.GET else QueryDict(mutable=True)
+    data.setdefault("status", SelfReport.Status.SUBMITTED)
+    filterset = ReviewQueueFilter(data, queryset=reports)
+    page = Paginator(filterset.qs.order_by("submitted_at", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = list(page.object_list)
+    warnings = plausibility_warnings_for(rows)
+    if request.method == "POST":
+        chosen = access.self_reports_for(request.user).filter(
+            pk__in=[value for value in request.POST.getlist("report") if value.isdigit()]
+        )
+        approved, skipped = services.bulk_approve(
+            chosen, by=request.user, warnings_for=plausibility_warnings
+        )
+        messages.success(
+            request,
+            _(
+                "Đã duyệt %(approved)d báo cáo; %(skipped)d báo cáo có cảnh báo hoặc không ở trạng "
+                "thái chờ duyệt nên được bỏ qua."
+            )
+            % {"approved": approved, "skipped": skipped},
+        )
+        return redirect(f"{request.path}?{request.GET.urlencode()}")
+    query = data.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assessments/review_queue.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": [(report, warnings.get(report.pk, [])) for report in rows],
+            "query": query.urlencode(),
+        },
+    )
