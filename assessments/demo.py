@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import random
 from bisect import bisect
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
@@ -63,6 +63,8 @@ TODAY = datetime.date(2026, 11, 28)
 _TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _NOW = datetime.datetime(2026, 11, 28, 10, 0, tzinfo=_TZ)
 _LAST_QUARTER = (2026, 3)  # the last quarter that has ended by TODAY
+# This autumn's reports wait behind the Department's year-end reporting to the Ministry.
+_BACKLOG_FROM = datetime.datetime(2026, 10, 1, tzinfo=_TZ)
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -166,7 +168,7 @@ _ORGANISATIONS = (
     _Organisation(
         name="Công ty TNHH Tư vấn Công nghệ Môi trường Hồng Lam",
         kind=SupportOrganisation.Kind.CONSULTANCY,
-        email="hongLam.env@demo.sxsh.local".lower(),
+        email="honglam.env@demo.sxsh.local",
         phone="0238 3831 579",
         address="Lô C12 Khu công nghiệp Bắc Vinh, xã Hưng Đông, thành phố Vinh, tỉnh Nghệ An",
         expertise=(
@@ -392,18 +394,28 @@ _COVID = {(2020, 2): 0.75, (2020, 3): 0.9, (2021, 3): 0.8, (2021, 4): 0.92}
 
 # --- Findings and options -----------------------------------------------------------------------
 
+# Keyed by trade (see _trade_key): a quarry has no kiln, a brickworks no cold store.
 _OBSERVATIONS = {
-    "materials": (
+    "kilns": (
         "Tổn thất nhiệt qua thân lò, cửa lò và khí thải lớn; chưa kiểm soát độ ẩm nguyên liệu",
-        "Máy nghiền, sàng và băng tải chạy không tải nhiều; tỷ lệ sản phẩm nứt, vỡ còn cao",
-        "Bãi chứa nguyên liệu, nhiên liệu không có mái che; bụi phát tán tại khu nghiền sàng",
+        "Tỷ lệ sản phẩm nứt, vỡ sau nung còn cao; nhiệt độ dọc lò không được theo dõi",
+        "Bãi chứa than và nguyên liệu không có mái che; máy nghiền, băng tải chạy không tải nhiều",
+    ),
+    "quarries": (
+        "Máy nghiền, sàng và băng tải chạy không tải nhiều; đá quá cỡ phải nổ mìn lần hai",
+        "Bãi chứa không có mái che, bụi phát tán tại khu nghiền sàng; nước rửa đá xả bỏ",
+        "Xe và máy xúc bảo dưỡng không theo giờ máy, tiêu hao dầu cao",
     ),
     "food": (
         "Lò hơi vận hành theo kinh nghiệm, hiệu suất thấp; đường ống hơi chưa bảo ôn, nước "
         "ngưng bị thải bỏ",
         "Nước rửa tiêu thụ lớn, chưa có đồng hồ theo công đoạn; hao hụt nguyên liệu ở khâu sơ "
         "chế cao",
-        "Kho lạnh mở cửa nhiều, máy lạnh cũ tiêu thụ điện cao",
+        "Hao hụt nguyên liệu và bao bì ở khâu đóng gói cao; chưa theo dõi định mức theo ca",
+    ),
+    "cold_chain": (
+        "Kho lạnh mở cửa nhiều, máy nén lạnh cũ tiêu thụ điện cao; nước rửa nguyên liệu lớn",
+        "Tủ đông, kho lạnh bảo ôn kém, đọng băng dày; hao hụt nguyên liệu ở khâu sơ chế cao",
     ),
     "textile": (
         "Máy may dùng động cơ ly hợp tiêu thụ điện cả khi không may; chiếu sáng, thông gió "
@@ -477,7 +489,7 @@ _GENERIC_OPTIONS = (
 )  # fmt: skip
 
 _GROUP_OPTIONS: dict[str, tuple[_OptionTemplate, ...]] = {
-    "materials": (
+    "kilns": (
         _o(_T.HOUSEKEEPING, "Che chắn bãi chứa than và đất nguyên liệu, tránh mưa làm tăng độ "
            "ẩm", (_F, 0.02, 0.04)),
         _o(_T.HOUSEKEEPING, "Thu gom sản phẩm mộc vỡ, nguyên liệu rơi vãi đưa trở lại khâu tạo "
@@ -488,16 +500,14 @@ _GROUP_OPTIONS: dict[str, tuple[_OptionTemplate, ...]] = {
            "đẩy goòng theo nhiệt độ thực", (_F, 0.03, 0.06)),
         _o(_T.EQUIPMENT, "Chèn kín, bảo ôn thân lò, nóc lò và cửa lò nung, giảm tổn thất nhiệt",
            (_F, 0.03, 0.08)),
-        _o(_T.EQUIPMENT, "Thay máy nghiền, sàng cũ bằng loại hiệu suất cao, lắp biến tần cho "
-           "băng tải", (_E, 0.04, 0.10)),
+        _o(_T.EQUIPMENT, "Lắp biến tần cho quạt hút khói và quạt cấp gió lò nung",
+           (_E, 0.05, 0.12)),
         _o(_T.TECHNOLOGY, "Chuyển lò nung thủ công sang lò tuynel hoặc lò Hoffman cải tiến",
            (_F, 0.15, 0.30)),
         _o(_T.TECHNOLOGY, "Lắp hệ thống phát điện tận dụng nhiệt khí thải lò nung",
            (_E, 0.12, 0.25)),
         _o(_T.RECOVERY, "Tận dụng khí nóng vùng làm nguội của lò nung để sấy sản phẩm mộc",
            (_F, 0.08, 0.15)),
-        _o(_T.RECOVERY, "Xây bể lắng, tuần hoàn nước rửa đá và nước làm mát lưỡi cưa",
-           (_W, 0.20, 0.40)),
         _o(_T.INPUT_CHANGE, "Pha than cám vào phối liệu (than trộn trong) theo tỷ lệ phù hợp, "
            "giảm than đốt ngoài", (_F, 0.05, 0.10)),
         _o(_T.INPUT_CHANGE, "Dùng tro bay, xỉ lò làm phụ gia thay một phần nguyên liệu chính",
@@ -506,6 +516,24 @@ _GROUP_OPTIONS: dict[str, tuple[_OptionTemplate, ...]] = {
            "và vật liệu san lấp", (_MAT, 0.01, 0.04)),
         _o(_T.PRODUCT, "Chuyển sang sản phẩm rỗng nhiều lỗ, thành mỏng, giảm nguyên liệu trên "
            "mỗi sản phẩm", (_MAT, 0.05, 0.10), (_F, 0.03, 0.06)),
+    ),
+    "quarries": (
+        _o(_T.HOUSEKEEPING, "Thu gom đá rơi vãi về máy nghiền; tưới ẩm đường vận chuyển nội bộ "
+           "và bãi chứa", (_MAT, 0.005, 0.015)),
+        _o(_T.PROCESS_CONTROL, "Tối ưu hộ chiếu khoan nổ mìn, giảm đá quá cỡ phải nổ lần hai",
+           (_F, 0.03, 0.08), (_MAT, 0.01, 0.03)),
+        _o(_T.PROCESS_CONTROL, "Điều chỉnh khe hở hàm nghiền và cỡ lưới sàng theo sản phẩm, "
+           "tránh nghiền lại", (_E, 0.03, 0.06)),
+        _o(_T.EQUIPMENT, "Thay máy nghiền, sàng cũ bằng loại hiệu suất cao, lắp biến tần cho "
+           "băng tải", (_E, 0.04, 0.10)),
+        _o(_T.EQUIPMENT, "Bảo dưỡng máy xúc, xe tải theo giờ máy; thay lọc gió, lốp đúng hạn",
+           (_F, 0.03, 0.06)),
+        _o(_T.TECHNOLOGY, "Chuyển sang dây chuyền nghiền sàng khép kín, điều khiển tự động",
+           (_E, 0.08, 0.15), (_MAT, 0.01, 0.03)),
+        _o(_T.RECOVERY, "Xây bể lắng, tuần hoàn nước rửa đá và nước làm mát lưỡi cưa",
+           (_W, 0.20, 0.40)),
+        _o(_T.BY_PRODUCT, "Tận dụng đá mạt, bột đá làm cốt liệu gạch không nung và vật liệu "
+           "san lấp", (_MAT, 0.01, 0.04)),
     ),
     "food": (
         _o(_T.HOUSEKEEPING, "Thu gom chất thải rắn khô trước khi rửa sàn; dùng vòi xịt có khóa "
@@ -517,8 +545,8 @@ _GROUP_OPTIONS: dict[str, tuple[_OptionTemplate, ...]] = {
         _o(_T.PROCESS_CONTROL, "Kiểm soát nhiệt độ, thời gian nấu và thanh trùng theo quy trình "
            "chuẩn", (_F, 0.02, 0.05), (_E, 0.01, 0.02)),
         _o(_T.EQUIPMENT, "Bảo ôn đường ống hơi, van, mặt bích và thiết bị nấu", (_F, 0.04, 0.10)),
-        _o(_T.EQUIPMENT, "Thay máy nén lạnh cũ bằng máy nén trục vít có biến tần; lắp rèm nhựa "
-           "cửa kho lạnh", (_E, 0.06, 0.15)),
+        _o(_T.EQUIPMENT, "Lắp biến tần cho bơm nước, quạt lò hơi và máy khuấy chạy non tải",
+           (_E, 0.03, 0.08)),
         _o(_T.TECHNOLOGY, "Thay lò hơi đốt thủ công bằng lò hơi ghi xích đốt sinh khối hiệu suất "
            "cao", (_F, 0.15, 0.25)),
         _o(_T.TECHNOLOGY, "Chuyển sang sấy bằng bơm nhiệt thay buồng sấy đốt nhiên liệu",
@@ -535,6 +563,15 @@ _GROUP_OPTIONS: dict[str, tuple[_OptionTemplate, ...]] = {
            (_F, 0.05, 0.12)),
         _o(_T.PRODUCT, "Chuyển sang bao bì nhẹ hơn, thay đổi quy cách đóng gói",
            (_MAT, 0.005, 0.015)),
+    ),
+    "cold_chain": (
+        _o(_T.HOUSEKEEPING, "Xả băng dàn lạnh định kỳ; đóng cửa kho lạnh, lắp rèm nhựa và cửa "
+           "tự đóng", (_E, 0.03, 0.06)),
+        _o(_T.EQUIPMENT, "Thay máy nén lạnh cũ bằng máy nén trục vít có biến tần",
+           (_E, 0.06, 0.15)),
+        _o(_T.EQUIPMENT, "Thay panel bảo ôn kho lạnh, tủ đông bị xuống cấp", (_E, 0.04, 0.08)),
+        _o(_T.RECOVERY, "Thu hồi nhiệt từ dàn ngưng máy lạnh để cấp nước nóng vệ sinh",
+           (_F, 0.05, 0.15)),
     ),
     "textile": (
         _o(_T.HOUSEKEEPING, "Tắt bàn là hơi, máy may và đèn bàn khi nghỉ giữa ca; sửa rò rỉ hơi "
@@ -608,6 +645,25 @@ _GROUP_OPTIONS: dict[str, tuple[_OptionTemplate, ...]] = {
     ),
 }  # fmt: skip
 
+
+def _trade_key(site: _Site, profile: _Profile) -> str:
+    """Which observations and options fit: the sector group, split where one group holds
+    plants as different as a brick kiln and a quarry."""
+    if site.group == "materials":
+        return "kilns" if "coal" in profile.intensity else "quarries"
+    if site.group == "food" and "đông lạnh" in (site.product or ""):
+        return "cold_chain"
+    return site.group
+
+
+def _templates(site: _Site, profile: _Profile) -> list[_OptionTemplate]:
+    key = _trade_key(site, profile)
+    specific = _GROUP_OPTIONS.get(key, ())
+    if key == "cold_chain":
+        specific = (*specific, *_GROUP_OPTIONS["food"])
+    return [*specific, *_GENERIC_OPTIONS]
+
+
 # How often each technique turns up: a walk-through finds housekeeping, a detailed assessment
 # goes on to equipment, technology and recovery.
 _TECHNIQUE_WEIGHTS = {
@@ -651,6 +707,10 @@ _RETURN_COMMENTS = (
     "Suất tiêu hao năng lượng giảm trên 30% so với năm cơ sở; đề nghị bổ sung minh chứng về "
     "giải pháp đã thực hiện.",
     "Đơn vị tính sản lượng chưa thống nhất với năm cơ sở; đề nghị sửa lại.",
+)
+_APPROVAL_COMMENTS = (
+    "Số liệu đã được chỉnh sửa theo yêu cầu; đồng ý duyệt.",
+    "Đã có giải trình và minh chứng kèm theo; đồng ý duyệt.",
 )
 _RESUBMIT_COMMENT = "Đã chỉnh sửa, bổ sung theo ý kiến của Sở Công Thương."
 _PAPER_COMMENT = "Cán bộ Sở nhập từ báo cáo giấy của cơ sở."
@@ -794,7 +854,8 @@ class _Reference:
             factor.resource.code: float(factor.toe_per_unit)
             for factor in ConversionFactor.objects.valid_on(datetime.date(2020, 1, 1))
             .select_related("resource")
-            .order_by("resource__code", "-valid_from")
+            # The newest factor in force wins.
+            .order_by("resource__code", "valid_from")
         }
         schedule = ReportingSchedule.objects.filter(
             period_kind=ReportingSchedule.PeriodKind.QUARTER
@@ -1035,7 +1096,7 @@ class _Draw:
         intensity["water"] = base.water * waste * rng.uniform(0.7, 1.4)
         intensity["main-material"] = base.material * rng.uniform(0.95, 1.1) * (1 + (waste - 1) / 3)
         capacity = site.capacity
-        output = (capacity or 1000 * _SIZE_INEFFICIENCY[site.size]) * rng.uniform(0.55, 0.9)
+        output = (capacity or 1000.0) * rng.uniform(0.55, 0.9)
         profile = _Profile(
             output=output,
             growth=rng.uniform(-0.02, 0.06),
@@ -1066,20 +1127,21 @@ class _Draw:
                 quick_count, detailed_count = self._count(1, 3, 1), self._count(0, 2, 0)
             if year == latest:
                 # The current year has one under way and one planned besides those done.
-                quick_count = max(quick_count, 2)
+                quick_count += 2
             quick = self._candidates(year, _Kind.QUICK, quick_done, detailed_done)
             chosen = self._choose(*quick, quick_count)
             for number, site in enumerate(chosen):
                 stage = None
-                if year == latest:
-                    stage = ("planned", "in_progress")[min(len(chosen) - 1 - number, 1)]
-                    if number < len(chosen) - 2:
-                        stage = None
+                if year == latest and number == len(chosen) - 1:
+                    stage = _Status.PLANNED
+                elif year == latest and number == len(chosen) - 2:
+                    stage = _Status.IN_PROGRESS
                 specs.append(self._assessment(site, _Kind.QUICK, year, stage))
                 quick_done[site.pk] = year
             detailed = self._candidates(year, _Kind.DETAILED, quick_done, detailed_done)
             for site in self._choose(*detailed, detailed_count):
-                stage = "in_progress" if year == latest else None
+                # The current year's detailed assessments start late enough to be under way.
+                stage = _Status.IN_PROGRESS if year == latest else None
                 specs.append(self._assessment(site, _Kind.DETAILED, year, stage))
                 detailed_done.add(site.pk)
         return specs
@@ -1117,14 +1179,12 @@ class _Draw:
             weights.append(weight)
         return candidates, weights
 
-    def _assessment(
-        self, site: _Site, kind: str, year: int, stage: str | None
-    ) -> _AssessmentSpec:
+    def _assessment(self, site: _Site, kind: str, year: int, stage: str | None) -> _AssessmentSpec:
         rng = self.rng
         if kind == _Kind.QUICK:
-            if stage == "planned":
+            if stage == _Status.PLANNED:
                 started = TODAY + datetime.timedelta(days=rng.randint(5, 25))
-            elif stage == "in_progress":
+            elif stage == _Status.IN_PROGRESS:
                 started = TODAY - datetime.timedelta(days=rng.randint(1, 6))
             else:
                 last = min(datetime.date(year, 11, 30), TODAY - datetime.timedelta(days=40))
@@ -1132,7 +1192,7 @@ class _Draw:
             # A walk-through takes a day or two; the report follows within a few weeks.
             completed = started + datetime.timedelta(days=rng.randint(7, 25))
         else:
-            if stage == "in_progress":
+            if stage == _Status.IN_PROGRESS:
                 started = self._day_between(datetime.date(year, 8, 1), TODAY)
             else:
                 started = self._day_between(datetime.date(year, 2, 1), datetime.date(year, 9, 30))
@@ -1161,6 +1221,8 @@ class _Draw:
         # Yearly use the options are sized against: the baseline year's.
         reference_year = started.year - 1
         output = self._yearly_output(profile, reference_year) * rng.uniform(0.97, 1.03)
+        if profile.capacity:
+            output = min(output, profile.capacity * 0.99)
         use = {
             code: output * quantity * rng.uniform(0.95, 1.05)
             for code, quantity in profile.intensity.items()
@@ -1194,7 +1256,7 @@ class _Draw:
             count = rng.randint(2, 5)  # found so far
         else:
             return
-        templates = [*_GROUP_OPTIONS.get(spec.site.group, ()), *_GENERIC_OPTIONS]
+        templates = _templates(spec.site, profile)
         technique_weights = _TECHNIQUE_WEIGHTS[spec.kind]
         weights = [technique_weights[template.technique] for template in templates]
         fuels = [code for code in use if code in _PRICES and code not in ("electricity", "water")]
@@ -1286,7 +1348,7 @@ class _Draw:
         product = (spec.site.product or "sản phẩm chính").lower()
         if spec.status == _Status.PLANNED:
             return f"Dự kiến khảo sát nhanh dây chuyền sản xuất {product} theo kế hoạch năm nay."
-        observation = rng.choice(_OBSERVATIONS[spec.site.group])
+        observation = rng.choice(_OBSERVATIONS[_trade_key(spec.site, profile)])
         count = len(spec.options)
         if spec.status == _Status.IN_PROGRESS:
             if spec.kind == _Kind.QUICK:
@@ -1337,9 +1399,9 @@ class _Draw:
 
     # Self-reports -----------------------------------------------------------------------------
 
-    def reports(self, assessments: list[_AssessmentSpec]) -> list[list[_ReportSpec]]:
+    def reports(self, assessments: list[_AssessmentSpec]) -> Iterator[list[_ReportSpec]]:
         """The quarterly reports, in chunks; drawn lazily so a chunk is written before the next
-        is drawn."""
+        is drawn (the draw never looks at the database, so the interleaving changes nothing)."""
         detailed = [
             spec
             for spec in assessments
@@ -1348,20 +1410,18 @@ class _Draw:
         with_detailed = {spec.site.pk for spec in assessments if spec.kind == _Kind.DETAILED}
         quick = {spec.site.pk for spec in assessments if spec.kind == _Kind.QUICK}
         sample = self._report_sample(with_detailed, quick)
-        chunks: list[list[_ReportSpec]] = []
         chunk: list[_ReportSpec] = []
         for spec in detailed:
             chunk += self._detailed_reports(spec)
             if len(chunk) >= _REPORT_CHUNK:
-                chunks.append(chunk)
+                yield chunk
                 chunk = []
         for site in sample:
             chunk += self._sample_reports(site)
             if len(chunk) >= _REPORT_CHUNK:
-                chunks.append(chunk)
+                yield chunk
                 chunk = []
-        chunks.append(chunk)
-        return chunks
+        yield chunk
 
     def _report_sample(self, with_detailed: set[int], quick: set[int]) -> list[_Site]:
         last_end = _quarter_end(*_LAST_QUARTER)
@@ -1508,7 +1568,7 @@ class _Draw:
         rng = self.rng
         templates = [
             template
-            for template in (*_GROUP_OPTIONS.get(site.group, ()), *_GENERIC_OPTIONS)
+            for template in _templates(site, profile)
             if template.technique in (_T.HOUSEKEEPING, _T.PROCESS_CONTROL, _T.EQUIPMENT)
             and all(effect[0] == _E for effect in template.effects)
         ]
@@ -1558,6 +1618,7 @@ class _Draw:
             consumption={},
             has_cp_unit=site.has_cp_unit_on(end),
             created_at=opened,
+            transitions=[("", _ReportStatus.DRAFT, True, opened, "")],
         )
         # A few drafts are abandoned; in the last quarter some are simply not finished yet.
         abandoned = 0.12 if period == _LAST_QUARTER else 0.01
@@ -1571,6 +1632,7 @@ class _Draw:
             (_ReportStatus.DRAFT, _ReportStatus.SUBMITTED, True, submitted, "")
         )
         review = self._review_time(submitted)
+        approval_comment = ""
         if rng.random() < 0.08:
             if review > _NOW:
                 return report
@@ -1594,11 +1656,14 @@ class _Draw:
                  _RESUBMIT_COMMENT)
             )  # fmt: skip
             review = self._review_time(resubmitted, quick=True)
+            approval_comment = rng.choice(_APPROVAL_COMMENTS)
         if review > _NOW:
             return report
+        # As approve_self_report does, the approval's comment replaces the return's.
         report.status, report.reviewed_at = _ReportStatus.APPROVED, review
+        report.reviewer_comment = approval_comment
         report.transitions.append(
-            (_ReportStatus.SUBMITTED, _ReportStatus.APPROVED, False, review, "")
+            (_ReportStatus.SUBMITTED, _ReportStatus.APPROVED, False, review, approval_comment)
         )
         return report
 
@@ -1611,6 +1676,8 @@ class _Draw:
     def _review_time(self, after: datetime.datetime, *, quick: bool = False) -> datetime.datetime:
         # Most reports are reviewed within a fortnight; a backlog now and then takes weeks.
         days = self.rng.randint(1, 10) if quick else 2 + int(self.rng.random() ** 2 * 55)
+        if after >= _BACKLOG_FROM:
+            days += self.rng.randint(5, 35)
         day = _weekday(after.date() + datetime.timedelta(days=days))
         return _at(day, self.rng.randint(8 * 60, 16 * 60 + 30))
 
@@ -1688,9 +1755,7 @@ def _write_assessments(
     reviewer: User | None,
 ) -> None:
     existing = set(Assessment.objects.values_list("facility_id", "kind", "started_on"))
-    new = [
-        spec for spec in specs if (spec.site.pk, spec.kind, spec.started_on) not in existing
-    ]
+    new = [spec for spec in specs if (spec.site.pk, spec.kind, spec.started_on) not in existing]
     assessments = _bulk(
         [
             Assessment(
@@ -1822,7 +1887,7 @@ def _write_reports(
         # Facilities without a portal account send paper reports that staff key in.
         submitter_id = spec.site.manager_id or reviewer.pk
         for from_status, to_status, by_submitter, at, comment in spec.transitions:
-            if by_submitter and spec.site.manager_id is None and not comment:
+            if not from_status and spec.site.manager_id is None:
                 comment = _PAPER_COMMENT
             transitions.append(
                 SelfReportTransition(
@@ -1867,7 +1932,7 @@ def _quantity(value: float) -> Decimal:
 
 def _round_money(value: float) -> int:
     """To the million above 100 million VND, to the thousand below."""
-    return round(value, -6) if value >= 100_000_000 else round(value, -3)
+    return int(round(value, -6) if value >= 100_000_000 else round(value, -3))
 
 
 def _vn(value: float, places: int = 0) -> str:

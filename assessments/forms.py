@@ -201,7 +201,10 @@ class SelfReportForm(forms.ModelForm):
 
 
 class MeasureForm(forms.Form):
-    technique = forms.ChoiceField(label=_("Nhóm giải pháp"), choices=Technique.choices)
+    # An empty first choice, so the blank extra row stays unchanged and is ignored.
+    technique = forms.ChoiceField(
+        label=_("Nhóm giải pháp"), choices=[("", "—"), *Technique.choices]
+    )
     description = forms.CharField(label=_("Giải pháp"), max_length=255)
     implemented_on = forms.DateField(label=_("Ngày thực hiện"), widget=DateInput())
     cost_vnd = forms.DecimalField(

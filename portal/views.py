@@ -33,7 +33,7 @@ class MenuItem:
 MENU = [
     MenuItem(_("Tổng quan"), "dashboard", "speedometer2", ALL_ROLES),
     MenuItem(
-        _("Cơ sở sản xuất"),
+        _("Cơ sở"),
         "facilities:facility_list",
         "buildings",
         DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL, Role.FACILITY_MANAGER, Role.CONSULTANT},
@@ -57,7 +57,7 @@ MENU = [
         DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},
     ),
     MenuItem(
-        _("Địa bàn hành chính"),
+        _("Địa bàn"),
         "facilities:unit_list",
         "geo-alt",
         DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},

@@ -31,7 +31,7 @@ def test_a_staff_member_signs_in_and_sees_the_dashboard(
     expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible()
     expect(page.get_by_text("Trần Thị Hương").first).to_be_visible()
     menu = page.get_by_test_id("main-menu")
-    expect(menu.get_by_role("link", name="Cơ sở sản xuất")).to_be_visible()
+    expect(menu.get_by_role("link", name="Cơ sở", exact=True)).to_be_visible()
     expect(menu.get_by_role("link", name="Quản trị hệ thống")).to_have_count(0)
     path = screenshot_path("dashboard-department-staff")
     page.screenshot(path=path, full_page=True)

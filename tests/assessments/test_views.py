@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Assessment, CPOption, Resource, SelfReport, SelfReportConsumption
+from facilities.models import Product
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _assessment_data(facility, **extra):
+    return {
+        "facility": facility.pk,
+        "kind": "detailed",
+        "status": "completed",
+        "started_on": "01/03/2019",
+        "completed_on": "30/06/2019",
+        "team": "Nhóm chuyên gia",
+        "funding": "provincial",
+        "findings": "Tổn thất nhiệt lò nung lớn.",
+        **extra,
+    }
+
+
+def test_staff_record_an_assessment_with_its_pdf_report(users, facilities, client_for) -> None:
+    client = client_for(users["department_staff"])
+    upload = SimpleUploadedFile("bao-cao.pdf", PDF, content_type="application/pdf")
+    response = client.post(
+        reverse("assessments:assessment_create"),
+        _assessment_data(facilities["own"], report=upload),
+    )
+    assessment = Assessment.objects.get()
+    assert response["Location"] == reverse("assessments:assessment_detail", args=[assessment.pk])
+    download = client.get(reverse("assessments:assessment_report", args=[assessment.pk]))
+    assert b"".join(download.streaming_content) == PDF
+    assert download["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bao-cao.exe", b"MZ\x90\x00", "pdf"),
+        ("bao-cao.pdf", b"MZ\x90\x00 renamed", "không phải PDF"),
+        ("bao-cao.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024 + 1), "tối đa 20 MB"),
+    ],
+)
+def test_a_report_that_is_not_a_small_pdf_is_refused(
+    users, facilities, client_for, name, content, message
+) -> None:
+    client = client_for(users["department_staff"])
+    upload = SimpleUploadedFile(name, content)
+    response = client.post(
+        reverse("assessments:assessment_create"),
+        _assessment_data(facilities["own"], report=upload),
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_a_consultant_records_only_for_assigned_facilities_and_cannot_verify(
+    users, facilities, client_for
+) -> None:
+    consultant = users["consultant"]
+    consultant.support_organisation.facilities.add(facilities["own"])
+    client = client_for(consultant)
+    refused = client.post(
+        reverse("assessments:assessment_create"), _assessment_data(facilities["other"])
+    )
+    assert refused.status_code == 200 and not Assessment.objects.exists()
+    client.post(reverse("assessments:assessment_create"), _assessment_data(facilities["own"]))
+    assessment = Assessment.objects.get()
+    assert assessment.organisation == consultant.support_organisation
+    option_data = {
+        "technique": "equipment",
+        "description": "Thay động cơ hiệu suất cao",
+        "investment_vnd": "120000000",
+        "savings_vnd_per_year": "60000000",
+        "savings_toe_per_year": "3.5",
+        "savings_water_m3_per_year": "0",
+        "status": "verified",
+        "implemented_on": "01/09/2019",
+    }
+    response = client.post(reverse("assessments:option_create", args=[assessment.pk]), option_data)
+    assert response.status_code == 200  # "verified" is not a choice for a consultant
+    assert not CPOption.objects.exists()
+    client.post(
+        reverse("assessments:option_create", args=[assessment.pk]),
+        option_data | {"status": "implemented"},
+    )
+    option = CPOption.objects.get()
+    assert option.payback_years == Decimal("2.0")
+    staff = client_for(users["department_staff"])
+    staff.post(
+        reverse("assessments:option_edit", args=[assessment.pk, option.pk]),
+        option_data | {"status": "verified"},
+    )
+    option.refresh_from_db()
+    assert option.status == "verified"
+    assert option.verified_by == users["department_staff"]
+
+
+def test_the_review_queue_query_count_does_not_grow_with_reports(
+    users, facilities, client_for, django_assert_max_num_queries
+) -> None:
+    electricity = Resource.objects.get(code="electricity")
+    for quarter in range(1, 5):
+        for facility in facilities.values():
+            report = SelfReport.objects.create(
+                facility=facility,
+                period_kind="quarter",
+                year=2019,
+                quarter=quarter,
+                status="submitted",
+                output=Decimal(100),
+                output_unit="t",
+            )
+            SelfReportConsumption.objects.create(report=report, resource=electricity, quantity=1000)
+    client = client_for(users["department_staff"])
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("assessments:review_queue"), {"year": 2019})
+    assert len(response.context["rows"]) == 8
+
+
+def test_bulk_approve_takes_only_warning_free_reports(users, facilities, client_for) -> None:
+    electricity = Resource.objects.get(code="electricity")
+    Product.objects.create(facility=facilities["own"], name="Gạch", unit="t")
+    fine = SelfReport.objects.create(
+        facility=facilities["own"],
+        period_kind="quarter",
+        year=2019,
+        quarter=1,
+        status="submitted",
+        output=Decimal(100),
+        output_unit="t",
+    )
+    SelfReportConsumption.objects.create(report=fine, resource=electricity, quantity=1000)
+    zero_output = SelfReport.objects.create(
+        facility=facilities["other"],
+        period_kind="quarter",
+        year=2019,
+        quarter=1,
+        status="submitted",
+        output=Decimal(0),
+        output_unit="t",
+    )
+    SelfReportConsumption.objects.create(report=zero_output, resource=electricity, quantity=50)
+    client = client_for(users["department_staff"])
+    client.post(reverse("assessments:review_queue"), {"report": [fine.pk, zero_output.pk, "x"]})
+    fine.refresh_from_db()
+    zero_output.refresh_from_db()
+    assert fine.status == "approved"
+    assert zero_output.status == "submitted"
+
+
+def test_a_manager_cannot_open_another_facilitys_report_or_start_one_for_it(
+    users, facilities, client_for
+) -> None:
+    report = SelfReport.objects.create(
+        facility=facilities["other"], period_kind="quarter", year=2019, quarter=1
+    )
+    client = client_for(users["facility_manager"])
+    assert client.get(reverse("assessments:selfreport_detail", args=[report.pk])).status_code == 404
+    client.post(
+        reverse("assessments:selfreport_start"),
+        {"facility": facilities["other"].pk, "period_kind": "quarter", "year": 2019, "quarter": 2},
+    )
+    assert not SelfReport.objects.filter(facility=facilities["other"], quarter=2).exists()
+    today = timezone.localdate()
+    response = client.post(
+        reverse("assessments:selfreport_start"),
+        {"facility": facilities["own"].pk, "period_kind": "year", "year": today.year + 1},
+        follow=True,
+    )
+    assert not SelfReport.objects.filter(facility=facilities["own"]).exists()
+    assert response.status_code == 200
