@@ -1004,7 +1004,7 @@ def _at(day: datetime.date, minutes: int) -> datetime.datetime:
 
 def _weekday(day: datetime.date) -> datetime.date:
     """The day itself, or the Monday after a weekend: the Department reviews on working days."""
-    return day + datetime.timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+    return day + datetime.timedelta(days=7 - day.weekday() if day.weekday() >= 5 else 0)
 
 
 class _Draw:

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from assessments.demo import seed_assessments
 from assessments.models import SupportOrganisation
+from assessments.services import ensure_reminder_schedule
 from facilities.demo import seed_facilities
 from portal.models import OfficialBody, Role, User
 from programs.models import Agency
@@ -96,8 +98,15 @@ def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
     users = seed_users()
     # Each step draws from its own generator seeded alike, so adding a step never reshuffles
     # the data of the steps before it.
-    manager = next(user for user in users if user.role == Role.FACILITY_MANAGER)
-    seed_facilities(scale=scale, rng=random.Random(seed), manager=manager)
+    by_username = {user.username: user for user in users}
+    seed_facilities(scale=scale, rng=random.Random(seed), manager=by_username["coso"])
+    seed_assessments(
+        scale=scale,
+        rng=random.Random(seed),
+        consultant=by_username["tuvan"],
+        reviewer=by_username["canbo"],
+    )
+    ensure_reminder_schedule()
     return [
         DemoLogin(user.username, Role(user.role).label, user.full_name, DEMO_PASSWORD)
         for user in users

@@ -3,6 +3,7 @@ browser on these machines). Without Chromium they are skipped, unless REQUIRE_BR
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from pathlib import Path
@@ -62,3 +63,21 @@ def browser_context_args(browser_context_args: dict) -> dict:
 def screenshot_path():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return lambda name: SCREENSHOTS / f"{name}.png"
+
+
+# The reference data the migrations ship (units, sectors, agencies, resources): a transactional
+# test flushes it away, so each browser test puts it back with the migrations' own functions.
+REFERENCE_DATA = [
+    ("facilities.migrations.0003_plan_era_units", "add_units"),
+    ("facilities.migrations.0005_reference_data", "add_reference_data"),
+    ("programs.migrations.0002_plan_agencies", "add_agencies"),
+    ("assessments.migrations.0004_reference_data", "add_reference_data"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db: None) -> None:
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -3,17 +3,12 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from facilities import importer
 from portal.models import Role
 from tests.factories import PASSWORD, FacilityFactory, UserFactory
-
-# live_server needs committed rows; the serialised rollback restores the reference data
-# (units, sectors) shipped by migrations, which a transactional flush would otherwise wipe.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _sign_in_as_staff(page: Page, base_url: str) -> None:

@@ -2,15 +2,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from portal.models import Role
 from tests.factories import PASSWORD, UserFactory
-
-# live_server needs committed rows; the serialised rollback restores the reference data
-# (units, sectors) shipped by migrations, which a transactional flush would otherwise wipe.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _sign_in(page: Page, base_url: str, username: str, password: str) -> None:

@@ -4,7 +4,6 @@ import datetime
 import re
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -19,10 +18,6 @@ from assessments.models import (
 from facilities.models import Product
 from portal.models import Role
 from tests.factories import PASSWORD, FacilityFactory, UserFactory
-
-# live_server needs committed rows; the serialised rollback restores the reference data
-# (units, sectors, resources) shipped by migrations, which a transactional flush would wipe.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _sign_in(page: Page, base_url: str, username: str) -> None:
