@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 
 from facilities.models import AdministrativeUnit, Facility
@@ -58,3 +61,20 @@ def _fast_password_hashing(settings) -> None:
 def _media_in_tmp(settings, tmp_path) -> None:
     # Uploads written by tests go to a throw-away folder, never into var/media.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# The reference data the migrations ship (units, sectors, agencies, resources). A transactional
+# test (live server, real Celery worker) flushes the database afterwards, so such tests put it
+# back with the migrations' own, idempotent functions.
+REFERENCE_DATA = [
+    ("facilities.migrations.0003_plan_era_units", "add_units"),
+    ("facilities.migrations.0005_reference_data", "add_reference_data"),
+    ("programs.migrations.0002_plan_agencies", "add_agencies"),
+    ("assessments.migrations.0004_reference_data", "add_reference_data"),
+]
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(django_apps, None)

@@ -3,7 +3,6 @@ browser on these machines). Without Chromium they are skipped, unless REQUIRE_BR
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 from pathlib import Path
@@ -65,19 +64,6 @@ def screenshot_path():
     return lambda name: SCREENSHOTS / f"{name}.png"
 
 
-# The reference data the migrations ship (units, sectors, agencies, resources): a transactional
-# test flushes it away, so each browser test puts it back with the migrations' own functions.
-REFERENCE_DATA = [
-    ("facilities.migrations.0003_plan_era_units", "add_units"),
-    ("facilities.migrations.0005_reference_data", "add_reference_data"),
-    ("programs.migrations.0002_plan_agencies", "add_agencies"),
-    ("assessments.migrations.0004_reference_data", "add_reference_data"),
-]
-
-
 @pytest.fixture(autouse=True)
-def _reference_data(transactional_db: None) -> None:
-    from django.apps import apps
-
-    for module, function in REFERENCE_DATA:
-        getattr(importlib.import_module(module), function)(apps, None)
+def _browser_reference_data(reference_data: None) -> None:
+    """Every browser test runs on committed data with the shipped reference data in place."""
