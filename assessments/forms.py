@@ -266,3 +266,10 @@ class ReviewQueueFilter(django_filters.FilterSet):
     class Meta:
         model = SelfReport
         fields: list[str] = []
+
+
+class PeriodForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2010, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("Quý"), choices=[(1, "I"), (2, "II"), (3, "III"), (4, "IV")], coerce=int
+    )

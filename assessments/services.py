@@ -38,7 +38,7 @@ from assessments.models import (
     SelfReportMeasure,
     SelfReportTransition,
 )
-from facilities.models import Facility, FacilityQuerySet
+from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet
 from portal.access import DEPARTMENT, role_of
 from portal.models import Role, User
 from portal.tasks import send_email
@@ -623,6 +623,37 @@ def _not_submitted(
         .alias(first_submitted_at=_first_submission(period_kind, year, quarter))
         .filter(first_submitted_at__isnull=True)
     )
+
+
+def completeness_by_area(
+    period_kind: str, year: int, quarter: int | None, *, facilities: FacilityQuerySet | None = None
+) -> list[tuple[AdministrativeUnit, Completeness]]:
+    """completeness() per administrative unit, in two queries whatever the number of units."""
+    deadline = deadline_for(period_kind, year, quarter)
+    rows = (
+        expected_facilities(period_kind, year, quarter, facilities=facilities)
+        .alias(first_submitted_at=_first_submission(period_kind, year, quarter))
+        .values("administrative_unit")
+        .annotate(
+            expected=Count("pk"),
+            received=Count("pk", filter=Q(first_submitted_at__isnull=False)),
+            on_time=Count("pk", filter=Q(first_submitted_at__lt=_local_midnight_after(deadline))),
+        )
+        .order_by("administrative_unit")
+    )
+    by_unit = {row["administrative_unit"]: row for row in rows}
+    units = AdministrativeUnit.objects.filter(pk__in=by_unit).order_by("code")
+    return [
+        (
+            unit,
+            Completeness(
+                expected=by_unit[unit.pk]["expected"],
+                received=by_unit[unit.pk]["received"],
+                on_time=by_unit[unit.pk]["on_time"],
+            ),
+        )
+        for unit in units
+    ]
 
 
 def overdue_facilities(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +19,7 @@ from assessments.forms import (
     BaselineForm,
     CPOptionForm,
     MeasureFormSet,
+    PeriodForm,
     ReviewForm,
     ReviewQueueFilter,
     SelfReportForm,
@@ -375,5 +378,41 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(report, warnings.get(report.pk, [])) for report in rows],
             "query": query.urlencode(),
+        },
+    )
+
+
+def _latest_ended_quarter(today: datetime.date) -> tuple[int, int]:
+    quarter = (today.month - 1) // 3
+    return (today.year, quarter) if quarter else (today.year - 1, 4)
+
+
+@allow(DEPARTMENT, Role.AGENCY_OFFICER, Role.OFFICIAL)
+def completeness_view(request: HttpRequest) -> HttpResponse:
+    """Reports received and received on time against those expected, per area, as DHIS2 does."""
+    today = timezone.localdate()
+    year, quarter = _latest_ended_quarter(today)
+    form = PeriodForm(request.GET or None, initial={"year": year, "quarter": quarter})
+    if form.is_valid():
+        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+    facilities = access.facilities_for(request.user)
+    kind = SelfReport.PeriodKind.QUARTER
+    overdue = (
+        services.overdue_facilities(kind, year, quarter, today=today)
+        .filter(pk__in=facilities.values("pk"))
+        .select_related("administrative_unit")
+        .order_by("administrative_unit__code", "name_sort_key")
+    )
+    return render(
+        request,
+        "assessments/completeness.html",
+        {
+            "form": form,
+            "period": services.period_label(kind, year, quarter),
+            "deadline": services.deadline_for(kind, year, quarter),
+            "total": services.completeness(kind, year, quarter, facilities=facilities),
+            "areas": services.completeness_by_area(kind, year, quarter, facilities=facilities),
+            "overdue": overdue[:200],
+            "overdue_count": overdue.count(),
         },
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -179,3 +180,32 @@ def test_a_manager_cannot_open_another_facilitys_report_or_start_one_for_it(
     )
     assert not SelfReport.objects.filter(facility=facilities["own"]).exists()
     assert response.status_code == 200
+
+
+def test_completeness_counts_reports_per_area_with_bounded_queries(
+    users, facilities, client_for, django_assert_max_num_queries
+) -> None:
+    from assessments.models import SelfReportTransition
+
+    own, other = facilities["own"], facilities["other"]
+    report = SelfReport.objects.create(
+        facility=own, period_kind="quarter", year=2019, quarter=2, status="submitted"
+    )
+    SelfReportTransition.objects.create(
+        report=report, from_status="draft", to_status="submitted", by=users["facility_manager"]
+    )
+    SelfReportTransition.objects.filter(report=report).update(
+        at=datetime.datetime(2019, 7, 10, 2, 0, tzinfo=datetime.UTC)
+    )
+    client = client_for(users["official"])
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("assessments:completeness"), {"year": 2019, "quarter": 2})
+    total = response.context["total"]
+    assert (total.expected, total.received, total.on_time) == (2, 1, 1)
+    areas = {unit.code: figures.received for unit, figures in response.context["areas"]}
+    assert areas == {own.administrative_unit.code: 1, other.administrative_unit.code: 0}
+    assert [f.pk for f in response.context["overdue"]] == [other.pk]
+    officer = client_for(users["agency_officer"]).get(
+        reverse("assessments:completeness"), {"year": 2019, "quarter": 2}
+    )
+    assert officer.context["total"].expected == 1  # a district officer sees their district

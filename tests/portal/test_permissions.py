@@ -141,6 +141,7 @@ CASES = [
     ),
     Case("assessments:selfreport_start", only(REPORTERS, status=302), method="post"),
     Case("assessments:review_queue", only(DEPARTMENT)),
+    Case("assessments:completeness", only(READERS)),
     Case(
         "assessments:selfreport_detail",
         only(REPORTERS) | {"other_facility_manager": 404},
