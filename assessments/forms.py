@@ -14,10 +14,11 @@ from assessments.models import (
     CPOption,
     Resource,
     SelfReport,
+    SupportOrganisation,
     Technique,
     validate_pdf,
 )
-from facilities.forms import DateInput
+from facilities.forms import DateInput, FacilitiesByTaxCodeField
 from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet
 
 ALL = _("Tất cả")
@@ -273,3 +274,26 @@ class PeriodForm(forms.Form):
     quarter = forms.TypedChoiceField(
         label=_("Quý"), choices=[(1, "I"), (2, "II"), (3, "III"), (4, "IV")], coerce=int
     )
+
+
+class SupportOrganisationForm(forms.ModelForm):
+    assigned = FacilitiesByTaxCodeField(
+        label=_("Cơ sở được giao"),
+        required=False,
+        help_text=_(
+            "Mã số thuế các cơ sở giao cho tổ chức, mỗi dòng một mã: chuyên gia của tổ chức "
+            "chỉ thấy và ghi nhận đánh giá cho các cơ sở này."
+        ),
+    )
+
+    class Meta:
+        model = SupportOrganisation
+        fields = ["name", "kind", "email", "phone", "address", "expertise"]
+        widgets = {"expertise": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["assigned"] = FacilitiesByTaxCodeField.initial_for(
+                self.instance.facilities.all()
+            )

@@ -400,6 +400,13 @@ class SelfReportQuerySet(models.QuerySet["SelfReport"]):
         """The latest version of each report (a correction is a new version)."""
         return self.filter(superseded_by__isnull=True)
 
+    def in_force(self) -> SelfReportQuerySet:
+        """The approved figures of each period: the latest approved version. A correction still
+        in draft or review leaves the approved version in force until it is approved itself."""
+        return self.filter(status=SelfReport.Status.APPROVED).exclude(
+            superseded_by__status=SelfReport.Status.APPROVED
+        )
+
 
 class SelfReport(models.Model):
     """A facility's periodic output, consumption and measures, reviewed by the Department."""

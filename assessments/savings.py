@@ -8,7 +8,7 @@ for 2017 keeps the factor of 2017 after a new legal text is entered.
 
 Nothing is rounded here: rounding is for display.
 
-Only approved, current versions of self-reports count (`SelfReport.objects.current()`), and only
+Only the approved figures in force count (`SelfReport.objects.in_force()`), and only
 reports for periods after the baseline year: a report for the baseline year or earlier measures
 no saving against it.
 """
@@ -219,9 +219,8 @@ def plausibility_warnings_for(reports: Iterable[SelfReport]) -> dict[int, list[s
     baselines = _latest_baselines(facility_ids)
     history: dict[tuple[int, str], list[SelfReport]] = defaultdict(list)
     approved = (
-        SelfReport.objects.current()
+        SelfReport.objects.in_force()
         .filter(
-            status=SelfReport.Status.APPROVED,
             facility_id__in=facility_ids,
             year__lte=max(report.year for report in reports),
         )
@@ -285,7 +284,7 @@ def _report_lines() -> Prefetch:
 
 
 def _approved_reports(facility: Facility) -> SelfReportQuerySet:
-    return SelfReport.objects.current().filter(facility=facility, status=SelfReport.Status.APPROVED)
+    return SelfReport.objects.in_force().filter(facility=facility)
 
 
 def _chronological(report: SelfReport) -> tuple[datetime.date, bool, int, int]:

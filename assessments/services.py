@@ -37,6 +37,7 @@ from assessments.models import (
     SelfReportConsumption,
     SelfReportMeasure,
     SelfReportTransition,
+    SupportOrganisation,
 )
 from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet
 from portal.access import DEPARTMENT, role_of
@@ -795,3 +796,14 @@ def save_option(option: CPOption, *, by: User) -> CPOption:
     option.full_clean()
     option.save()
     return option
+
+
+@transaction.atomic
+def save_support_organisation(
+    organisation: SupportOrganisation, *, assigned: list[Facility]
+) -> SupportOrganisation:
+    """Save an organisation and make its assigned facilities exactly `assigned`."""
+    organisation.full_clean()
+    organisation.save()
+    organisation.facilities.set(assigned)
+    return organisation

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,10 +25,18 @@ from assessments.forms import (
     ReviewQueueFilter,
     SelfReportForm,
     StartReportForm,
+    SupportOrganisationForm,
     cleaned_measures,
     measure_initial,
 )
-from assessments.models import Assessment, Baseline, CPOption, SelfReport, SelfReportAttachment
+from assessments.models import (
+    Assessment,
+    Baseline,
+    CPOption,
+    SelfReport,
+    SelfReportAttachment,
+    SupportOrganisation,
+)
 from assessments.savings import plausibility_warnings, plausibility_warnings_for
 from portal import access
 from portal.access import DEPARTMENT, allow
@@ -415,4 +424,73 @@ def completeness_view(request: HttpRequest) -> HttpResponse:
             "overdue": overdue[:200],
             "overdue_count": overdue.count(),
         },
+    )
+
+
+@allow(DEPARTMENT, Role.AGENCY_OFFICER, Role.OFFICIAL, Role.CONSULTANT)
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    organisations = SupportOrganisation.objects.annotate(
+        facility_count=Count("facilities", distinct=True),
+        consultant_count=Count("consultants", filter=Q(consultants__is_active=True), distinct=True),
+        assessment_count=Count("assessments", distinct=True),
+    ).order_by("name")
+    return render(
+        request,
+        "assessments/organisation_list.html",
+        {
+            "organisations": organisations,
+            "can_edit": access.role_of(request.user) in DEPARTMENT,
+        },
+    )
+
+
+@allow(DEPARTMENT, Role.AGENCY_OFFICER, Role.OFFICIAL, Role.CONSULTANT)
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(SupportOrganisation, pk=pk)
+    # The facilities it works for, as far as the reader may see them.
+    facilities = (
+        access.facilities_for(request.user)
+        .filter(support_organisations=organisation)
+        .select_related("administrative_unit")
+        .order_by("name_sort_key")
+    )
+    return render(
+        request,
+        "assessments/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "consultants": organisation.consultants.filter(is_active=True).order_by("full_name"),
+            "facilities": facilities[:300],
+            "facility_count": facilities.count(),
+            "assessments": access.assessments_for(request.user)
+            .filter(organisation=organisation)
+            .select_related("facility")
+            .order_by("-started_on")[:20],
+            "can_edit": access.role_of(request.user) in DEPARTMENT,
+        },
+    )
+
+
+@allow(DEPARTMENT)
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    return _organisation_form(request, SupportOrganisation())
+
+
+@allow(DEPARTMENT)
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _organisation_form(request, get_object_or_404(SupportOrganisation, pk=pk))
+
+
+def _organisation_form(request: HttpRequest, organisation: SupportOrganisation) -> HttpResponse:
+    form = SupportOrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.save_support_organisation(
+            form.save(commit=False), assigned=form.cleaned_data["assigned"]
+        )
+        messages.success(request, _("Đã lưu tổ chức %(name)s.") % {"name": organisation.name})
+        return redirect("assessments:organisation_detail", pk=organisation.pk)
+    return render(
+        request,
+        "assessments/organisation_form.html",
+        {"form": form, "organisation": organisation},
     )

@@ -497,3 +497,18 @@ def test_warnings_for_many_reports_match_one_by_one_in_bounded_queries(
         many = plausibility_warnings_for(reports)
     assert few == {report.pk: one_by_one[report.pk] for report in reports[:3]}
     assert many == one_by_one
+
+
+@pytest.mark.django_db
+def test_a_correction_in_draft_leaves_the_approved_figures_in_force(facilities) -> None:
+    own = facilities["own"]
+    approved = SelfReport.objects.create(
+        facility=own, period_kind="year", year=2019, status="approved", output=1
+    )
+    draft = SelfReport.objects.create(
+        facility=own, period_kind="year", year=2019, version=2, supersedes=approved
+    )
+    assert list(SelfReport.objects.in_force()) == [approved]
+    draft.status = "approved"
+    draft.save()
+    assert list(SelfReport.objects.in_force()) == [draft]

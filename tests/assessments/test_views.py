@@ -209,3 +209,29 @@ def test_completeness_counts_reports_per_area_with_bounded_queries(
         reverse("assessments:completeness"), {"year": 2019, "quarter": 2}
     )
     assert officer.context["total"].expected == 1  # a district officer sees their district
+
+
+def test_staff_assign_facilities_to_an_organisation_by_tax_code(
+    users, facilities, client_for
+) -> None:
+    organisation = users["consultant"].support_organisation
+    client = client_for(users["department_staff"])
+    response = client.post(
+        reverse("assessments:organisation_edit", args=[organisation.pk]),
+        {
+            "name": organisation.name,
+            "kind": "centre",
+            "assigned": f"{facilities['own'].tax_code}\n0100233488",
+        },
+    )
+    assert response.status_code == 200  # 0100233488 is not in the registry: nothing saved
+    assert not organisation.facilities.exists()
+    client.post(
+        reverse("assessments:organisation_edit", args=[organisation.pk]),
+        {"name": organisation.name, "kind": "centre", "assigned": facilities["own"].tax_code},
+    )
+    assert list(organisation.facilities.all()) == [facilities["own"]]
+    consultant = client_for(users["consultant"])
+    listed = consultant.get(reverse("facilities:facility_list"))
+    assert listed.status_code == 200
+    assert [f.pk for f in listed.context["page"]] == [facilities["own"].pk]

@@ -33,6 +33,7 @@ ASSESSMENT = "assessment"  # a detailed assessment of "own", with a report PDF a
 OPTION = "option"
 REPORT = "self-report"  # a submitted self-report of "own", with one attachment
 ATTACHMENT = "attachment"
+ORGANISATION = "support organisation"  # the consultant's
 LOGIN = "login"  # a redirect to the login page
 EVERYONE_SIGNED_IN = {actor: 200 for actor in ACTORS if actor != ANON}
 
@@ -142,6 +143,14 @@ CASES = [
     Case("assessments:selfreport_start", only(REPORTERS, status=302), method="post"),
     Case("assessments:review_queue", only(DEPARTMENT)),
     Case("assessments:completeness", only(READERS)),
+    Case("assessments:organisation_list", only(READERS | {"consultant"})),
+    Case("assessments:organisation_create", only(DEPARTMENT)),
+    Case(
+        "assessments:organisation_detail",
+        only(READERS | {"consultant"}),
+        kwargs={"pk": ORGANISATION},
+    ),
+    Case("assessments:organisation_edit", only(DEPARTMENT), kwargs={"pk": ORGANISATION}),
     Case(
         "assessments:selfreport_detail",
         only(REPORTERS) | {"other_facility_manager": 404},
@@ -285,6 +294,7 @@ def _assessment_and_report(users, facility) -> dict[str, int]:
     attachment = SelfReportAttachment(report=report)
     attachment.file.save("dinh-kem.pdf", ContentFile(PDF))
     return {
+        ORGANISATION: users["consultant"].support_organisation_id,
         ASSESSMENT: assessment.pk,
         OPTION: option.pk,
         REPORT: report.pk,
