@@ -250,6 +250,14 @@ class ReviewForm(forms.Form):
 
 
 class ReviewQueueFilter(django_filters.FilterSet):
+    # Warnings are computed in Python (assessments.savings), so the view applies this one.
+    warnings = django_filters.ChoiceFilter(
+        label=_("Cảnh báo"),
+        choices=[("yes", _("Có cảnh báo")), ("no", _("Không cảnh báo"))],
+        method="leave_to_view",
+        empty_label=ALL,
+    )
+
     year = django_filters.NumberFilter(label=_("Năm"), min_value=1990, max_value=2100)
     quarter = django_filters.ChoiceFilter(
         label=_("Quý"), choices=[(1, "I"), (2, "II"), (3, "III"), (4, "IV")], empty_label=ALL
@@ -267,6 +275,9 @@ class ReviewQueueFilter(django_filters.FilterSet):
     class Meta:
         model = SelfReport
         fields: list[str] = []
+
+    def leave_to_view(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset
 
 
 class PeriodForm(forms.Form):

@@ -43,6 +43,8 @@ from portal.access import DEPARTMENT, allow
 from portal.models import Role
 
 PAGE_SIZE = 50
+# The warnings filter reads the reports it filters; past this many, narrow by period or area.
+MAX_WARNING_FILTER_ROWS = 5000
 ASSESSMENT_READERS = DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL, Role.CONSULTANT}
 ASSESSMENT_WRITERS = DEPARTMENT | {Role.CONSULTANT}
 
@@ -356,9 +358,15 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy() if request.GET else QueryDict(mutable=True)
     data.setdefault("status", SelfReport.Status.SUBMITTED)
     filterset = ReviewQueueFilter(data, queryset=reports)
-    page = Paginator(filterset.qs.order_by("submitted_at", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    ordered = filterset.qs.order_by("submitted_at", "pk")
+    wanted = filterset.form.cleaned_data.get("warnings", "")
+    if wanted:
+        # Warnings come from Python, so this filter looks at every matching report (bounded
+        # queries: plausibility_warnings_for is a fixed number whatever the count).
+        candidates = list(ordered[:MAX_WARNING_FILTER_ROWS])
+        flagged = plausibility_warnings_for(candidates)
+        ordered = [r for r in candidates if bool(flagged.get(r.pk)) == (wanted == "yes")]
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     warnings = plausibility_warnings_for(rows)
     if request.method == "POST":

@@ -152,7 +152,12 @@ def test_bulk_approve_takes_only_warning_free_reports(users, facilities, client_
     )
     SelfReportConsumption.objects.create(report=zero_output, resource=electricity, quantity=50)
     client = client_for(users["department_staff"])
-    client.post(reverse("assessments:review_queue"), {"report": [fine.pk, zero_output.pk, "x"]})
+    queue = reverse("assessments:review_queue")
+    flagged = client.get(queue, {"warnings": "yes"}).context["rows"]
+    assert [report.pk for report, _warnings in flagged] == [zero_output.pk]
+    clean = client.get(queue, {"warnings": "no"}).context["rows"]
+    assert [report.pk for report, _warnings in clean] == [fine.pk]
+    client.post(queue, {"report": [fine.pk, zero_output.pk, "x"]})
     fine.refresh_from_db()
     zero_output.refresh_from_db()
     assert fine.status == "approved"
