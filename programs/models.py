@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -41,3 +44,327 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Indicator(models.TextChoices):
+    """The indicators the engine (programs/indicators.py) knows how to compute."""
+
+    T1_AWARE = "T1", _("T1 – Cơ sở được tuyên truyền và nhận thức được lợi ích SXSH")
+    T2_APPLYING = "T2", _("T2 – Cơ sở áp dụng SXSH")
+    T3_SAVINGS = "T3", _("T3 – Tiết kiệm năng lượng, nguyên liệu trên đơn vị sản phẩm")
+    T4_CP_UNIT = "T4", _("T4 – Cơ sở có bộ phận chuyên trách SXSH")
+    T5_TRAINED = "T5", _("T5 – Cán bộ chuyên trách SXSH được đào tạo")
+    A1_PROVINCIAL_PROJECTS = "A1", _("A1 – Dự án SXSH từ ngân sách tỉnh")
+    A2_CENTRAL_MODELS = "A2", _("A2 – Mô hình đề nghị Bộ Công Thương hỗ trợ")
+    A3_QUICK_ASSESSMENTS = "A3", _("A3 – Đánh giá nhanh SXSH")
+    A4_DETAILED_ASSESSMENTS = "A4", _("A4 – Đánh giá chi tiết, tư vấn SXSH")
+
+
+class Plan(models.Model):
+    """A plan of the province (or of the nation) with its period and targets: data staff edit."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        ACTIVE = "active", _("Đang thực hiện")
+        CLOSED = "closed", _("Đã kết thúc")
+
+    name = models.CharField(_("tên kế hoạch"), max_length=255)
+    decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    issued_by = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("từ năm"))
+    end_year = models.PositiveSmallIntegerField(_("đến năm"))
+    status = models.CharField(
+        _("trạng thái"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+    )
+    summary = models.TextField(_("tóm tắt"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["-start_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")),
+                name="programs_plan_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Target(models.Model):
+    """A band (floor to stretch) for one indicator at a milestone year of a plan.
+
+    Shares are ratios (0.9 = 90%); yearly activity targets (A1–A4) are counts per year.
+    """
+
+    class Unit(models.TextChoices):
+        SHARE = "share", _("tỷ lệ")
+        COUNT_PER_YEAR = "count_per_year", _("số lượng mỗi năm")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="targets"
+    )
+    indicator = models.CharField(_("chỉ tiêu"), max_length=2, choices=Indicator.choices)
+    milestone_year = models.PositiveSmallIntegerField(_("năm mốc"))
+    floor = models.DecimalField(_("mức tối thiểu"), max_digits=10, decimal_places=4)
+    stretch = models.DecimalField(_("mức phấn đấu"), max_digits=10, decimal_places=4)
+    unit = models.CharField(_("đơn vị"), max_length=16, choices=Unit.choices)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["plan", "indicator", "milestone_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "indicator", "milestone_year"],
+                name="programs_target_one_per_milestone",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stretch__gte=models.F("floor")),
+                name="programs_target_stretch_not_below_floor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.milestone_year}: {self.floor}–{self.stretch}"
+
+
+class SupportProject(models.Model):
+    """A CP support project (A1, provincial budget) or a model proposed to the Ministry (A2)."""
+
+    class Funding(models.TextChoices):
+        PROVINCIAL = "provincial", _("Ngân sách tỉnh")
+        CENTRAL = "central", _("Ngân sách trung ương (Bộ Công Thương)")
+        DONOR = "donor", _("Nhà tài trợ")
+        ENTERPRISE = "enterprise", _("Doanh nghiệp")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Đề xuất")
+        APPROVED = "approved", _("Được phê duyệt")
+        IN_PROGRESS = "in_progress", _("Đang thực hiện")
+        COMPLETED = "completed", _("Hoàn thành")
+        REJECTED = "rejected", _("Không được phê duyệt")
+
+    title = models.CharField(_("tên dự án"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    funding = models.CharField(_("nguồn kinh phí"), max_length=12, choices=Funding.choices)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.PROPOSED
+    )
+    facilities = models.ManyToManyField(
+        "facilities.Facility", verbose_name=_("cơ sở"), blank=True, related_name="support_projects"
+    )
+    budget_vnd = models.DecimalField(
+        _("tổng kinh phí (đồng)"), max_digits=18, decimal_places=0, default=0
+    )
+    state_support_vnd = models.DecimalField(
+        _("kinh phí nhà nước hỗ trợ (đồng)"), max_digits=18, decimal_places=0, default=0
+    )
+    proposed_on = models.DateField(_("ngày đề xuất"), null=True, blank=True)
+    ministry_decision = models.CharField(_("quyết định của Bộ"), max_length=120, blank=True)
+    approved_on = models.DateField(_("ngày phê duyệt"), null=True, blank=True)
+    outcomes = models.TextField(_("kết quả"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dự án hỗ trợ SXSH")
+        verbose_name_plural = _("dự án hỗ trợ SXSH")
+        ordering = ["-year", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Course(models.Model):
+    """A training course: training of trainers, consultants, awareness or technical."""
+
+    class Kind(models.TextChoices):
+        TRAINERS = "trainers", _("Đào tạo giảng viên")
+        CONSULTANTS = "consultants", _("Đào tạo tư vấn viên")
+        AWARENESS = "awareness", _("Tập huấn nâng cao nhận thức")
+        TECHNICAL = "technical", _("Tập huấn kỹ thuật")
+
+    title = models.CharField(_("tên khóa học"), max_length=255)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    starts_on = models.DateField(_("ngày bắt đầu"))
+    ends_on = models.DateField(_("ngày kết thúc"))
+    organiser = models.CharField(_("đơn vị tổ chức"), max_length=200)
+    place = models.CharField(_("địa điểm"), max_length=200, blank=True)
+    # Whether completing it makes a dedicated official "trained" for T5.
+    qualifies_for_t5 = models.BooleanField(_("tính cho chỉ tiêu T5"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("khóa đào tạo")
+        verbose_name_plural = _("khóa đào tạo")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="programs_course_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Official(models.Model):
+    """A CP official at some level; dedicated (chuyên trách) for a period (T5's population)."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Cấp tỉnh")
+        DISTRICT = "district", _("Cấp huyện")
+        SECTOR = "sector", _("Ngành")
+
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officials",
+    )
+    workplace = models.CharField(_("đơn vị công tác"), max_length=200, blank=True)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    dedicated_from = models.DateField(_("chuyên trách từ"))
+    dedicated_to = models.DateField(_("chuyên trách đến"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cán bộ chuyên trách SXSH")
+        verbose_name_plural = _("cán bộ chuyên trách SXSH")
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class CourseParticipant(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="participants")
+    official = models.ForeignKey(
+        Official, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="courses"
+    )
+    completed = models.BooleanField(_("hoàn thành"), default=False)
+    certificate_number = models.CharField(_("số chứng chỉ"), max_length=60, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("học viên")
+        verbose_name_plural = _("học viên")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "official"], name="programs_courseparticipant_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.official} @ {self.course}"
+
+
+class Award(models.Model):
+    """The plan's honouring of enterprises for their CP efforts and results."""
+
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        verbose_name=_("cơ sở"),
+        on_delete=models.PROTECT,
+        related_name="awards",
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    title = models.CharField(_("danh hiệu, hình thức khen thưởng"), max_length=255)
+    issued_by = models.CharField(_("cơ quan khen thưởng"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("khen thưởng")
+        verbose_name_plural = _("khen thưởng")
+        ordering = ["-year", "facility"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+
+class AgencyTask(models.Model):
+    """A task the plan assigns to a coordinating agency, and how far along it is."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Chưa bắt đầu")
+        IN_PROGRESS = "in_progress", _("Đang thực hiện")
+        DONE = "done", _("Hoàn thành")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    title = models.CharField(_("nhiệm vụ"), max_length=255)
+    description = models.TextField(_("nội dung"), blank=True)
+    due_on = models.DateField(_("hạn hoàn thành"))
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("nhiệm vụ của cơ quan phối hợp")
+        verbose_name_plural = _("nhiệm vụ của cơ quan phối hợp")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="programs_agencytask_progress_max_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskUpdate(models.Model):
+    """An agency officer's progress report on a task."""
+
+    task = models.ForeignKey(AgencyTask, on_delete=models.CASCADE, related_name="updates")
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    posted_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(_("nội dung cập nhật"))
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"))
+    attachment = models.FileField(
+        _("tệp đính kèm"),
+        upload_to="task_updates/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cập nhật tiến độ")
+        verbose_name_plural = _("cập nhật tiến độ")
+        ordering = ["-posted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="programs_taskupdate_progress_max_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.progress}%"
