@@ -53,6 +53,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("facilities.urls")),
     path("", include("assessments.urls")),
+    path("", include("programs.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

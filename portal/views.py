@@ -57,9 +57,9 @@ MENU = [
         DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},
     ),
     MenuItem(
-        _("Địa bàn"),
-        "facilities:unit_list",
-        "geo-alt",
+        _("Chương trình"),
+        "programs:plan_list",
+        "flag",
         DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},
     ),
     MenuItem(_("Quản trị hệ thống"), "admin:index", "gear", frozenset({Role.DEPARTMENT_ADMIN})),

@@ -13,7 +13,7 @@ READER = [
     "facilities:facility_list",
     "assessments:assessment_list",
     "facilities:outreach_list",
-    "facilities:unit_list",
+    "programs:plan_list",
 ]
 STAFF = [
     "dashboard",
@@ -21,7 +21,7 @@ STAFF = [
     "assessments:assessment_list",
     "assessments:selfreport_list",
     "facilities:outreach_list",
-    "facilities:unit_list",
+    "programs:plan_list",
 ]
 EXPECTED_MENU = {
     Role.DEPARTMENT_ADMIN: [*STAFF, "admin:index"],

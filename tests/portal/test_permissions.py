@@ -17,6 +17,7 @@ from assessments.models import Assessment, CPOption, SelfReport, SelfReportAttac
 from facilities import importer
 from facilities.models import FacilityImport, OutreachActivity
 from portal.models import Role
+from programs.models import AgencyTask, Award, Course, Official, Plan, SupportProject
 
 ANON = "anonymous"
 # Each role, plus the two who must not reach "own" objects: another district's officer and
@@ -34,6 +35,12 @@ OPTION = "option"
 REPORT = "self-report"  # a submitted self-report of "own", with one attachment
 ATTACHMENT = "attachment"
 ORGANISATION = "support organisation"  # the consultant's
+PLAN = "plan"  # the shipped plan to 2020
+TASK = "agency task"  # a task of the agency officer's district
+PROJECT = "support project"
+COURSE = "course"
+OFFICIAL = "official"
+AWARD = "award"
 LOGIN = "login"  # a redirect to the login page
 EVERYONE_SIGNED_IN = {actor: 200 for actor in ACTORS if actor != ANON}
 
@@ -179,6 +186,26 @@ CASES = [
         only(REPORTERS) | {"other_facility_manager": 404},
         kwargs={"pk": REPORT, "attachment_pk": ATTACHMENT},
     ),
+    Case("programs:plan_list", only(READERS)),
+    Case("programs:plan_create", only(DEPARTMENT)),
+    Case("programs:plan_detail", only(READERS), kwargs={"pk": PLAN}),
+    Case("programs:plan_edit", only(DEPARTMENT), kwargs={"pk": PLAN}),
+    Case("programs:project_list", only(READERS)),
+    Case("programs:project_create", only(DEPARTMENT)),
+    Case("programs:project_edit", only(DEPARTMENT), kwargs={"pk": PROJECT}),
+    Case("programs:course_list", only(READERS)),
+    Case("programs:course_create", only(DEPARTMENT)),
+    Case("programs:course_edit", only(DEPARTMENT), kwargs={"pk": COURSE}),
+    Case("programs:official_list", only(READERS)),
+    Case("programs:official_create", only(DEPARTMENT)),
+    Case("programs:official_edit", only(DEPARTMENT), kwargs={"pk": OFFICIAL}),
+    Case("programs:award_list", only(READERS)),
+    Case("programs:award_create", only(DEPARTMENT)),
+    Case("programs:award_edit", only(DEPARTMENT), kwargs={"pk": AWARD}),
+    Case("programs:task_list", only(READERS)),
+    Case("programs:task_create", only(DEPARTMENT)),
+    Case("programs:task_detail", only(READERS), kwargs={"pk": TASK}),
+    Case("programs:task_edit", only(DEPARTMENT), kwargs={"pk": TASK}),
     Case(
         "admin:index",
         # Django's admin sends everyone but department admins to its own login page.
@@ -239,6 +266,7 @@ def test_each_actor_gets_the_expected_answer(
         BATCH: import_batch.pk,
         ACTIVITY: activity.pk,
         **_assessment_and_report(users, facilities["own"]),
+        **_programme(users, facilities["own"]),
     }
     kwargs = {key: stand_ins.get(value, value) for key, value in case.kwargs.items()}
     url = reverse(case.name, kwargs=kwargs or None)
@@ -299,4 +327,34 @@ def _assessment_and_report(users, facility) -> dict[str, int]:
         OPTION: option.pk,
         REPORT: report.pk,
         ATTACHMENT: attachment.pk,
+    }
+
+
+def _programme(users, facility) -> dict[str, int]:
+    plan = Plan.objects.get(name__startswith="Kế hoạch thực hiện Chiến lược")
+    official = Official.objects.create(
+        full_name="Lê Thị Hoa", level="district", dedicated_from=datetime.date(2016, 1, 1)
+    )
+    return {
+        PLAN: plan.pk,
+        TASK: AgencyTask.objects.create(
+            plan=plan,
+            agency=users["agency_officer"].agency,
+            title="Tuyên truyền SXSH trên địa bàn",
+            due_on=datetime.date(2019, 12, 31),
+        ).pk,
+        PROJECT: SupportProject.objects.create(
+            title="Dự án trình diễn SXSH", year=2019, funding="provincial"
+        ).pk,
+        COURSE: Course.objects.create(
+            title="Đào tạo giảng viên SXSH",
+            kind="trainers",
+            starts_on=datetime.date(2019, 5, 6),
+            ends_on=datetime.date(2019, 5, 10),
+            organiser="Bộ Công Thương",
+        ).pk,
+        OFFICIAL: official.pk,
+        AWARD: Award.objects.create(
+            facility=facility, year=2019, title="Bằng khen", issued_by="UBND tỉnh Nghệ An"
+        ).pk,
     }

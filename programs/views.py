@@ -1,0 +1,328 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models, transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import access
+from portal.access import DEPARTMENT, allow
+from portal.models import Role
+from programs import services
+from programs.forms import (
+    AwardFilter,
+    AwardForm,
+    CourseFilter,
+    CourseForm,
+    OfficialFilter,
+    OfficialForm,
+    ParticipantFormSet,
+    PlanForm,
+    ProjectFilter,
+    ProjectForm,
+    TargetFormSet,
+    TaskFilter,
+    TaskForm,
+    TaskUpdateForm,
+)
+from programs.models import AgencyTask, Award, Course, Official, Plan, SupportProject
+
+PAGE_SIZE = 50
+READERS = DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL}
+
+
+def _list(
+    request: HttpRequest,
+    *,
+    filterset_class: type[django_filters.FilterSet],
+    queryset: models.QuerySet[Any],
+    template: str,
+    **context: Any,
+) -> HttpResponse:
+    """A filtered, paginated list; every programme list page reads the same way."""
+    filterset = filterset_class(request.GET or None, queryset=queryset)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": bool(request.GET.keys() - {"page"}),
+            "can_edit": access.role_of(request.user) in DEPARTMENT,
+            **context,
+        },
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    title: str,
+    back: str,
+    formset: forms.BaseFormSet | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "programs/object_form.html",
+        {"form": form, "formset": formset, "title": title, "back": back},
+    )
+
+
+# --- Plans ------------------------------------------------------------------------------------
+
+
+@allow(READERS)
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.annotate(target_count=Count("targets"))
+    return render(
+        request,
+        "programs/plan_list.html",
+        {"plans": plans, "can_edit": access.role_of(request.user) in DEPARTMENT},
+    )
+
+
+@allow(READERS)
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=pk)
+    return render(
+        request,
+        "programs/plan_detail.html",
+        {
+            "plan": plan,
+            "targets": plan.targets.all(),
+            "can_edit": access.role_of(request.user) in DEPARTMENT,
+        },
+    )
+
+
+@allow(DEPARTMENT)
+def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=pk) if pk else Plan()
+    form = PlanForm(request.POST or None, instance=plan)
+    formset = TargetFormSet(request.POST or None, instance=plan, prefix="targets")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            plan = form.save()
+            formset.instance = plan
+            formset.save()
+        messages.success(request, _("Đã lưu kế hoạch và các chỉ tiêu."))
+        return redirect("programs:plan_detail", pk=plan.pk)
+    return _form_page(
+        request,
+        form,
+        formset=formset,
+        title=_("Sửa kế hoạch") if plan.pk else _("Thêm kế hoạch"),
+        back="programs:plan_list",
+    )
+
+
+# --- Support projects -------------------------------------------------------------------------
+
+
+@allow(READERS)
+def project_list(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        filterset_class=ProjectFilter,
+        queryset=SupportProject.objects.annotate(facility_count=Count("facilities")),
+        template="programs/project_list.html",
+    )
+
+
+@allow(DEPARTMENT)
+def project_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    project = get_object_or_404(SupportProject, pk=pk) if pk else SupportProject()
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        services.save_project(form.save(commit=False), facilities=form.cleaned_data["assigned"])
+        messages.success(request, _("Đã lưu dự án."))
+        return redirect("programs:project_list")
+    return _form_page(
+        request,
+        form,
+        title=_("Sửa dự án") if project.pk else _("Thêm dự án"),
+        back="programs:project_list",
+    )
+
+
+# --- Training and officials -------------------------------------------------------------------
+
+
+@allow(READERS)
+def course_list(request: HttpRequest) -> HttpResponse:
+    courses = Course.objects.annotate(
+        participant_count=Count("participants"),
+        completed_count=Count("participants", filter=models.Q(participants__completed=True)),
+    )
+    return _list(
+        request,
+        filterset_class=CourseFilter,
+        queryset=courses,
+        template="programs/course_list.html",
+    )
+
+
+@allow(DEPARTMENT)
+def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    course = get_object_or_404(Course, pk=pk) if pk else Course()
+    form = CourseForm(request.POST or None, instance=course)
+    formset = ParticipantFormSet(request.POST or None, instance=course, prefix="participants")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            course = form.save()
+            formset.instance = course
+            formset.save()
+        messages.success(request, _("Đã lưu khóa đào tạo."))
+        return redirect("programs:course_list")
+    return _form_page(
+        request,
+        form,
+        formset=formset,
+        title=_("Sửa khóa đào tạo") if course.pk else _("Thêm khóa đào tạo"),
+        back="programs:course_list",
+    )
+
+
+@allow(READERS)
+def official_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    officials = Official.objects.select_related("agency").annotate(
+        completed_courses=Count(
+            "courses",
+            filter=models.Q(courses__completed=True, courses__course__qualifies_for_t5=True),
+        )
+    )
+    return _list(
+        request,
+        filterset_class=OfficialFilter,
+        queryset=officials,
+        template="programs/official_list.html",
+        today=today,
+    )
+
+
+@allow(DEPARTMENT)
+def official_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    official = get_object_or_404(Official, pk=pk) if pk else Official()
+    form = OfficialForm(request.POST or None, instance=official)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu cán bộ."))
+        return redirect("programs:official_list")
+    return _form_page(
+        request,
+        form,
+        title=_("Sửa cán bộ chuyên trách") if official.pk else _("Thêm cán bộ chuyên trách"),
+        back="programs:official_list",
+    )
+
+
+# --- Awards -----------------------------------------------------------------------------------
+
+
+@allow(READERS)
+def award_list(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        filterset_class=AwardFilter,
+        queryset=Award.objects.select_related("facility"),
+        template="programs/award_list.html",
+    )
+
+
+@allow(DEPARTMENT)
+def award_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    award = get_object_or_404(Award, pk=pk) if pk else Award()
+    form = AwardForm(request.POST or None, instance=award)
+    if request.method == "POST" and form.is_valid():
+        award = form.save(commit=False)
+        award.facility = form.cleaned_data["facility_code"]
+        award.save()
+        messages.success(request, _("Đã lưu khen thưởng."))
+        return redirect("programs:award_list")
+    return _form_page(
+        request,
+        form,
+        title=_("Sửa khen thưởng") if award.pk else _("Thêm khen thưởng"),
+        back="programs:award_list",
+    )
+
+
+# --- Agency tasks -----------------------------------------------------------------------------
+
+
+@allow(READERS)
+def task_list(request: HttpRequest) -> HttpResponse:
+    tasks = AgencyTask.objects.select_related("agency", "plan")
+    return _list(
+        request,
+        filterset_class=TaskFilter,
+        queryset=tasks,
+        template="programs/task_list.html",
+        today=timezone.localdate(),
+    )
+
+
+@allow(READERS)
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(AgencyTask.objects.select_related("agency", "plan"), pk=pk)
+    may_update = services.may_update_task(request.user, task)
+    form = TaskUpdateForm(request.POST or None, request.FILES or None) if may_update else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.post_task_update(
+                    task,
+                    by=request.user,
+                    text=form.cleaned_data["text"],
+                    progress=form.cleaned_data["progress"],
+                    attachment=form.cleaned_data.get("attachment"),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Đã cập nhật tiến độ."))
+                return redirect("programs:task_detail", pk=task.pk)
+    return render(
+        request,
+        "programs/task_detail.html",
+        {
+            "task": task,
+            "updates": task.updates.select_related("posted_by"),
+            "form": form,
+            "today": timezone.localdate(),
+            "can_edit": access.role_of(request.user) in DEPARTMENT,
+        },
+    )
+
+
+@allow(DEPARTMENT)
+def task_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    task = get_object_or_404(AgencyTask, pk=pk) if pk else AgencyTask()
+    form = TaskForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        task = form.save()
+        messages.success(request, _("Đã lưu nhiệm vụ."))
+        return redirect("programs:task_detail", pk=task.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Sửa nhiệm vụ") if task.pk else _("Thêm nhiệm vụ"),
+        back="programs:task_list",
+    )
