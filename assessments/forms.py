@@ -216,7 +216,9 @@ class MeasureForm(forms.Form):
     )
 
 
-MeasureFormSet = forms.formset_factory(MeasureForm, extra=1, can_delete=True, max_num=50)
+MeasureFormSet = forms.formset_factory(
+    MeasureForm, extra=1, can_delete=True, max_num=50, validate_max=True, absolute_max=50
+)
 
 
 def measure_initial(report: SelfReport) -> list[dict[str, Any]]:

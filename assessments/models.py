@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from facilities.models import Facility, Product
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
+YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 
 
 def validate_pdf(upload: object) -> None:
@@ -227,7 +228,7 @@ class Baseline(models.Model):
     assessment = models.OneToOneField(
         Assessment, verbose_name=_("đánh giá"), on_delete=models.CASCADE, related_name="baseline"
     )
-    year = models.PositiveSmallIntegerField(_("năm cơ sở"))
+    year = models.PositiveSmallIntegerField(_("năm cơ sở"), validators=YEAR_VALIDATORS)
     output = models.DecimalField(
         _("sản lượng"), max_digits=18, decimal_places=3, validators=NON_NEGATIVE
     )
@@ -238,6 +239,12 @@ class Baseline(models.Model):
     class Meta:
         verbose_name = _("số liệu năm cơ sở")
         verbose_name_plural = _("số liệu năm cơ sở")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1990) & Q(year__lte=2100),
+                name="assessments_baseline_year_in_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.assessment.facility} – {self.year}"
@@ -423,7 +430,7 @@ class SelfReport(models.Model):
         Facility, verbose_name=_("cơ sở"), on_delete=models.PROTECT, related_name="self_reports"
     )
     period_kind = models.CharField(_("kỳ báo cáo"), max_length=8, choices=PeriodKind.choices)
-    year = models.PositiveSmallIntegerField(_("năm"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     quarter = models.PositiveSmallIntegerField(_("quý"), null=True, blank=True)
     version = models.PositiveSmallIntegerField(_("lần"), default=1)
     supersedes = models.OneToOneField(

@@ -407,6 +407,9 @@ def _unit_label(code: str) -> str:
 
 
 def _percent(change: Decimal) -> str:
+    # Past tenfold the exact figure says nothing more, and huge ratios overflow quantize().
+    if abs(change) >= 10:
+        return "> 1000%"
     return f"{(abs(change) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
 

@@ -163,6 +163,23 @@ def _check_may_edit(facility: Facility, by: User) -> None:
     )
 
 
+def _submitted_by(report: SelfReport) -> int | None:
+    return (
+        report.transitions.filter(to_status=Status.SUBMITTED)
+        .order_by("-at", "-pk")
+        .values_list("by_id", flat=True)
+        .first()
+    )
+
+
+def _check_not_own_submission(report: SelfReport, by: User) -> None:
+    """Four eyes: whoever submitted a report (staff keying in a paper report) cannot approve it."""
+    if _submitted_by(report) == by.pk:
+        raise ValidationError(
+            _("Bạn đã nộp báo cáo này nên không tự duyệt được: hãy nhờ một cán bộ khác của Sở.")
+        )
+
+
 def _check_may_review(facility: Facility, by: User) -> None:
     """Return and approve: the Department only, and never for a facility the reviewer manages."""
     if role_of(by) not in DEPARTMENT:
@@ -350,6 +367,11 @@ def submit_self_report(report: SelfReport, *, by: User) -> SelfReport:
             params={"status": _status_label(report)},
         )
     problems = []
+    if report.period_end >= _today():
+        problems.append(
+            _("Kỳ báo cáo kết thúc ngày %(end)s: hãy nộp sau ngày đó (có thể lưu nháp trước).")
+            % {"end": report.period_end.strftime("%d/%m/%Y")}
+        )
     if report.output is None:
         problems.append(_("Hãy nhập sản lượng trong kỳ trước khi nộp."))
     elif not report.output_unit:
@@ -433,6 +455,7 @@ def approve_self_report(
         raise ValidationError(_("Báo cáo có cảnh báo: hãy xem và xác nhận trước khi duyệt."))
     _lock(report)
     _check_submitted(report)
+    _check_not_own_submission(report, by)
     _approve(report, by=by, comment=comment.strip(), warnings=warnings)
     return report
 
@@ -520,7 +543,11 @@ def bulk_approve(
             continue
         # Only the status is re-read, so what the caller prefetched for warnings_for stays.
         _lock(report, fields=["status"])
-        if report.status != Status.SUBMITTED or warnings_for(report):
+        if (
+            report.status != Status.SUBMITTED
+            or warnings_for(report)
+            or _submitted_by(report) == by.pk
+        ):
             skipped += 1
             continue
         _approve(report, by=by, comment="", warnings=[])
@@ -786,6 +813,10 @@ def save_option(option: CPOption, *, by: User) -> CPOption:
     else who sends "verified" is refused.
     """
     previous = CPOption.objects.filter(pk=option.pk).values_list("status", flat=True).first()
+    if previous == CPOption.Status.VERIFIED and role_of(by) not in DEPARTMENT:
+        raise ValidationError(
+            _("Giải pháp đã được Sở kiểm chứng: chỉ Sở Công Thương được sửa giải pháp này.")
+        )
     if option.status == CPOption.Status.VERIFIED and previous != CPOption.Status.VERIFIED:
         if role_of(by) not in DEPARTMENT:
             raise ValidationError(_("Chỉ Sở Công Thương được xác nhận kiểm chứng giải pháp."))

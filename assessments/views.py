@@ -115,7 +115,9 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
 
 @allow(ASSESSMENT_WRITERS)
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _assessment_form(request, get_object_or_404(access.assessments_for(request.user), pk=pk))
+    return _assessment_form(
+        request, get_object_or_404(access.assessments_editable_by(request.user), pk=pk)
+    )
 
 
 def _assessment_form(request: HttpRequest, assessment: Assessment) -> HttpResponse:
@@ -129,8 +131,9 @@ def _assessment_form(request: HttpRequest, assessment: Assessment) -> HttpRespon
         initial={"facility": request.GET.get("co_so")} if not assessment.pk else None,
     )
     if request.method == "POST" and form.is_valid():
+        creating = assessment.pk is None
         assessment = form.save(commit=False)
-        if is_consultant:
+        if is_consultant and creating:
             assessment.organisation_id = request.user.support_organisation_id
         assessment.save()
         messages.success(request, _("Đã lưu đánh giá."))
@@ -142,7 +145,7 @@ def _assessment_form(request: HttpRequest, assessment: Assessment) -> HttpRespon
 
 @allow(ASSESSMENT_WRITERS)
 def baseline_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(access.assessments_for(request.user), pk=pk)
+    assessment = get_object_or_404(access.assessments_editable_by(request.user), pk=pk)
     if assessment.kind != Assessment.Kind.DETAILED:
         raise Http404
     baseline = Baseline.objects.filter(assessment=assessment).first() or Baseline(
@@ -160,13 +163,13 @@ def baseline_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(ASSESSMENT_WRITERS)
 def option_create(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(access.assessments_for(request.user), pk=pk)
+    assessment = get_object_or_404(access.assessments_editable_by(request.user), pk=pk)
     return _option_form(request, CPOption(assessment=assessment))
 
 
 @allow(ASSESSMENT_WRITERS)
 def option_edit(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse:
-    assessment = get_object_or_404(access.assessments_for(request.user), pk=pk)
+    assessment = get_object_or_404(access.assessments_editable_by(request.user), pk=pk)
     return _option_form(request, get_object_or_404(CPOption, assessment=assessment, pk=option_pk))
 
 
@@ -174,9 +177,13 @@ def _option_form(request: HttpRequest, option: CPOption) -> HttpResponse:
     may_verify = access.role_of(request.user) in DEPARTMENT
     form = CPOptionForm(request.POST or None, instance=option, may_verify=may_verify)
     if request.method == "POST" and form.is_valid():
-        services.save_option(form.save(commit=False), by=request.user)
-        messages.success(request, _("Đã lưu giải pháp."))
-        return redirect("assessments:assessment_detail", pk=option.assessment_id)
+        try:
+            services.save_option(form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã lưu giải pháp."))
+            return redirect("assessments:assessment_detail", pk=option.assessment_id)
     return render(
         request,
         "assessments/option_form.html",
@@ -259,12 +266,13 @@ def selfreport_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         consumptions=form.consumptions(),
                         measures=cleaned_measures(formset),
                     )
+                    if "submit" in request.POST:
+                        services.submit_self_report(report, by=request.user)
+                    # Last, so a refused submission leaves no stray file in storage.
                     if form.cleaned_data.get("attachment"):
                         SelfReportAttachment.objects.create(
                             report=report, file=form.cleaned_data["attachment"]
                         )
-                    if "submit" in request.POST:
-                        services.submit_self_report(report, by=request.user)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -347,6 +355,15 @@ def selfreport_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> 
     return response
 
 
+def _ids(values: list[str]) -> list[int]:
+    """Primary keys from form values; anything that is not a plain small number is dropped."""
+    ids = []
+    for value in values:
+        if value.isascii() and value.isdigit() and len(value) < 12:
+            ids.append(int(value))
+    return ids
+
+
 @allow(DEPARTMENT)
 def review_queue(request: HttpRequest) -> HttpResponse:
     reports = (
@@ -370,11 +387,16 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     warnings = plausibility_warnings_for(rows)
     if request.method == "POST":
-        chosen = access.self_reports_for(request.user).filter(
-            pk__in=[value for value in request.POST.getlist("report") if value.isdigit()]
+        ids = _ids(request.POST.getlist("report"))[:PAGE_SIZE]
+        chosen = list(
+            access.self_reports_for(request.user)
+            .filter(pk__in=ids)
+            .select_related("facility")
+            .order_by("pk")
         )
+        flagged = plausibility_warnings_for(chosen)
         approved, skipped = services.bulk_approve(
-            chosen, by=request.user, warnings_for=plausibility_warnings
+            chosen, by=request.user, warnings_for=lambda report: flagged.get(report.pk, [])
         )
         messages.success(
             request,

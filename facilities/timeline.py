@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
@@ -90,7 +91,7 @@ def facility_timeline(facility: Facility) -> list[TimelineEvent]:
         if report.status == "approved" and report.reviewed_at:
             events.append(
                 TimelineEvent(
-                    report.reviewed_at.date(),
+                    timezone.localdate(report.reviewed_at),
                     "journal-check",
                     _("Báo cáo %(period)s được duyệt") % {"period": report.period_label},
                 )

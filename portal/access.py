@@ -98,6 +98,15 @@ def assessments_for(user: User | AnonymousUser) -> QuerySet[Assessment]:
     return Assessment.objects.filter(facility__in=facilities_for(user).values("pk"))
 
 
+def assessments_editable_by(user: User | AnonymousUser) -> QuerySet[Assessment]:
+    """Assessments `user` may change: the Department any it may see, a consultant only their own
+    organisation's (an assigned facility may also have been assessed by someone else)."""
+    assessments = assessments_for(user)
+    if role_of(user) == Role.CONSULTANT:
+        return assessments.filter(organisation=user.support_organisation_id)
+    return assessments
+
+
 def self_reports_for(user: User | AnonymousUser) -> SelfReportQuerySet:
     """Self-reports of the facilities `user` may see."""
     from assessments.models import SelfReport

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -240,3 +241,107 @@ def test_staff_assign_facilities_to_an_organisation_by_tax_code(
     listed = consultant.get(reverse("facilities:facility_list"))
     assert listed.status_code == 200
     assert [f.pk for f in listed.context["page"]] == [facilities["own"].pk]
+
+
+def test_a_consultant_cannot_take_over_another_organisations_assessment(
+    users, facilities, client_for
+) -> None:
+    consultant = users["consultant"]
+    consultant.support_organisation.facilities.add(facilities["own"])
+    theirs = Assessment.objects.create(
+        facility=facilities["own"], kind="detailed", status="planned", funding="provincial"
+    )
+    client = client_for(consultant)
+    assert client.get(reverse("assessments:assessment_detail", args=[theirs.pk])).status_code == 200
+    for name in ("assessment_edit", "baseline_edit", "option_create"):
+        assert client.get(reverse(f"assessments:{name}", args=[theirs.pk])).status_code == 404
+
+
+def test_a_consultant_cannot_change_an_option_the_department_verified(
+    users, facilities, client_for
+) -> None:
+    consultant = users["consultant"]
+    consultant.support_organisation.facilities.add(facilities["own"])
+    assessment = Assessment.objects.create(
+        facility=facilities["own"],
+        kind="quick",
+        status="planned",
+        funding="provincial",
+        organisation=consultant.support_organisation,
+    )
+    option = CPOption.objects.create(
+        assessment=assessment,
+        technique="housekeeping",
+        description="Sửa rò rỉ",
+        status="verified",
+        implemented_on=datetime.date(2019, 1, 1),
+        verified_on=datetime.date(2019, 2, 1),
+        verified_by=users["department_staff"],
+    )
+    response = client_for(consultant).post(
+        reverse("assessments:option_edit", args=[assessment.pk, option.pk]),
+        {
+            "technique": "housekeeping",
+            "description": "Sửa rò rỉ",
+            "investment_vnd": "0",
+            "savings_vnd_per_year": "0",
+            "savings_toe_per_year": "500",
+            "savings_water_m3_per_year": "0",
+            "status": "implemented",
+            "implemented_on": "01/01/2019",
+        },
+    )
+    assert response.status_code == 200
+    option.refresh_from_db()
+    assert (option.status, option.savings_toe_per_year) == ("verified", 0)
+
+
+def test_odd_report_ids_in_a_bulk_approval_are_ignored(users, client_for) -> None:
+    client = client_for(users["department_staff"])
+    response = client.post(
+        reverse("assessments:review_queue"), {"report": ["²", "9" * 30, "-1", "١٢"]}
+    )
+    assert response.status_code == 302
+
+
+def test_a_report_cannot_be_submitted_before_its_period_ends(users, facilities, client_for) -> None:
+    from assessments import services
+
+    today = timezone.localdate()
+    report = SelfReport.objects.create(
+        facility=facilities["own"],
+        period_kind="year",
+        year=today.year,
+        output=Decimal(1),
+        output_unit="t",
+    )
+    SelfReportConsumption.objects.create(
+        report=report, resource=Resource.objects.get(code="electricity"), quantity=1
+    )
+    with pytest.raises(ValidationError, match="hãy nộp sau ngày đó"):
+        services.submit_self_report(report, by=users["facility_manager"])
+
+
+def test_staff_who_keyed_in_a_report_cannot_approve_it(users, facilities) -> None:
+    from assessments import services
+
+    report = SelfReport.objects.create(
+        facility=facilities["own"],
+        period_kind="quarter",
+        year=2019,
+        quarter=1,
+        output=Decimal(10),
+        output_unit="t",
+    )
+    SelfReportConsumption.objects.create(
+        report=report, resource=Resource.objects.get(code="electricity"), quantity=5
+    )
+    staff = users["department_staff"]
+    services.submit_self_report(report, by=staff)
+    with pytest.raises(ValidationError, match="không tự duyệt"):
+        services.approve_self_report(report, by=staff, confirm_warnings=True, warnings=["x"])
+    services.approve_self_report(
+        report, by=users["department_admin"], confirm_warnings=True, warnings=["x"]
+    )
+    report.refresh_from_db()
+    assert report.status == "approved"

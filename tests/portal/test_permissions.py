@@ -299,6 +299,7 @@ def _assessment_and_report(users, facility) -> dict[str, int]:
     organisation is assigned to."""
     users["consultant"].support_organisation.facilities.add(facility)
     assessment = Assessment.objects.create(
+        organisation=users["consultant"].support_organisation,
         facility=facility,
         kind="detailed",
         status="completed",
