@@ -150,11 +150,11 @@ def facility_savings(facility: Facility, *, on: datetime.date) -> FacilitySaving
     pool = years or candidates
     if not pool:
         return None
-    report = max(pool, key=_chronological)
+    report = max(pool, key=chronological)
     if report.output_unit != baseline.output_unit:
         return None
     lines = list(SelfReportConsumption.objects.filter(report=report).select_related("resource"))
-    return _compare(baseline, list(baseline.consumptions.all()), report, lines, _factor_table())
+    return compare(baseline, list(baseline.consumptions.all()), report, lines, factor_table())
 
 
 def savings_series(facility: Facility) -> list[FacilitySavings]:
@@ -171,11 +171,11 @@ def savings_series(facility: Facility) -> list[FacilitySavings]:
     reports = _approved_reports(facility).filter(
         year__gt=baseline.year, output_unit=baseline.output_unit
     )
-    reports = sorted(reports.prefetch_related(_report_lines()), key=_chronological)
-    factors = _factor_table()
+    reports = sorted(reports.prefetch_related(_report_lines()), key=chronological)
+    factors = factor_table()
     baseline_lines = list(baseline.consumptions.all())
     return [
-        _compare(baseline, baseline_lines, report, list(report.consumptions.all()), factors)
+        compare(baseline, baseline_lines, report, list(report.consumptions.all()), factors)
         for report in reports
     ]
 
@@ -237,7 +237,7 @@ def plausibility_warnings_for(reports: Iterable[SelfReport]) -> dict[int, list[s
                 for earlier in history[(report.facility_id, report.period_kind)]
                 if earlier.period_end < report.period_start
             ),
-            key=_chronological,
+            key=chronological,
             default=None,
         )
         warnings[report.pk] = _warnings(
@@ -269,7 +269,7 @@ class _FactorTable:
         return None
 
 
-def _factor_table() -> _FactorTable:
+def factor_table() -> _FactorTable:
     return _FactorTable(ConversionFactor.objects.filter(resource__kind__in=ENERGY_KINDS))
 
 
@@ -287,7 +287,7 @@ def _approved_reports(facility: Facility) -> SelfReportQuerySet:
     return SelfReport.objects.in_force().filter(facility=facility)
 
 
-def _chronological(report: SelfReport) -> tuple[datetime.date, bool, int, int]:
+def chronological(report: SelfReport) -> tuple[datetime.date, bool, int, int]:
     # A year sorts after the quarter that ends on the same day; the pk settles the rest.
     return (
         report.period_end,
@@ -349,7 +349,7 @@ def _toe(
     return total
 
 
-def _compare(
+def compare(
     baseline: Baseline,
     baseline_lines: list[BaselineConsumption],
     report: SelfReport,

@@ -17,6 +17,7 @@ from assessments.models import SupportOrganisation
 from assessments.services import ensure_reminder_schedule
 from facilities.demo import seed_facilities
 from portal.models import OfficialBody, Role, User
+from programs.demo import seed_programme
 from programs.models import Agency
 
 DEMO_PASSWORD = "SxshDemo@2026"
@@ -106,6 +107,7 @@ def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
         consultant=by_username["tuvan"],
         reviewer=by_username["canbo"],
     )
+    seed_programme(scale=scale, rng=random.Random(seed), officer=by_username["dienchau"])
     ensure_reminder_schedule()
     return [
         DemoLogin(user.username, Role(user.role).label, user.full_name, DEMO_PASSWORD)

@@ -91,6 +91,7 @@ class ProjectForm(forms.ModelForm):
             "approved_on",
             "ministry_decision",
             "outcomes",
+            "document",
         ]
         widgets = {
             "proposed_on": DateInput(),

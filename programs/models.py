@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assessments.models import validate_pdf
+
 
 class Agency(models.Model):
     """A coordinating agency the plan assigns tasks to (a department, a board, a district)."""
@@ -172,6 +174,12 @@ class SupportProject(models.Model):
     ministry_decision = models.CharField(_("quyết định của Bộ"), max_length=120, blank=True)
     approved_on = models.DateField(_("ngày phê duyệt"), null=True, blank=True)
     outcomes = models.TextField(_("kết quả"), blank=True)
+    document = models.FileField(
+        _("hồ sơ dự án (PDF)"),
+        upload_to="projects/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+    )
 
     history = HistoricalRecords()
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("du-an/", views.project_list, name="project_list"),
     path("du-an/them/", views.project_edit, name="project_create"),
     path("du-an/<int:pk>/sua/", views.project_edit, name="project_edit"),
+    path("du-an/<int:pk>/ho-so.pdf", views.project_document, name="project_document"),
     path("dao-tao/", views.course_list, name="course_list"),
     path("dao-tao/them/", views.course_edit, name="course_create"),
     path("dao-tao/<int:pk>/sua/", views.course_edit, name="course_edit"),

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -146,7 +146,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @allow(DEPARTMENT)
 def project_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     project = get_object_or_404(SupportProject, pk=pk) if pk else SupportProject()
-    form = ProjectForm(request.POST or None, instance=project)
+    form = ProjectForm(request.POST or None, request.FILES or None, instance=project)
     if request.method == "POST" and form.is_valid():
         services.save_project(form.save(commit=False), facilities=form.cleaned_data["assigned"])
         messages.success(request, _("Đã lưu dự án."))
@@ -326,3 +326,18 @@ def task_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         title=_("Sửa nhiệm vụ") if task.pk else _("Thêm nhiệm vụ"),
         back="programs:task_list",
     )
+
+
+@allow(READERS)
+def project_document(request: HttpRequest, pk: int) -> FileResponse:
+    project = get_object_or_404(SupportProject, pk=pk)
+    if not project.document:
+        raise Http404
+    response = FileResponse(
+        project.document.open("rb"),
+        as_attachment=True,
+        filename=f"du-an-{project.pk}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -193,6 +193,7 @@ CASES = [
     Case("programs:project_list", only(READERS)),
     Case("programs:project_create", only(DEPARTMENT)),
     Case("programs:project_edit", only(DEPARTMENT), kwargs={"pk": PROJECT}),
+    Case("programs:project_document", only(READERS), kwargs={"pk": PROJECT}),
     Case("programs:course_list", only(READERS)),
     Case("programs:course_create", only(DEPARTMENT)),
     Case("programs:course_edit", only(DEPARTMENT), kwargs={"pk": COURSE}),
@@ -344,9 +345,7 @@ def _programme(users, facility) -> dict[str, int]:
             title="Tuyên truyền SXSH trên địa bàn",
             due_on=datetime.date(2019, 12, 31),
         ).pk,
-        PROJECT: SupportProject.objects.create(
-            title="Dự án trình diễn SXSH", year=2019, funding="provincial"
-        ).pk,
+        PROJECT: _project_with_document().pk,
         COURSE: Course.objects.create(
             title="Đào tạo giảng viên SXSH",
             kind="trainers",
@@ -359,3 +358,11 @@ def _programme(users, facility) -> dict[str, int]:
             facility=facility, year=2019, title="Bằng khen", issued_by="UBND tỉnh Nghệ An"
         ).pk,
     }
+
+
+def _project_with_document() -> SupportProject:
+    project = SupportProject.objects.create(
+        title="Dự án trình diễn SXSH", year=2019, funding="provincial"
+    )
+    project.document.save("ho-so.pdf", ContentFile(PDF))
+    return project

@@ -1,0 +1,562 @@
+"""The indicator engine: the plan's targets T1–T5 and yearly activities A1–A4, as of any date.
+
+Every figure is computed from its source records, and only from the records in effect on the
+as-of date: a facility operating and in scope that day, awareness confirmed by then, a measure
+verified or approved by then, a self-report approved by the end of that day (Vietnam time), an
+official dedicated that day. So a report for Q3 2019 regenerated today gives the figures it
+gave then, as long as nobody rewrote history in the source records.
+
+Shares are unrounded Decimal ratios (0.9 = 90%); rounding is for display. The database does the
+counting: `compute()` runs a fixed number of queries whatever the number of facilities (ten at
+most), and `compute_by()` one grouped query per kind of figure.
+
+A target is a band (floor, stretch) per milestone year of the plan; the figure is compared with
+the band of the nearest milestone not yet past (else the latest), never with a constant here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import (
+    Assessment,
+    Baseline,
+    BaselineConsumption,
+    SelfReport,
+    SelfReportConsumption,
+)
+
+# The savings arithmetic stays in one place: the engine reuses the comparison and the factor
+# table that facility_savings() is built on, and only chooses the baseline and the report
+# differently (in bulk, and by approval date); see _savings_by_facility().
+from assessments.savings import chronological, compare, factor_table
+from facilities.models import (
+    AdministrativeUnit,
+    Facility,
+    Sector,
+    SizeClass,
+    applying_condition,
+    aware_condition,
+    cp_unit_condition,
+)
+from programs.models import CourseParticipant, Indicator, Official, Plan, SupportProject, Target
+
+# Approval times are instants; "approved by 30/06/2018" means by the end of that day here.
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+COUNT_CODES = ("A1", "A2", "A3", "A4")
+ALL_CODES = tuple(Indicator.values)
+
+# The facility attribute each breakdown groups by (a field path from Facility).
+GROUPINGS = {
+    "area": "administrative_unit",
+    "sector": "sector__parent",
+    "size": "size_class",
+}
+BREAKDOWNS = (*GROUPINGS, "period")
+
+# The facility shares and the count (of facilities in the denominator) each one is made of.
+FACILITY_SHARES = {"T1": "aware", "T2": "applying", "T4": "cp_unit"}
+NO_FACILITIES = {"denominator": 0, "aware": 0, "applying": 0, "cp_unit": 0}
+NO_ASSESSMENTS = {"A3": 0, "A4": 0}
+
+
+class Status(models.TextChoices):
+    MET = "met", _("Đạt")
+    ON_TRACK = "on_track", _("Đúng tiến độ")
+    BEHIND = "behind", _("Chậm tiến độ")
+    NO_TARGET = "no_target", _("Chưa có chỉ tiêu")
+    NO_DATA = "no_data", _("Chưa có số liệu")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator as of a date, with the band it is measured against.
+
+    `value` is a ratio for T1, T2, T4 and T5; for T3 the median saving of the applying
+    facilities that have a savings figure; a count for A1–A4. `numerator` and `denominator`
+    are what the ratio was made of (T3: facilities reaching the floor, facilities with a
+    figure; A1–A4: the count, no denominator).
+    """
+
+    indicator: str
+    label: str
+    value: Decimal | None
+    numerator: int | None
+    denominator: int | None
+    floor: Decimal | None
+    stretch: Decimal | None
+    milestone_year: int | None
+    status: str
+    extra: dict[str, Decimal | int | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The figures of one group (an area, a sector, a size class or a year of the plan)."""
+
+    key: str
+    label: str
+    figures: dict[str, Figure]
+
+
+def compute(plan: Plan, *, as_of: datetime.date) -> dict[str, Figure]:
+    """Every indicator (T1–T5, A1–A4) of `plan` as of the end of `as_of`."""
+    targets = _targets(plan, as_of)
+    facilities = _facility_counts(as_of)
+    savings = list(_savings_by_facility(as_of).values())
+    officials = _official_counts(as_of)
+    activities = _project_counts(as_of) | _assessment_counts(as_of)
+
+    shares = _facility_shares(facilities, targets, plan, as_of)
+    figures = {
+        "T1": shares["T1"],
+        "T2": shares["T2"],
+        "T3": _savings_figure(savings, targets.get("T3"), plan, as_of),
+        "T4": shares["T4"],
+        "T5": _share_figure(
+            "T5", officials["trained"], officials["dedicated"], targets.get("T5"), plan, as_of
+        ),
+    }
+    for code in COUNT_CODES:
+        figures[code] = _count_figure(code, activities[code], targets.get(code), as_of)
+    return figures
+
+
+def compute_by(plan: Plan, *, as_of: datetime.date, by: str) -> list[Breakdown]:
+    """The indicators of `plan` as of `as_of`, group by group.
+
+    - "area", "sector" (the VSIC level-2 parent of the facility's sector), "size": the
+      facility indicators T1–T4 against the plan's bands, and the assessments A3/A4 counted
+      by the group of the assessed facility (the yearly target is for the whole province, so
+      a group's count has no target). T5, A1 and A2 belong to no single facility group and
+      are left out. Groups come in the order of their codes (size classes by rank); only
+      groups with a facility in the denominator or an assessment appear.
+    - "period": every indicator for each year of the plan up to `as_of`, each as of 31/12 of
+      its year (as of `as_of` for the current year).
+    """
+    if by == "period":
+        last_year = min(plan.end_year, as_of.year)
+        return [
+            Breakdown(
+                key=str(year),
+                label=str(year),
+                figures=compute(plan, as_of=min(datetime.date(year, 12, 31), as_of)),
+            )
+            for year in range(plan.start_year, last_year + 1)
+        ]
+    if by not in GROUPINGS:
+        raise ValueError(f"Unknown breakdown {by!r}: expected one of {', '.join(BREAKDOWNS)}.")
+
+    group = GROUPINGS[by]
+    targets = _targets(plan, as_of)
+    facilities = _facility_counts_by(as_of, group)
+    savings = _savings_by_facility(as_of)
+    savings_by_group: dict[int | None, list[Decimal]] = defaultdict(list)
+    for facility_id, pk in _applying(as_of).values_list("pk", group):
+        if facility_id in savings:
+            savings_by_group[pk].append(savings[facility_id])
+    assessments = _assessment_counts_by(as_of, f"facility__{group}")
+
+    breakdowns = []
+    for pk, key, label in _groups(by, {*facilities, *savings_by_group, *assessments}):
+        shares = _facility_shares(facilities.get(pk, NO_FACILITIES), targets, plan, as_of)
+        activity = assessments.get(pk, NO_ASSESSMENTS)
+        figures = {
+            "T1": shares["T1"],
+            "T2": shares["T2"],
+            "T3": _savings_figure(savings_by_group[pk], targets.get("T3"), plan, as_of),
+            "T4": shares["T4"],
+            "A3": _count_figure("A3", activity["A3"], None, as_of),
+            "A4": _count_figure("A4", activity["A4"], None, as_of),
+        }
+        breakdowns.append(Breakdown(key=key, label=label, figures=figures))
+    return breakdowns
+
+
+# --- the counting ---------------------------------------------------------------------------
+
+
+def _targets(plan: Plan, as_of: datetime.date) -> dict[str, Target]:
+    """Each indicator's band for the nearest milestone year not before `as_of`, else the latest."""
+    chosen: dict[str, Target] = {}
+    for target in plan.targets.all():
+        current = chosen.get(target.indicator)
+        if current is None or _closer(target.milestone_year, current.milestone_year, as_of.year):
+            chosen[target.indicator] = target
+    return chosen
+
+
+def _closer(candidate: int, current: int, year: int) -> bool:
+    if candidate >= year and current >= year:
+        return candidate < current
+    if candidate >= year or current >= year:
+        return candidate >= year
+    return candidate > current  # both past: the latest
+
+
+def _facility_count_expressions(day: datetime.date) -> dict[str, Count]:
+    return {
+        "denominator": Count("pk"),
+        "aware": Count("pk", filter=aware_condition(day)),
+        "applying": Count("pk", filter=applying_condition(day)),
+        "cp_unit": Count("pk", filter=cp_unit_condition(day)),
+    }
+
+
+def _facility_counts(day: datetime.date) -> dict[str, int]:
+    """T1, T2 and T4 numerators and their common denominator, in one query."""
+    return Facility.objects.in_denominator_on(day).aggregate(**_facility_count_expressions(day))
+
+
+def _facility_counts_by(day: datetime.date, group: str) -> dict[int | None, dict[str, int]]:
+    rows = (
+        Facility.objects.in_denominator_on(day)
+        .order_by()
+        .values(group)
+        .annotate(**_facility_count_expressions(day))
+    )
+    return {row.pop(group): row for row in rows}
+
+
+def _applying(day: datetime.date) -> QuerySet[Facility]:
+    """The facilities T3 is about: in the denominator and applying CP on `day`."""
+    return Facility.objects.in_denominator_on(day).applying_on(day)
+
+
+def _official_counts(day: datetime.date) -> dict[str, int]:
+    """T5: officials dedicated on `day`, and those of them who completed a qualifying course
+    that had ended by then (whenever they became dedicated)."""
+    trained = CourseParticipant.objects.filter(
+        official=OuterRef("pk"),
+        completed=True,
+        course__qualifies_for_t5=True,
+        course__ends_on__lte=day,
+    )
+    return Official.objects.filter(
+        Q(dedicated_from__lte=day), Q(dedicated_to__isnull=True) | Q(dedicated_to__gte=day)
+    ).aggregate(dedicated=Count("pk"), trained=Count("pk", filter=Exists(trained)))
+
+
+def _project_counts(day: datetime.date) -> dict[str, int]:
+    """A1: provincial projects of the year approved by `day`; A2: models proposed to the
+    Ministry in the year by `day` (a proposal counts when it is made, whatever the answer)."""
+    Funding, Progress = SupportProject.Funding, SupportProject.Status
+    approved = [Progress.APPROVED, Progress.IN_PROGRESS, Progress.COMPLETED]
+    provincial = Q(funding=Funding.PROVINCIAL, year=day.year, status__in=approved) & (
+        # A project recorded without its approval date counts from the start of its year.
+        Q(approved_on__lte=day) | Q(approved_on__isnull=True)
+    )
+    central = Q(funding=Funding.CENTRAL) & (
+        Q(proposed_on__gte=datetime.date(day.year, 1, 1), proposed_on__lte=day)
+        # Likewise a proposal without its date counts in the year it is recorded for.
+        | Q(proposed_on__isnull=True, year=day.year)
+    )
+    return SupportProject.objects.aggregate(
+        A1=Count("pk", filter=provincial), A2=Count("pk", filter=central)
+    )
+
+
+def _assessment_count_expressions() -> dict[str, Count]:
+    return {
+        "A3": Count("pk", filter=Q(kind=Assessment.Kind.QUICK)),
+        "A4": Count("pk", filter=Q(kind=Assessment.Kind.DETAILED)),
+    }
+
+
+def _assessments_started(day: datetime.date) -> QuerySet[Assessment]:
+    """A3/A4: assessments started in the year of `day`, by `day`, whatever came of them."""
+    return Assessment.objects.filter(
+        started_on__gte=datetime.date(day.year, 1, 1), started_on__lte=day
+    )
+
+
+def _assessment_counts(day: datetime.date) -> dict[str, int]:
+    return _assessments_started(day).aggregate(**_assessment_count_expressions())
+
+
+def _assessment_counts_by(day: datetime.date, group: str) -> dict[int | None, dict[str, int]]:
+    rows = (
+        _assessments_started(day)
+        .order_by()
+        .values(group)
+        .annotate(**_assessment_count_expressions())
+    )
+    return {row.pop(group): row for row in rows}
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, LOCAL_TZ)
+
+
+def _savings_by_facility(day: datetime.date) -> dict[int, Decimal]:
+    """Facility pk → its T3 figure on `day`, for applying facilities that have one.
+
+    The same choice as `assessments.savings.facility_savings(facility, on=day)`, with the
+    reports in force on `day` instead of today: for each period the latest version approved
+    by the end of `day`, so a correction approved later does not change a past figure. Five
+    queries however many facilities.
+    """
+    applying = _applying(day).values("pk")
+
+    # The baseline of the latest detailed assessment completed by `day` (baseline_for(on=day)).
+    baselines: dict[int, Baseline] = {}
+    for baseline in (
+        Baseline.objects.filter(
+            assessment__facility__in=applying,
+            assessment__kind=Assessment.Kind.DETAILED,
+            assessment__status=Assessment.Status.COMPLETED,
+            assessment__completed_on__lte=day,
+        )
+        .select_related("assessment")
+        .prefetch_related(
+            models.Prefetch(
+                "consumptions", queryset=BaselineConsumption.objects.select_related("resource")
+            )
+        )
+        .order_by("-assessment__completed_on", "-assessment_id")
+    ):
+        baselines.setdefault(baseline.assessment.facility_id, baseline)
+    if not baselines:
+        return {}
+
+    approved = SelfReport.objects.filter(
+        facility__in=applying,
+        status=SelfReport.Status.APPROVED,
+        reviewed_at__lt=_end_of_day(day),
+        year__lte=day.year,
+    )
+    chosen = _reports_compared(_in_force(approved), baselines, day)
+    lines: dict[int, list[SelfReportConsumption]] = defaultdict(list)
+    if chosen:
+        for line in SelfReportConsumption.objects.filter(
+            report_id__in=[report.pk for report in chosen.values()]
+        ).select_related("resource"):
+            lines[line.report_id].append(line)
+
+    factors = factor_table()
+    figures: dict[int, Decimal] = {}
+    for facility_id, report in chosen.items():
+        baseline = baselines[facility_id]
+        result = compare(
+            baseline, list(baseline.consumptions.all()), report, lines[report.pk], factors
+        )
+        if result.combined is not None:
+            figures[facility_id] = result.combined
+    return figures
+
+
+def _in_force(reports: Iterable[SelfReport]) -> list[SelfReport]:
+    """The latest version of each facility's report for each period among `reports`."""
+    latest: dict[tuple[int, str, int, int | None], SelfReport] = {}
+    for report in reports:
+        key = (report.facility_id, report.period_kind, report.year, report.quarter)
+        if key not in latest or report.version > latest[key].version:
+            latest[key] = report
+    return list(latest.values())
+
+
+def _reports_compared(
+    reports: list[SelfReport], baselines: dict[int, Baseline], day: datetime.date
+) -> dict[int, SelfReport]:
+    """Per facility, the report facility_savings() would compare with its baseline: the latest
+    year report after the baseline year that ended by `day`, else the latest such quarter;
+    none when that report counts output in another unit than the baseline."""
+    candidates: dict[int, list[SelfReport]] = defaultdict(list)
+    for report in reports:
+        baseline = baselines.get(report.facility_id)
+        if baseline is not None and report.year > baseline.year and report.period_end <= day:
+            candidates[report.facility_id].append(report)
+    chosen = {}
+    for facility_id, pool in candidates.items():
+        years = [r for r in pool if r.period_kind == SelfReport.PeriodKind.YEAR]
+        report = max(years or pool, key=chronological)
+        if report.output_unit == baselines[facility_id].output_unit:
+            chosen[facility_id] = report
+    return chosen
+
+
+# --- figures and their status ---------------------------------------------------------------
+
+
+def _label(code: str) -> str:
+    return str(Indicator(code).label)
+
+
+def _ratio(numerator: int, denominator: int) -> Decimal | None:
+    return Decimal(numerator) / Decimal(denominator) if denominator else None
+
+
+def _band(target: Target | None) -> dict[str, Decimal | int | None]:
+    if target is None:
+        return {"floor": None, "stretch": None, "milestone_year": None}
+    return {
+        "floor": target.floor,
+        "stretch": target.stretch,
+        "milestone_year": target.milestone_year,
+    }
+
+
+def _share_figure(
+    code: str,
+    numerator: int,
+    denominator: int,
+    target: Target | None,
+    plan: Plan,
+    as_of: datetime.date,
+) -> Figure:
+    value = _ratio(numerator, denominator)
+    return Figure(
+        indicator=code,
+        label=_label(code),
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        status=_level_status(value, target, plan, as_of),
+        **_band(target),
+    )
+
+
+def _facility_shares(
+    counts: dict[str, int], targets: dict[str, Target], plan: Plan, as_of: datetime.date
+) -> dict[str, Figure]:
+    return {
+        code: _share_figure(
+            code, counts[count], counts["denominator"], targets.get(code), plan, as_of
+        )
+        for code, count in FACILITY_SHARES.items()
+    }
+
+
+def _savings_figure(
+    savings: list[Decimal], target: Target | None, plan: Plan, as_of: datetime.date
+) -> Figure:
+    """T3: the distribution of the facilities' savings, its median compared with the band."""
+    median = _median(savings)
+    reaching_floor = reaching_stretch = None
+    if target is not None:
+        reaching_floor = sum(1 for s in savings if s >= target.floor)
+        reaching_stretch = sum(1 for s in savings if s >= target.stretch)
+    count = len(savings)
+    return Figure(
+        indicator="T3",
+        label=_label("T3"),
+        value=median,
+        numerator=reaching_floor,
+        denominator=count,
+        status=_level_status(median, target, plan, as_of),
+        extra={
+            "median": median,
+            "share_reaching_floor": (
+                _ratio(reaching_floor, count) if reaching_floor is not None else None
+            ),
+            "share_reaching_stretch": (
+                _ratio(reaching_stretch, count) if reaching_stretch is not None else None
+            ),
+            "facilities_with_figure": count,
+        },
+        **_band(target),
+    )
+
+
+def _count_figure(code: str, count: int, target: Target | None, as_of: datetime.date) -> Figure:
+    return Figure(
+        indicator=code,
+        label=_label(code),
+        value=Decimal(count),
+        numerator=count,
+        denominator=None,
+        status=_count_status(count, target, as_of),
+        **_band(target),
+    )
+
+
+def _median(values: list[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _level_status(
+    value: Decimal | None, target: Target | None, plan: Plan, as_of: datetime.date
+) -> str:
+    """A share or a saving against its milestone band.
+
+    At or above the floor: met once the milestone year has come, on track before. Below it,
+    still on track before the milestone year if the value keeps pace with a straight line
+    from nothing at the start of the plan to the floor at the end of the milestone year.
+    """
+    if value is None:
+        return Status.NO_DATA
+    if target is None:
+        return Status.NO_TARGET
+    if value >= target.floor:
+        return Status.MET if as_of.year >= target.milestone_year else Status.ON_TRACK
+    if as_of.year < target.milestone_year:
+        start = datetime.date(plan.start_year, 1, 1)
+        end = datetime.date(target.milestone_year, 12, 31)
+        if value >= target.floor * _elapsed(start, end, as_of):
+            return Status.ON_TRACK
+    return Status.BEHIND
+
+
+def _count_status(count: int, target: Target | None, as_of: datetime.date) -> str:
+    """A yearly count against its floor: on track during the year while it keeps pace with the
+    days gone by; behind when the year is over (31/12) without reaching it."""
+    if target is None:
+        return Status.NO_TARGET
+    if count >= target.floor:
+        return Status.MET
+    start, end = datetime.date(as_of.year, 1, 1), datetime.date(as_of.year, 12, 31)
+    if as_of < end and count >= target.floor * _elapsed(start, end, as_of):
+        return Status.ON_TRACK
+    return Status.BEHIND
+
+
+def _elapsed(start: datetime.date, end: datetime.date, day: datetime.date) -> Decimal:
+    """The share of the days from `start` to `end` (both whole) gone by at the end of `day`,
+    between 0 and 1."""
+    total = (end - start).days + 1
+    if total <= 0:
+        return Decimal(1)
+    gone = (day - start).days + 1
+    return min(max(Decimal(gone) / Decimal(total), Decimal(0)), Decimal(1))
+
+
+# --- breakdown groups -----------------------------------------------------------------------
+
+
+def _groups(by: str, ids: set[int | None]) -> list[tuple[int | None, str, str]]:
+    """(pk, key, label) of each group, in the order of their codes (size classes by rank).
+
+    The key is the code for sectors and size classes, and the pk for areas: a unit's code can
+    come back with another validity period.
+    """
+    known = [pk for pk in ids if pk is not None]
+    groups: list[tuple[int | None, str, str]]
+    if by == "area":
+        units = AdministrativeUnit.objects.filter(pk__in=known).order_by("code", "valid_from")
+        groups = [(unit.pk, str(unit.pk), unit.name) for unit in units]
+    elif by == "sector":
+        sectors = Sector.objects.filter(pk__in=known).order_by("code")
+        groups = [(sector.pk, sector.code, f"{sector.code} – {sector.name}") for sector in sectors]
+    else:
+        sizes = SizeClass.objects.filter(pk__in=known).order_by("rank")
+        groups = [(size.pk, size.code, size.name) for size in sizes]
+    if None in ids:
+        # A facility whose sector has no parent (a level-1 or level-2 code entered directly).
+        groups.append((None, "", str(_("Chưa xác định"))))
+    return groups

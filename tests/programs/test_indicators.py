@@ -1,0 +1,713 @@
+"""The indicator engine, on a small province worked out by hand.
+
+The world, as of 30/06/2018 (AS_OF), shipped plan 2016–2020 with every band at milestone 2020:
+
+    f1  Diễn Châu, 239 (level 2: 23), small. Aware; applies (option verified 10/2017); CP unit
+        since 2017; saves 0.075 (its correction, approved 01/08/2018, is not in force yet).
+    f2  Quỳnh Lưu, 102 (10), large. Aware (confirmed 01/2018); applies (measure in a report
+        approved 03/2018); its CP unit ended 31/05/2018; saves 0.02.
+    f3  Quỳnh Lưu, 239 (23), small. Took part in outreach, never confirmed; applies (option
+        verified 02/2018); no figure: its only report was returned.
+    f4  Diễn Châu, 102 (10), medium. Confirmed awareness 01/07/2018; does not apply yet (option
+        verified 15/07, report approved 02/07, another report returned); CP unit set up on
+        30/06/2018 itself.
+    f5  Diễn Châu, closed 31/01/2018 (aware, applying and with a unit in 2017).
+    f6  Vinh, out of scope (aware, applying).
+    f7  Vinh, starts 01/09/2018.
+
+    denominator f1–f4 = 4; T1 2/4 = 0.5; T2 3/4 = 0.75; T4 2/4 = 0.5
+    T3 figures 0.075 (f1's first version: the correction was approved 01/08/2018) and 0.02:
+       median (0.02 + 0.075) / 2 = 0.0475; 1 of 2 at or above the 0.05 floor, 0 of 2 at 0.13
+    T5 officials dedicated on 30/06: O1, O2, O3, O6, O7 = 5; trained O1, O2 = 2 -> 0.4
+    A1 P1 (approved 01/03) + P2 (completed, no approval date) = 2; A2 0; A3 2; A4 1
+
+Statuses: the plan runs from 01/01/2016; its milestone period to 31/12/2020 is 1827 days
+(2016 and 2020 are leap years), of which 912 (366 + 365 + 181) are gone at the end of 30/06/2018.
+    T1 0.5  < 0.9 floor, but >= 0.9 × 912/1827 = 0.4493          -> on_track
+    T2 0.75 >= 0.25 before the milestone year                    -> on_track
+    T3 0.0475 < 0.05, but >= 0.05 × 912/1827 = 0.0250            -> on_track
+    T4 0.5  >= 0.25                                              -> on_track
+    T5 0.4  < 1.0 × 912/1827 = 0.4992                            -> behind
+    A1 2 >= 1 -> met; A2 0 < 1 × 181/365 = 0.496 -> behind; A3 2 >= 3 × 181/365 = 1.488
+       -> on_track; A4 1 >= 1 -> met
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from statistics import median
+
+import pytest
+
+from assessments.models import (
+    Assessment,
+    Baseline,
+    BaselineConsumption,
+    CPOption,
+    Resource,
+    SelfReport,
+    SelfReportConsumption,
+    SelfReportMeasure,
+)
+from assessments.savings import facility_savings
+from facilities.models import (
+    AdministrativeUnit,
+    AwarenessConfirmation,
+    DedicatedUnit,
+    Facility,
+    OutreachActivity,
+    OutreachParticipation,
+    Sector,
+    SizeClass,
+)
+from programs.indicators import ALL_CODES, compute, compute_by
+from programs.models import Course, CourseParticipant, Official, Plan, SupportProject, Target
+from tests.factories import FacilityFactory
+
+D = Decimal
+AS_OF = datetime.date(2018, 6, 30)
+END_2017 = datetime.date(2017, 12, 31)
+END_2018 = datetime.date(2018, 12, 31)
+LOCAL = datetime.timezone(datetime.timedelta(hours=7))  # Asia/Ho_Chi_Minh has no DST
+
+# The worked example of tests/assessments/test_savings.py: energy saves 0.1 (TOE per tonne),
+# the main material 0.05, so the T3 figure is their mean, 0.075.
+BASELINE_LINES = {"electricity": "500000", "coal": "200", "main-material": "1100", "water": "3000"}
+REPORT_LINES = {"electricity": "540000", "coal": "216", "main-material": "1254", "water": "3000"}
+# Every line 1.2 times the baseline for 1.2 times the output: nothing saved.
+NO_SAVING_LINES = {"electricity": "600000", "coal": "240", "main-material": "1320", "water": "3600"}
+# 100,000 kWh and 1,000 t of material for 1,000 t of product.
+SMALL_BASELINE = {"electricity": "100000", "main-material": "1000"}
+
+
+def local(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=LOCAL)
+
+
+# --- builders -------------------------------------------------------------------------------
+
+
+def make_facility(area: str = "425", sector: str = "239", size: str = "small", **kw) -> Facility:
+    return FacilityFactory(
+        administrative_unit=AdministrativeUnit.objects.get(code=area, level="district"),
+        sector=Sector.objects.get(code=sector),
+        size_class=SizeClass.objects.get(code=size),
+        **kw,
+    )
+
+
+def reach(facility: Facility, *, held_on: datetime.date, confirmed_on: datetime.date | None):
+    """Outreach the facility took part in, and its confirmation of awareness (if any)."""
+    activity = OutreachActivity.objects.create(
+        kind=OutreachActivity.Kind.WORKSHOP, title="Hội thảo SXSH", held_on=held_on, organiser="Sở"
+    )
+    OutreachParticipation.objects.create(activity=activity, facility=facility)
+    if confirmed_on is not None:
+        AwarenessConfirmation.objects.create(
+            facility=facility, confirmed_on=confirmed_on, method="survey"
+        )
+
+
+def verified_option(
+    facility: Facility, *, implemented_on: datetime.date, verified_on: datetime.date
+) -> CPOption:
+    # The assessment has no start date: it counts towards no year's A3/A4.
+    assessment = Assessment.objects.create(
+        facility=facility, kind="quick", status="in_progress", funding="provincial"
+    )
+    return CPOption.objects.create(
+        assessment=assessment,
+        technique="housekeeping",
+        description="Sửa rò rỉ hơi",
+        status=CPOption.Status.VERIFIED,
+        implemented_on=implemented_on,
+        verified_on=verified_on,
+    )
+
+
+def make_baseline(
+    facility: Facility,
+    *,
+    lines: dict[str, str] = BASELINE_LINES,
+    completed_on: datetime.date = datetime.date(2017, 6, 30),
+) -> Baseline:
+    # A detailed assessment without a start date: it counts towards no year's A4.
+    assessment = Assessment.objects.create(
+        facility=facility,
+        kind="detailed",
+        status="completed",
+        completed_on=completed_on,
+        funding="provincial",
+    )
+    baseline = Baseline.objects.create(
+        assessment=assessment, year=2016, output=D(1000), output_unit="t"
+    )
+    for code, quantity in lines.items():
+        BaselineConsumption.objects.create(
+            baseline=baseline, resource=Resource.objects.get(code=code), quantity=D(quantity)
+        )
+    return baseline
+
+
+def make_report(
+    facility: Facility,
+    *,
+    reviewed_at: datetime.datetime,
+    lines: dict[str, str] = REPORT_LINES,
+    output: str = "1200",
+    year: int = 2017,
+    quarter: int | None = None,
+    status: str = SelfReport.Status.APPROVED,
+    version: int = 1,
+    supersedes: SelfReport | None = None,
+    measure_on: datetime.date | None = None,
+) -> SelfReport:
+    report = SelfReport.objects.create(
+        facility=facility,
+        period_kind="quarter" if quarter else "year",
+        year=year,
+        quarter=quarter,
+        version=version,
+        supersedes=supersedes,
+        status=status,
+        output=D(output),
+        output_unit="t",
+        reviewed_at=reviewed_at,
+    )
+    for code, quantity in lines.items():
+        SelfReportConsumption.objects.create(
+            report=report, resource=Resource.objects.get(code=code), quantity=D(quantity)
+        )
+    if measure_on is not None:
+        SelfReportMeasure.objects.create(
+            report=report,
+            technique="process_control",
+            description="Điều chỉnh tỷ lệ gió lò",
+            implemented_on=measure_on,
+        )
+    return report
+
+
+def cp_unit(facility: Facility, *, established_on: datetime.date, ended_on=None) -> None:
+    DedicatedUnit.objects.create(
+        facility=facility, established_on=established_on, ended_on=ended_on, head="Trưởng ban"
+    )
+
+
+def official(name: str, start: datetime.date, end: datetime.date | None = None) -> Official:
+    return Official.objects.create(
+        full_name=name, level="province", dedicated_from=start, dedicated_to=end
+    )
+
+
+def course(ends_on: datetime.date, *, qualifies: bool = True) -> Course:
+    return Course.objects.create(
+        title="Đào tạo tư vấn SXSH",
+        kind="consultants",
+        starts_on=ends_on - datetime.timedelta(days=4),
+        ends_on=ends_on,
+        organiser="Bộ Công Thương",
+        qualifies_for_t5=qualifies,
+    )
+
+
+def attend(person: Official, training: Course, *, completed: bool = True) -> None:
+    CourseParticipant.objects.create(course=training, official=person, completed=completed)
+
+
+def project(funding: str, year: int, status: str, **dates) -> SupportProject:
+    return SupportProject.objects.create(
+        title=f"Dự án {funding} {year}", funding=funding, year=year, status=status, **dates
+    )
+
+
+def assessment_started(facility: Facility, kind: str, started_on: datetime.date) -> None:
+    Assessment.objects.create(
+        facility=facility, kind=kind, status="in_progress", started_on=started_on, funding="donor"
+    )
+
+
+@pytest.fixture
+def shipped_plan(db) -> Plan:
+    return Plan.objects.get(name__startswith="Kế hoạch thực hiện Chiến lược")
+
+
+@pytest.fixture
+def world(db) -> dict[str, Facility]:
+    return build_world()
+
+
+def build_world() -> dict[str, Facility]:
+    """The province of the module docstring."""
+    d = datetime.date
+    f1 = make_facility("425", "239", "small")
+    reach(f1, held_on=d(2017, 3, 1), confirmed_on=d(2017, 4, 1))
+    verified_option(f1, implemented_on=d(2017, 9, 1), verified_on=d(2017, 10, 1))
+    cp_unit(f1, established_on=d(2017, 1, 1))
+    make_baseline(f1)
+    first = make_report(f1, reviewed_at=local(2018, 2, 1))
+    # A correction approved after AS_OF: as of AS_OF the first version is still in force.
+    make_report(
+        f1,
+        reviewed_at=local(2018, 8, 1),
+        version=2,
+        supersedes=first,
+        lines=NO_SAVING_LINES,
+    )
+
+    f2 = make_facility("421", "102", "large")
+    reach(f2, held_on=d(2017, 10, 1), confirmed_on=d(2018, 1, 15))
+    cp_unit(f2, established_on=d(2017, 1, 1), ended_on=d(2018, 5, 31))
+    make_baseline(f2, lines=SMALL_BASELINE, completed_on=d(2017, 3, 31))
+    # 98,000 kWh and 980 t for 1,000 t: energy and material both save 0.02, so T3 is 0.02.
+    make_report(
+        f2,
+        reviewed_at=local(2018, 3, 1),
+        output="1000",
+        lines={"electricity": "98000", "main-material": "980"},
+        measure_on=d(2017, 8, 1),
+    )
+
+    f3 = make_facility("421", "239", "small")
+    reach(f3, held_on=d(2017, 5, 1), confirmed_on=None)  # took part, never confirmed
+    verified_option(f3, implemented_on=d(2018, 1, 10), verified_on=d(2018, 2, 1))
+    make_baseline(f3)
+    # Returned to the facility: it measures no saving and shows no measure.
+    make_report(
+        f3,
+        reviewed_at=local(2018, 3, 5),
+        status=SelfReport.Status.RETURNED,
+        measure_on=d(2017, 5, 1),
+    )
+
+    f4 = make_facility("425", "102", "medium")
+    reach(f4, held_on=d(2017, 5, 1), confirmed_on=d(2018, 7, 1))
+    verified_option(f4, implemented_on=d(2018, 6, 1), verified_on=d(2018, 7, 15))
+    make_report(
+        f4,
+        year=2018,
+        quarter=1,
+        reviewed_at=local(2018, 5, 2),
+        status=SelfReport.Status.RETURNED,
+        measure_on=d(2018, 2, 1),
+    )
+    cp_unit(f4, established_on=AS_OF)
+    make_baseline(f4, lines=SMALL_BASELINE)
+    # Approved two days after AS_OF: 90,000 kWh and 900 t for 1,000 t save 0.1 each.
+    make_report(
+        f4,
+        reviewed_at=local(2018, 7, 2),
+        output="1000",
+        lines={"electricity": "90000", "main-material": "900"},
+        measure_on=d(2017, 6, 1),
+    )
+
+    f5 = make_facility("425", started_on=d(2010, 1, 1), closed_on=d(2018, 1, 31))
+    reach(f5, held_on=d(2017, 3, 1), confirmed_on=d(2017, 4, 1))
+    verified_option(f5, implemented_on=d(2017, 9, 1), verified_on=d(2017, 10, 1))
+    cp_unit(f5, established_on=d(2017, 1, 1))
+
+    f6 = make_facility("412", in_scope=False)
+    reach(f6, held_on=d(2017, 3, 1), confirmed_on=d(2017, 4, 1))
+    verified_option(f6, implemented_on=d(2017, 9, 1), verified_on=d(2017, 10, 1))
+
+    f7 = make_facility("412", started_on=d(2018, 9, 1))
+    reach(f7, held_on=d(2018, 3, 1), confirmed_on=d(2018, 3, 1))
+
+    # T5. O1 and O2 completed a qualifying course that ended 10/05/2017 (O2 became dedicated
+    # only in 2018, and still counts as trained); O3's only course ends after AS_OF; O6 did
+    # not complete hers; O7's course does not qualify. O4 and O5 are not dedicated on AS_OF.
+    early, late = course(d(2017, 5, 10)), course(d(2018, 7, 20))
+    o1 = official("O1", d(2017, 1, 1))
+    o2 = official("O2", d(2018, 3, 1))
+    o3 = official("O3", d(2016, 1, 1))
+    o4 = official("O4", d(2016, 1, 1), d(2017, 12, 31))
+    o5 = official("O5", d(2018, 8, 1))
+    o6 = official("O6", d(2016, 1, 1))
+    o7 = official("O7", d(2016, 1, 1))
+    for person in (o1, o2, o4, o5):
+        attend(person, early)
+    attend(o3, late)
+    attend(o6, early, completed=False)
+    attend(o7, course(d(2017, 5, 10), qualifies=False))
+
+    # A1: P1, P2 count as of AS_OF; P3 is approved later; P4 proposed, P6 rejected; P5 is 2017.
+    project("provincial", 2018, "approved", approved_on=d(2018, 3, 1))
+    project("provincial", 2018, "completed")
+    project("provincial", 2018, "approved", approved_on=d(2018, 9, 1))
+    project("provincial", 2018, "proposed")
+    project("provincial", 2017, "completed", approved_on=d(2017, 4, 1))
+    project("provincial", 2018, "rejected")
+    # A2: proposals count when made, whatever the Ministry answered.
+    project("central", 2018, "proposed", proposed_on=d(2018, 7, 10))
+    project("central", 2017, "approved", proposed_on=d(2017, 11, 1))
+    project("central", 2018, "rejected", proposed_on=d(2018, 8, 15))
+
+    # A3: started 01/02 (f1) and 01/05 (f3) count as of AS_OF; 01/08 later, 01/12/2017 the year
+    # before. A4: started 01/04 (f2).
+    assessment_started(f1, "quick", d(2018, 2, 1))
+    assessment_started(f3, "quick", d(2018, 5, 1))
+    assessment_started(f2, "quick", d(2018, 8, 1))
+    assessment_started(f2, "quick", d(2017, 12, 1))
+    assessment_started(f2, "detailed", d(2018, 4, 1))
+    return {"f1": f1, "f2": f2, "f3": f3, "f4": f4, "f5": f5, "f6": f6, "f7": f7}
+
+
+def summary(figure) -> tuple:
+    return (figure.value, figure.numerator, figure.denominator, figure.status)
+
+
+# --- compute() ------------------------------------------------------------------------------
+
+
+def test_every_indicator_is_computed_with_its_label_and_band(shipped_plan, world) -> None:
+    figures = compute(shipped_plan, as_of=AS_OF)
+    assert (
+        list(figures) == list(ALL_CODES) == ["T1", "T2", "T3", "T4", "T5", "A1", "A2", "A3", "A4"]
+    )
+    t2 = figures["T2"]
+    assert t2.label.startswith("T2 – ")
+    assert (t2.floor, t2.stretch, t2.milestone_year) == (D("0.25"), D("0.5"), 2020)
+    assert (figures["A3"].floor, figures["A3"].stretch) == (D(3), D(5))
+
+
+def test_only_facilities_in_scope_and_operating_on_the_date_are_counted(
+    shipped_plan, world
+) -> None:
+    # f5 closed before AS_OF, f6 is out of scope, f7 starts after: four facilities remain.
+    figures = compute(shipped_plan, as_of=AS_OF)
+    assert {figures[code].denominator for code in ("T1", "T2", "T4")} == {4}
+
+
+def test_awareness_needs_outreach_and_a_confirmation_both_by_the_date(shipped_plan, world) -> None:
+    # f1 and f2 count; f3 never confirmed, f4 confirmed the day after AS_OF.
+    assert summary(compute(shipped_plan, as_of=AS_OF)["T1"]) == (D("0.5"), 2, 4, "on_track")
+
+
+def test_a_facility_applies_cp_once_a_measure_is_verified_or_approved_by_the_date(
+    shipped_plan, world
+) -> None:
+    # f1 and f3 by a verified option, f2 by a measure in an approved report. f4's option is
+    # verified after AS_OF, its report approved after AS_OF and its other report was returned.
+    assert summary(compute(shipped_plan, as_of=AS_OF)["T2"]) == (D("0.75"), 3, 4, "on_track")
+    # By the end of 2018 f4's option and report count too, and f7 has started: 4 of 5.
+    assert summary(compute(shipped_plan, as_of=END_2018)["T2"])[:3] == (D("0.8"), 4, 5)
+
+
+def test_a_cp_unit_counts_from_the_day_it_is_set_up_until_it_ends(shipped_plan, world) -> None:
+    # f1 since 2017 and f4 set up on AS_OF itself; f2's unit ended 31/05/2018.
+    assert summary(compute(shipped_plan, as_of=AS_OF)["T4"]) == (D("0.5"), 2, 4, "on_track")
+
+
+def test_savings_use_the_reports_approved_by_the_date_and_give_the_distribution(
+    shipped_plan, world
+) -> None:
+    figure = compute(shipped_plan, as_of=AS_OF)["T3"]
+    # f1 0.075 (its correction was approved after AS_OF) and f2 0.02; f3's only report was
+    # returned; f4 does not apply CP yet. Median 0.0475; 1 of 2 reach the 0.05 floor.
+    assert summary(figure) == (D("0.0475"), 1, 2, "on_track")
+    assert figure.extra == {
+        "median": D("0.0475"),
+        "share_reaching_floor": D("0.5"),
+        "share_reaching_stretch": D(0),
+        "facilities_with_figure": 2,
+    }
+
+
+def test_a_figure_for_a_past_date_does_not_change_when_later_approvals_come_in(
+    shipped_plan, world
+) -> None:
+    # At the end of 2018 f1's correction (no saving, 0) is in force and f4 (0.1) applies:
+    # figures 0, 0.02, 0.1 -> median 0.02, one (f4) at the floor. The pace at the end of 2018
+    # is 0.05 × 1096/1827 = 0.030: behind.
+    later = compute(shipped_plan, as_of=END_2018)["T3"]
+    assert summary(later) == (D("0.02"), 1, 3, "behind")
+    assert compute(shipped_plan, as_of=AS_OF)["T3"].value == D("0.0475")
+
+
+def test_the_savings_of_a_facility_are_those_its_page_shows_once_all_is_approved(
+    shipped_plan, world
+) -> None:
+    # After every approval the engine's choice of baseline and report is facility_savings'.
+    applying = Facility.objects.in_denominator_on(END_2018).applying_on(END_2018)
+    figures = [facility_savings(f, on=END_2018) for f in applying]
+    expected = [result.combined for result in figures if result is not None]
+    assert compute(shipped_plan, as_of=END_2018)["T3"].value == median(expected)
+
+
+def test_a_report_approved_late_in_the_evening_in_vietnam_counts_for_that_day(
+    shipped_plan, db
+) -> None:
+    # 23:30 on 30/06 in Hanoi is 16:30 UTC: approved on AS_OF. 00:30 on 01/07 is 17:30 UTC on
+    # 30/06, yet the next day in Vietnam: it does not count.
+    evening, night = make_facility(), make_facility()
+    for plant, approved in (
+        (evening, local(2018, 6, 30, 23, 30)),
+        (night, local(2018, 7, 1, 0, 30)),
+    ):
+        verified_option(plant, implemented_on=datetime.date(2018, 1, 1), verified_on=AS_OF)
+        make_baseline(plant)
+        make_report(plant, reviewed_at=approved)
+    figure = compute(shipped_plan, as_of=AS_OF)["T3"]
+    assert (figure.value, figure.denominator) == (D("0.075"), 1)
+
+
+def test_dedicated_officials_are_trained_by_a_qualifying_course_ended_by_the_date(
+    shipped_plan, world
+) -> None:
+    # O1, O2 trained of O1, O2, O3, O6, O7: 0.4, below 1.0 × 912/1827 = 0.499.
+    assert summary(compute(shipped_plan, as_of=AS_OF)["T5"]) == (D("0.4"), 2, 5, "behind")
+
+
+def test_activities_are_counted_in_the_year_of_the_date_once_approved_or_proposed(
+    shipped_plan, world
+) -> None:
+    counts = {
+        day: [compute(shipped_plan, as_of=day)[code].value for code in ("A1", "A2", "A3", "A4")]
+        for day in (END_2017, AS_OF, END_2018)
+    }
+    assert counts == {
+        # P5; the proposal of 01/11/2017; the quick assessment of 01/12/2017; no detailed one.
+        END_2017: [1, 1, 1, 0],
+        # P1, P2; nothing proposed yet; quick 01/02 and 01/05; detailed 01/04.
+        AS_OF: [2, 0, 2, 1],
+        # P3 approved 01/09 too; proposals of 10/07 and 15/08 (turned down, still proposed);
+        # the quick assessment of 01/08.
+        END_2018: [3, 2, 3, 1],
+    }
+    figures = compute(shipped_plan, as_of=AS_OF)
+    assert [figures[c].status for c in ("A1", "A2", "A3", "A4")] == [
+        "met",  # 2 >= 1
+        "behind",  # 0 < 1 × 181/365
+        "on_track",  # 2 >= 3 × 181/365 = 1.49
+        "met",  # 1 >= 1
+    ]
+    assert (figures["A1"].numerator, figures["A1"].denominator) == (2, None)
+
+
+def test_with_no_facilities_or_officials_the_shares_have_no_data(shipped_plan, db) -> None:
+    figures = compute(shipped_plan, as_of=AS_OF)
+    for code in ("T1", "T2", "T3", "T4", "T5"):
+        assert (figures[code].value, figures[code].denominator, figures[code].status) == (
+            None,
+            0,
+            "no_data",
+        )
+    assert figures["T3"].extra["median"] is None
+    assert figures["T3"].extra["share_reaching_floor"] is None
+    # A count of zero is a figure: behind, as 0 < 1 × 181/365.
+    assert summary(figures["A1"]) == (D(0), 0, None, "behind")
+
+
+# --- statuses -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def plan_to_2018(db) -> Plan:
+    """A plan whose milestone is 2018 itself, with a band for T1, T2 and A3 only."""
+    plan = Plan.objects.create(name="Kế hoạch thử đến 2018", start_year=2016, end_year=2018)
+    for code, floor, stretch, unit in (
+        ("T1", "0.5", "0.6", "share"),
+        ("T2", "0.8", "0.9", "share"),
+        ("A3", "3", "5", "count_per_year"),
+    ):
+        Target.objects.create(
+            plan=plan,
+            indicator=code,
+            milestone_year=2018,
+            floor=D(floor),
+            stretch=D(stretch),
+            unit=unit,
+        )
+    return plan
+
+
+def test_in_the_milestone_year_a_share_at_the_floor_is_met_and_below_it_behind(
+    plan_to_2018, world
+) -> None:
+    figures = compute(plan_to_2018, as_of=AS_OF)
+    assert figures["T1"].status == "met"  # 0.5 >= 0.5
+    assert figures["T2"].status == "behind"  # 0.75 < 0.8, and no years left to catch up
+    assert (figures["T4"].status, figures["T4"].floor, figures["T4"].milestone_year) == (
+        "no_target",
+        None,
+        None,
+    )
+    assert figures["T4"].value == D("0.5")  # no band, still a figure
+
+
+def test_a_yearly_count_below_its_floor_is_on_track_while_it_keeps_pace_with_the_year(
+    plan_to_2018, db
+) -> None:
+    plant = make_facility()
+    for started_on in (datetime.date(2018, 1, 10), datetime.date(2018, 6, 1)):
+        assessment_started(plant, "quick", started_on)
+
+    def status(day: datetime.date) -> tuple[Decimal | None, str]:
+        figure = compute(plan_to_2018, as_of=day)["A3"]
+        return figure.value, figure.status
+
+    assert status(datetime.date(2018, 3, 31)) == (1, "on_track")  # 1 >= 3 × 90/365 = 0.74
+    assert status(datetime.date(2018, 5, 31)) == (1, "behind")  # 1 < 3 × 151/365 = 1.24
+    assert status(datetime.date(2018, 12, 30)) == (2, "behind")  # 2 < 3 × 364/365
+    assert status(END_2018) == (2, "behind")  # the year is over
+    assessment_started(plant, "quick", datetime.date(2018, 11, 1))
+    assert status(END_2018) == (3, "met")
+
+
+def test_the_band_is_that_of_the_nearest_milestone_not_yet_past(db) -> None:
+    # The national strategy's shape: 2015 and 2020 milestones in one plan.
+    plan = Plan.objects.create(name="Chiến lược 2009–2020", start_year=2009, end_year=2020)
+    for year, floor in ((2015, "0.5"), (2020, "0.9")):
+        Target.objects.create(
+            plan=plan,
+            indicator="T1",
+            milestone_year=year,
+            floor=D(floor),
+            stretch=D(floor),
+            unit="share",
+        )
+
+    def band(day: datetime.date) -> tuple[Decimal | None, int | None]:
+        figure = compute(plan, as_of=day)["T1"]
+        return figure.floor, figure.milestone_year
+
+    assert band(datetime.date(2014, 6, 30)) == (D("0.5"), 2015)
+    assert band(datetime.date(2015, 12, 31)) == (D("0.5"), 2015)
+    assert band(datetime.date(2016, 1, 1)) == (D("0.9"), 2020)
+    assert band(datetime.date(2023, 1, 1)) == (D("0.9"), 2020)  # past the plan: the latest
+
+
+def test_a_share_below_the_pace_of_the_plan_is_behind_before_the_milestone(db) -> None:
+    # Plan 2016–2020, T2 floor 0.25. At the end of 2016, 366 of 1,827 days are gone: the pace
+    # is 0.25 × 366/1827 = 0.0501. One facility applying of 25 (0.04) is behind, 2 of 25 (0.08)
+    # on track.
+    plan = Plan.objects.create(name="Kế hoạch thử", start_year=2016, end_year=2020)
+    Target.objects.create(
+        plan=plan,
+        indicator="T2",
+        milestone_year=2020,
+        floor=D("0.25"),
+        stretch=D("0.5"),
+        unit="share",
+    )
+    plants = [make_facility() for _ in range(25)]
+    end_2016 = datetime.date(2016, 12, 31)
+    verified_option(plants[0], implemented_on=end_2016, verified_on=end_2016)
+    assert summary(compute(plan, as_of=end_2016)["T2"]) == (D("0.04"), 1, 25, "behind")
+    verified_option(plants[1], implemented_on=end_2016, verified_on=end_2016)
+    assert summary(compute(plan, as_of=end_2016)["T2"]) == (D("0.08"), 2, 25, "on_track")
+
+
+# --- compute_by() ---------------------------------------------------------------------------
+
+
+def test_the_breakdown_by_area_adds_up_to_the_province(shipped_plan, world) -> None:
+    groups = compute_by(shipped_plan, as_of=AS_OF, by="area")
+    # Only areas with a facility in the denominator or an assessment, by unit code (421 < 425);
+    # Vinh's f6 and f7 are not counted.
+    diễn_châu = AdministrativeUnit.objects.get(code="425", level="district")
+    assert [(g.key, g.label) for g in groups] == [
+        (str(world["f2"].administrative_unit_id), "Quỳnh Lưu"),
+        (str(diễn_châu.pk), "Diễn Châu"),
+    ]
+    quỳnh_lưu, diễn_châu_figures = (g.figures for g in groups)
+    # Quỳnh Lưu: f2, f3. Aware f2; applying f2, f3; no unit; T3 f2's 0.02; A3 01/05; A4 01/04.
+    assert summary(quỳnh_lưu["T1"]) == (D("0.5"), 1, 2, "on_track")
+    assert summary(quỳnh_lưu["T2"]) == (D(1), 2, 2, "on_track")
+    assert summary(quỳnh_lưu["T3"]) == (D("0.02"), 0, 1, "behind")  # < 0.05 × 912/1827 = 0.025
+    assert summary(quỳnh_lưu["T4"]) == (D(0), 0, 2, "behind")
+    assert summary(quỳnh_lưu["A3"]) == (D(1), 1, None, "no_target")
+    # Diễn Châu: f1, f4. Aware f1; applying f1; units f1, f4; T3 f1's 0.075; A3 01/02.
+    assert summary(diễn_châu_figures["T1"]) == (D("0.5"), 1, 2, "on_track")
+    assert summary(diễn_châu_figures["T3"]) == (D("0.075"), 1, 1, "on_track")
+    assert summary(diễn_châu_figures["A4"]) == (D(0), 0, None, "no_target")
+
+    province = compute(shipped_plan, as_of=AS_OF)
+    for code in ("T1", "T2", "T4", "A3", "A4"):
+        assert sum(g.figures[code].numerator for g in groups) == province[code].numerator
+    for code in ("T1", "T2", "T3", "T4"):
+        assert sum(g.figures[code].denominator for g in groups) == province[code].denominator
+    # Officials and projects belong to no area.
+    assert set(groups[0].figures) == {"T1", "T2", "T3", "T4", "A3", "A4"}
+
+
+def test_the_breakdown_by_sector_groups_by_the_level_2_code(shipped_plan, world) -> None:
+    groups = compute_by(shipped_plan, as_of=AS_OF, by="sector")
+    assert [g.key for g in groups] == ["10", "23"]
+    assert groups[0].label.startswith("10 – ")
+    # 10: f2 (102), f4 (102): aware f2, applying f2, unit f4. 23: f1, f3 (239).
+    assert [summary(groups[0].figures[c])[1:3] for c in ("T1", "T2", "T4")] == [(1, 2)] * 3
+    assert [summary(groups[1].figures[c])[1:3] for c in ("T1", "T2", "T4")] == [
+        (1, 2),
+        (2, 2),
+        (1, 2),
+    ]
+
+
+def test_the_breakdown_by_size_follows_the_rank_of_the_size_classes(shipped_plan, world) -> None:
+    groups = compute_by(shipped_plan, as_of=AS_OF, by="size")
+    # f1, f3 small; f4 medium; f2 large.
+    assert [(g.key, g.figures["T1"].denominator) for g in groups] == [
+        ("small", 2),
+        ("medium", 1),
+        ("large", 1),
+    ]
+
+
+def test_the_breakdown_by_period_gives_each_year_of_the_plan_at_its_end(
+    shipped_plan, world
+) -> None:
+    groups = compute_by(shipped_plan, as_of=AS_OF, by="period")
+    assert [g.key for g in groups] == ["2016", "2017", "2018"]
+    # 31/12/2016: f1–f4 (no start date) and f5 operating, nobody aware yet.
+    assert summary(groups[0].figures["T1"]) == (D(0), 0, 5, "behind")
+    # 31/12/2017: still five (f5 closes in January 2018). Aware f1, f5 (f2 confirmed in 2018);
+    # applying f1, f5 (f3's option was verified in 2018); units f1, f2, f5.
+    assert summary(groups[1].figures["T1"])[:3] == (D("0.4"), 2, 5)
+    assert summary(groups[1].figures["T2"])[:3] == (D("0.4"), 2, 5)
+    assert summary(groups[1].figures["T4"])[:3] == (D("0.6"), 3, 5)
+    assert groups[2].figures == compute(shipped_plan, as_of=AS_OF)
+
+
+def test_an_unknown_breakdown_is_refused(shipped_plan) -> None:
+    with pytest.raises(ValueError, match="area, sector, size, period"):
+        compute_by(shipped_plan, as_of=AS_OF, by="district")
+
+
+# --- queries --------------------------------------------------------------------------------
+
+
+def populate(count: int) -> None:
+    """`count` facilities that each are aware, apply CP, have a unit and a savings figure."""
+    day = datetime.date(2017, 3, 1)
+    for _ in range(count):
+        plant = make_facility()
+        reach(plant, held_on=day, confirmed_on=day)
+        verified_option(plant, implemented_on=day, verified_on=day)
+        cp_unit(plant, established_on=day)
+        make_baseline(plant)
+        make_report(plant, reviewed_at=local(2018, 2, 1), measure_on=day)
+        assessment_started(plant, "quick", datetime.date(2018, 2, 1))
+        person = official(f"Cán bộ {plant.pk}", day)
+        attend(person, course(day))
+
+
+# Measured: compute() 10 queries, compute_by() 10 for an area, a sector or a size breakdown.
+QUERY_BOUND = 10
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_the_number_of_queries_does_not_grow_with_the_number_of_facilities(
+    shipped_plan, count, django_assert_max_num_queries
+) -> None:
+    populate(count)
+    with django_assert_max_num_queries(QUERY_BOUND):
+        figures = compute(shipped_plan, as_of=AS_OF)
+    assert figures["T3"].denominator == count  # the savings path did load every facility
+    assert figures["T5"].numerator == count
+    for by in ("area", "sector", "size"):
+        with django_assert_max_num_queries(QUERY_BOUND):
+            groups = compute_by(shipped_plan, as_of=AS_OF, by=by)
+        assert groups[0].figures["T3"].denominator == count
