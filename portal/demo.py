@@ -107,7 +107,11 @@ def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
         consultant=by_username["tuvan"],
         reviewer=by_username["canbo"],
     )
-    seed_programme(scale=scale, rng=random.Random(seed), officer=by_username["dienchau"])
+    seed_programme(
+        scale=scale,
+        rng=random.Random(seed),
+        officers=[by_username["dienchau"], by_username["sotnmt"]],
+    )
     ensure_reminder_schedule()
     return [
         DemoLogin(user.username, Role(user.role).label, user.full_name, DEMO_PASSWORD)

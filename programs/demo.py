@@ -417,12 +417,12 @@ class _TaskSpec:
 # --- Public entry point -------------------------------------------------------------------------
 
 
-def seed_programme(*, scale: str, rng: random.Random, officer: User | None) -> None:
+def seed_programme(*, scale: str, rng: random.Random, officers: list[User]) -> None:
     """Add the programme's projects, courses, officials, awards and agency tasks.
 
-    Idempotent and deterministic for a given `rng`. Task updates need a person: `officer`, if
-    given, posts every one of them (the demo has one agency officer account); without one, the
-    tasks carry their status and progress but no updates.
+    Idempotent and deterministic for a given `rng`. Task updates need a person of the task's
+    agency: each of `officers` posts those of their own agency's tasks; the other tasks carry
+    their status and progress but no updates.
     """
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}")
@@ -445,7 +445,7 @@ def seed_programme(*, scale: str, rng: random.Random, officer: User | None) -> N
         _write_participations(participations, course_ids, official_ids)
         _write_projects(projects)
         _write_awards(awards)
-        _write_tasks(tasks, plan, officer)
+        _write_tasks(tasks, plan, {user.agency_id: user for user in officers})
 
 
 # --- Reading ------------------------------------------------------------------------------------
@@ -1303,7 +1303,7 @@ def _write_awards(awards: list[tuple[_Site, int, str, str]]) -> None:
     )
 
 
-def _write_tasks(tasks: list[_TaskSpec], plan: Plan, officer: User | None) -> None:
+def _write_tasks(tasks: list[_TaskSpec], plan: Plan, officers: dict[int | None, User]) -> None:
     agency_ids = dict(Agency.objects.values_list("code", "pk"))
     ids = {
         (agency_id, title): pk
@@ -1329,8 +1329,6 @@ def _write_tasks(tasks: list[_TaskSpec], plan: Plan, officer: User | None) -> No
     )
     for task in created:
         ids[(task.agency_id, task.title)] = task.pk
-    if officer is None:
-        return  # an update needs a person
     task_ids = [ids[(agency_ids[task.agency_code], task.title)] for task in tasks]
     present = set(
         TaskUpdate.objects.filter(task_id__in=task_ids).values_list("task_id", "posted_at")
@@ -1339,12 +1337,13 @@ def _write_tasks(tasks: list[_TaskSpec], plan: Plan, officer: User | None) -> No
         [
             TaskUpdate(
                 task_id=task_id,
-                posted_by=officer,
+                posted_by=officers[agency_ids[task.agency_code]],
                 posted_at=update.posted_at,
                 text=update.text,
                 progress=update.progress,
             )
             for task, task_id in zip(tasks, task_ids, strict=True)
+            if agency_ids[task.agency_code] in officers
             for update in task.updates
             if (task_id, update.posted_at) not in present
         ],

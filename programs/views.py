@@ -50,7 +50,9 @@ def _list(
 ) -> HttpResponse:
     """A filtered, paginated list; every programme list page reads the same way."""
     filterset = filterset_class(request.GET or None, queryset=queryset)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Aggregating drops a model's default order; pagination needs a stable one.
+    ordered = filterset.qs.order_by(*queryset.model._meta.ordering, "pk")
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -43,7 +43,7 @@ def officer(db: None) -> User:
 
 
 def seed(officer: User | None) -> None:
-    seed_programme(scale="demo", rng=random.Random(2016), officer=officer)
+    seed_programme(scale="demo", rng=random.Random(2016), officers=[officer] if officer else [])
 
 
 @pytest.fixture
@@ -180,8 +180,10 @@ def test_task_updates_rise_to_the_task_progress_and_never_pass_100(seeded: User)
     assert updates.exists()
     assert not updates.filter(progress__gt=100).exists()
     assert not updates.exclude(posted_by=seeded).exists()
+    # An officer posts only on their own agency's tasks.
+    assert not updates.exclude(task__agency=seeded.agency).exists()
 
-    for task in AgencyTask.objects.prefetch_related("updates"):
+    for task in AgencyTask.objects.filter(agency=seeded.agency).prefetch_related("updates"):
         steps = sorted(task.updates.all(), key=lambda update: update.posted_at)
         assert [u.progress for u in steps] == sorted({u.progress for u in steps})
         if steps:
@@ -211,4 +213,4 @@ def test_seeded_rows_pass_model_validation(seeded: User) -> None:
 
 def test_it_refuses_an_unknown_scale(db: None) -> None:
     with pytest.raises(ValueError, match="scale"):
-        seed_programme(scale="world", rng=random.Random(1), officer=None)
+        seed_programme(scale="world", rng=random.Random(1), officers=[])
