@@ -40,6 +40,7 @@ from assessments.models import (
 from assessments.savings import plausibility_warnings, plausibility_warnings_for
 from portal import access
 from portal.access import DEPARTMENT, allow
+from portal.lib.downloads import private_file_response
 from portal.models import Role
 
 PAGE_SIZE = 50
@@ -96,16 +97,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_report(request: HttpRequest, pk: int) -> FileResponse:
     """The report PDF, only to those who may see the facility (media files are never public)."""
     assessment = get_object_or_404(access.assessments_for(request.user), pk=pk)
-    if not assessment.report:
-        raise Http404
-    response = FileResponse(
-        assessment.report.open("rb"),
-        as_attachment=True,
-        filename=f"bao-cao-danh-gia-{assessment.pk}.pdf",
-        content_type="application/pdf",
+    return private_file_response(
+        assessment.report, filename=f"bao-cao-danh-gia-{assessment.pk}.pdf"
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @allow(ASSESSMENT_WRITERS)
@@ -345,14 +339,7 @@ def selfreport_correct(request: HttpRequest, pk: int) -> HttpResponse:
 def selfreport_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     report = get_object_or_404(access.self_reports_for(request.user), pk=pk)
     attachment = get_object_or_404(SelfReportAttachment, report=report, pk=attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=f"dinh-kem-{attachment.pk}.pdf",
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return private_file_response(attachment.file, filename=f"dinh-kem-{attachment.pk}.pdf")
 
 
 def _ids(values: list[str]) -> list[int]:

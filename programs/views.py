@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import access
 from portal.access import DEPARTMENT, allow
+from portal.lib.downloads import private_file_response
 from portal.models import Role
 from programs import services
 from programs.forms import (
@@ -333,13 +334,4 @@ def task_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @allow(READERS)
 def project_document(request: HttpRequest, pk: int) -> FileResponse:
     project = get_object_or_404(SupportProject, pk=pk)
-    if not project.document:
-        raise Http404
-    response = FileResponse(
-        project.document.open("rb"),
-        as_attachment=True,
-        filename=f"du-an-{project.pk}.pdf",
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return private_file_response(project.document, filename=f"du-an-{project.pk}.pdf")
