@@ -428,15 +428,18 @@ def outreach_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(OutreachActivity.objects.select_related("area"), pk=pk)
     # Participants are shown only where the reader may see the facility itself.
     visible = access.facilities_for(request.user).filter(participations__activity=activity)
-    participants = visible.select_related("administrative_unit").order_by("name_sort_key")
+    participants = Paginator(
+        visible.select_related("administrative_unit").order_by("name_sort_key", "pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     total = activity.participations.count()
     return render(
         request,
         "facilities/outreach_detail.html",
         {
             "activity": activity,
-            "participants": participants,
-            "hidden_count": total - participants.count(),
+            "page": participants,
+            "query": "",
+            "hidden_count": total - participants.paginator.count,
             "can_edit": access.can_edit_facility(request.user),
         },
     )

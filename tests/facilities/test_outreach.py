@@ -70,7 +70,7 @@ def test_a_district_officer_sees_only_participants_in_their_district(
     response = client_for(users["agency_officer"]).get(
         reverse("facilities:outreach_detail", args=[activity.pk])
     )
-    assert [f.pk for f in response.context["participants"]] == [facilities["own"].pk]
+    assert [f.pk for f in response.context["page"]] == [facilities["own"].pk]
     assert response.context["hidden_count"] == 1
     assert facilities["other"].name not in response.content.decode()
 
