@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +19,8 @@ from facilities.models import AdministrativeUnit
 from portal import access
 from portal.access import ALL_ROLES, DEPARTMENT, allow
 from portal.models import Role, User
-from programs.models import Agency
+from programs import indicators
+from programs.models import Agency, Plan
 
 
 @dataclass(frozen=True)
@@ -122,11 +125,58 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     elif role == Role.AGENCY_OFFICER:
         context["agency"] = user.agency
         context["area"] = access.area_for(user)
-    elif role == Role.CONSULTANT:
+    if role in access.PROGRAMME_READERS:
+        context.update(_indicators(request, today, area=context.get("area")))
+    if role == Role.CONSULTANT:
         context["organisation"] = user.support_organisation
     elif role == Role.OFFICIAL:
         context["official_body"] = user.get_official_body_display()
     return render(request, "portal/dashboard.html", context)
+
+
+class IndicatorsForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.all(), required=False)
+    on = forms.DateField(label=_("Tại ngày"), required=False)
+
+
+def _indicators(
+    request: HttpRequest, today: datetime.date, *, area: AdministrativeUnit | None
+) -> dict[str, Any]:
+    """The plan's indicators as of a date: the active plan (else the latest) and, for a plan
+    that has ended, its last day, unless the reader asks for another."""
+    form = IndicatorsForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    plan = (
+        chosen.get("plan")
+        or Plan.objects.filter(status=Plan.Status.ACTIVE).order_by("-end_year").first()
+        or Plan.objects.order_by("-end_year").first()
+    )
+    if plan is None:
+        return {"indicator_form": form}
+    as_of = chosen.get("on") or min(today, datetime.date(plan.end_year, 12, 31))
+    context: dict[str, Any] = {
+        "indicator_form": form,
+        "plan": plan,
+        "as_of": as_of,
+        "cards": _cards(indicators.compute(plan, as_of=as_of)),
+    }
+    if area is not None:
+        breakdown = indicators.compute_by(plan, as_of=as_of, by="area")
+        own = [group for group in breakdown if group.key == str(area.pk)]
+        context["area_cards"] = _cards(own[0].figures) if own else []
+    return context
+
+
+def _cards(figures: dict[str, indicators.Figure]) -> list[dict[str, Any]]:
+    return [
+        {
+            "figure": figure,
+            # The code stands in the card's corner; the label without it reads as a title.
+            "name": str(figure.label).split(" – ", 1)[-1],
+            "status_label": indicators.Status(figure.status).label,
+        }
+        for figure in figures.values()
+    ]
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

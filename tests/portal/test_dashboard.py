@@ -49,5 +49,35 @@ def test_department_dashboard_counts_live_districts_and_users(users, client_for)
 
 def test_dashboard_query_count_is_bounded(users, client_for, django_assert_max_num_queries) -> None:
     client = client_for(users["department_admin"])
-    with django_assert_max_num_queries(12):
+    # about ten for the plan's indicators (programs/indicators.py), the rest for the cards
+    with django_assert_max_num_queries(30):
         client.get(reverse("dashboard"))
+
+
+def test_readers_see_the_plans_indicators_as_of_its_end(users, client_for) -> None:
+    response = client_for(users["official"]).get(reverse("dashboard"))
+    assert response.context["as_of"].isoformat() == "2020-12-31"  # the shipped plan ended
+    codes = [card["figure"].indicator for card in response.context["cards"]]
+    assert codes == ["T1", "T2", "T3", "T4", "T5", "A1", "A2", "A3", "A4"]
+    assert 'data-testid="indicators"' in response.content.decode()
+
+
+def test_a_district_officer_also_sees_their_district(users, facilities, client_for) -> None:
+    response = client_for(users["agency_officer"]).get(reverse("dashboard"), {"on": "31/12/2019"})
+    assert response.context["as_of"].isoformat() == "2019-12-31"
+    area = {card["figure"].indicator: card["figure"] for card in response.context["area_cards"]}
+    assert area["T1"].denominator == 1  # the one facility in Diễn Châu
+
+
+def test_a_bad_date_on_the_dashboard_falls_back_to_the_default(users, client_for) -> None:
+    response = client_for(users["department_staff"]).get(
+        reverse("dashboard"), {"on": "31/02/2020", "plan": "abc"}
+    )
+    assert response.status_code == 200
+    assert response.context["as_of"].isoformat() == "2020-12-31"
+
+
+def test_facility_managers_and_consultants_get_no_programme_figures(users, client_for) -> None:
+    for role in ("facility_manager", "consultant"):
+        response = client_for(users[role]).get(reverse("dashboard"))
+        assert "cards" not in response.context
