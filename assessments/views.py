@@ -364,6 +364,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     filterset = ReviewQueueFilter(data, queryset=reports)
     ordered = filterset.qs.order_by("submitted_at", "pk")
     wanted = filterset.form.cleaned_data.get("warnings", "")
+    flagged: dict[int, list[str]] | None = None
     if wanted:
         # Warnings come from Python, so this filter looks at every matching report (bounded
         # queries: plausibility_warnings_for is a fixed number whatever the count).
@@ -372,7 +373,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         ordered = [r for r in candidates if bool(flagged.get(r.pk)) == (wanted == "yes")]
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    warnings = plausibility_warnings_for(rows)
+    # With the warnings filter they were all computed above; otherwise only this page's.
+    warnings = flagged if flagged is not None else plausibility_warnings_for(rows)
     if request.method == "POST":
         ids = _ids(request.POST.getlist("report"))[:PAGE_SIZE]
         chosen = list(
@@ -381,9 +383,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             .select_related("facility")
             .order_by("pk")
         )
-        flagged = plausibility_warnings_for(chosen)
+        chosen_warnings = plausibility_warnings_for(chosen)
         approved, skipped = services.bulk_approve(
-            chosen, by=request.user, warnings_for=lambda report: flagged.get(report.pk, [])
+            chosen,
+            by=request.user,
+            warnings_for=lambda report: chosen_warnings.get(report.pk, []),
         )
         messages.success(
             request,

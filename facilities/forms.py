@@ -19,6 +19,7 @@ from facilities.models import (
     OutreachActivity,
     Sector,
     SizeClass,
+    descendant_ids,
     normalise_tax_code,
 )
 
@@ -39,18 +40,6 @@ SORTS = {
     "created": ("created_at", "pk"),
     "-created": ("-created_at", "-pk"),
 }
-
-
-def _descendants(model: type[Sector] | type[AdministrativeUnit], root_pk: int) -> list[int]:
-    """`root_pk` and everything under it, from one query of the (small) reference table."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in model.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    found, frontier = [root_pk], [root_pk]
-    while frontier:
-        frontier = [child for pk in frontier for child in children.get(pk, [])]
-        found += frontier
-    return found
 
 
 class FacilityFilter(django_filters.FilterSet):
@@ -130,10 +119,10 @@ class FacilityFilter(django_filters.FilterSet):
         return queryset.matching(value)
 
     def in_area(self, queryset: FacilityQuerySet, name: str, value: AdministrativeUnit):
-        return queryset.filter(administrative_unit__in=_descendants(AdministrativeUnit, value.pk))
+        return queryset.filter(administrative_unit__in=descendant_ids(AdministrativeUnit, value.pk))
 
     def in_sector(self, queryset: FacilityQuerySet, name: str, value: Sector):
-        return queryset.filter(sector__in=_descendants(Sector, value.pk))
+        return queryset.filter(sector__in=descendant_ids(Sector, value.pk))
 
     def in_zone(self, queryset: FacilityQuerySet, name: str, value: IndustrialZone):
         return queryset.filter(Q(zone=value) | Q(zone__parent=value))

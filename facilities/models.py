@@ -86,15 +86,21 @@ class AdministrativeUnit(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
     def subtree_ids(self) -> list[int]:
-        """This unit and every unit under it (the tree is three levels deep at most)."""
-        ids = [self.pk]
-        frontier = [self.pk]
-        while frontier:
-            frontier = list(
-                AdministrativeUnit.objects.filter(parent__in=frontier).values_list("pk", flat=True)
-            )
-            ids += frontier
-        return ids
+        """This unit and every unit under it."""
+        return descendant_ids(AdministrativeUnit, self.pk)
+
+
+def descendant_ids(model: type[models.Model], root_pk: int) -> list[int]:
+    """`root_pk` and everything under it in a tree with a `parent` field, read in one query
+    (the reference trees are small: units, sectors)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in model.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, frontier = [root_pk], [root_pk]
+    while frontier:
+        frontier = [child for pk in frontier for child in children.get(pk, [])]
+        found += frontier
+    return found
 
 
 class Sector(models.Model):

@@ -43,10 +43,6 @@ def role_of(user: User | AnonymousUser) -> Role | None:
     return Role(user.role) if user.role else None
 
 
-def has_role(user: User | AnonymousUser, roles: Iterable[Role]) -> bool:
-    return role_of(user) in set(roles)
-
-
 def allow(*roles: Role | Iterable[Role]) -> Callable[[View], View]:
     """Let signed-in users with one of `roles` in; send others to login (anonymous) or 403."""
     allowed: set[Role] = set()
