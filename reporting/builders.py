@@ -1,0 +1,467 @@
+"""Figures → plain dataclasses: one snapshot of a report that the PDF and the workbook both render.
+
+The snapshot is taken from the indicator engine as of the report's date, and from the source
+records of the programme's activities in the report's period. `pdf.py` and `excel.py` read
+only these dataclasses; the one list that can be long (the facility annex) is a re-iterable
+that streams its rows from the database each time it is read, so memory stays flat at the
+national scale.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import Assessment
+from facilities.models import Facility, OutreachActivity
+from programs import indicators
+from programs.models import Award, Course, Plan, SupportProject
+from reporting.models import Audience, period_end, period_label, period_start
+
+# Value kinds a column can hold; the renderers format each kind their own way.
+TEXT, INT, RATIO, DECIMAL, DATE = "text", "int", "ratio", "decimal", "date"
+SHARES = ("T1", "T2", "T3", "T4", "T5")
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = TEXT
+    width: int = 14  # in characters, for the workbook
+
+
+@dataclass
+class Table:
+    """A titled table: a section of the PDF and a sheet of the workbook."""
+
+    key: str
+    title: str
+    columns: list[Column]
+    rows: Iterable[list[Any]]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    code: str
+    name: str
+    kind: str  # RATIO for the shares, INT for the yearly counts
+    value: Decimal | int | None
+    numerator: int | None
+    denominator: int | None
+    floor: Decimal | None
+    stretch: Decimal | None
+    milestone_year: int | None
+    status: str
+    status_label: str
+
+
+@dataclass
+class Snapshot:
+    plan_name: str
+    plan_decision: str
+    year: int
+    quarter: int
+    period_label: str
+    period_start: datetime.date
+    period_end: datetime.date
+    audience: str
+    audience_label: str
+    as_of: datetime.date
+    generated_on: datetime.date
+    issuer: list[str]
+    recipients: list[str]
+    copies_to: list[str]
+    summary: list[SummaryRow]
+    trend: Table
+    tables: list[Table]
+    # Counts of the period's activities, for the narrative of the PDF.
+    activity_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return _("Kết quả thực hiện %(plan)s – %(period)s") % {
+            "plan": self.plan_name,
+            "period": self.period_label,
+        }
+
+    def table(self, key: str) -> Table:
+        return next(table for table in self.tables if table.key == key)
+
+
+class FacilityRows:
+    """The annex rows, read from the database in chunks each time they are iterated."""
+
+    def __init__(self, queryset: Any, savings: dict[int, Decimal]) -> None:
+        self.queryset = queryset
+        self.savings = savings
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        rows = self.queryset.values_list(
+            "pk",
+            "name",
+            "administrative_unit__name",
+            "sector__code",
+            "sector__name",
+            "size_class__name",
+            "is_aware",
+            "is_applying",
+            "has_cp_unit",
+        )
+        yes, no = _("Có"), _("Không")
+        for number, row in enumerate(rows.iterator(chunk_size=2000), start=1):
+            pk, name, area, code, sector, size, aware, applying, unit = row
+            yield [
+                number,
+                name,
+                area,
+                f"{code} {sector}",
+                size,
+                yes if aware else no,
+                yes if applying else no,
+                yes if unit else no,
+                self.savings.get(pk),
+            ]
+
+
+def build(
+    plan: Plan,
+    *,
+    year: int,
+    quarter: int,
+    audience: str,
+    as_of: datetime.date | None = None,
+    progress: Progress | None = None,
+) -> Snapshot:
+    """The snapshot of `plan`'s report for a quarter (1–4) or a year (0), as of `as_of`
+    (the period's last day unless given)."""
+    step = progress or (lambda percent, label: None)
+    start, end = period_start(year, quarter), period_end(year, quarter)
+    as_of = as_of or end
+    detailed = audience == Audience.PROVINCE
+
+    step(5, _("Tính các chỉ tiêu"))
+    figures = indicators.compute(plan, as_of=as_of)
+    summary = [_summary_row(figure) for figure in figures.values()]
+
+    step(20, _("Tính theo năm"))
+    trend = _trend(indicators.compute_by(plan, as_of=as_of, by="period"))
+
+    step(35, _("Tính theo địa bàn và ngành"))
+    tables = []
+    if detailed:
+        tables.append(_by_group("by_area", _("Theo địa bàn"), plan, as_of, "area"))
+    tables.append(_by_group("by_sector", _("Theo ngành"), plan, as_of, "sector"))
+
+    step(50, _("Tổng hợp các hoạt động"))
+    tables += [
+        _outreach(start, as_of, detailed),
+        _assessments(start, as_of),
+        _projects(year),
+        _training(start, as_of),
+        _awards(year),
+        _tasks(plan, as_of),
+    ]
+    counts = {table.key: len(table.rows) for table in tables if isinstance(table.rows, list)}
+
+    step(60, _("Lập danh sách cơ sở"))
+    tables.append(_facility_annex(as_of, detailed))
+
+    local_today = timezone.localdate()
+    return Snapshot(
+        plan_name=plan.name,
+        plan_decision=_decision(plan),
+        year=year,
+        quarter=quarter,
+        period_label=period_label(year, quarter),
+        period_start=start,
+        period_end=end,
+        audience=audience,
+        audience_label=str(Audience(audience).label),
+        as_of=as_of,
+        generated_on=local_today,
+        issuer=[_("UBND TỈNH NGHỆ AN"), _("SỞ CÔNG THƯƠNG")],
+        recipients=[_("Ủy ban nhân dân tỉnh Nghệ An")]
+        if detailed
+        else [_("Bộ Công Thương (Vụ Khoa học và Công nghệ)")],
+        copies_to=[
+            _("Như trên"),
+            _("Bộ Công Thương (để báo cáo)") if detailed else _("UBND tỉnh (để báo cáo)"),
+            _("Giám đốc Sở (để biết)"),
+            _("Lưu: VT, KTAT"),
+        ],
+        summary=summary,
+        trend=trend,
+        tables=tables,
+        activity_counts=counts,
+    )
+
+
+def _decision(plan: Plan) -> str:
+    if not plan.decision_number:
+        return ""
+    on = f" {_('ngày')} {plan.decision_date:%d/%m/%Y}" if plan.decision_date else ""
+    by = f" {_('của')} {plan.issued_by}" if plan.issued_by else ""
+    return f"{_('Quyết định số')} {plan.decision_number}{on}{by}"
+
+
+def _summary_row(figure: indicators.Figure) -> SummaryRow:
+    return SummaryRow(
+        code=figure.indicator,
+        name=str(figure.label).split(" – ", 1)[-1],
+        kind=RATIO if figure.indicator in SHARES else INT,
+        value=figure.value,
+        numerator=figure.numerator,
+        denominator=figure.denominator,
+        floor=figure.floor,
+        stretch=figure.stretch,
+        milestone_year=figure.milestone_year,
+        status=figure.status,
+        status_label=str(indicators.Status(figure.status).label),
+    )
+
+
+def _trend(years: list[indicators.Breakdown]) -> Table:
+    codes = list(indicators.ALL_CODES)
+    return Table(
+        key="trend",
+        title=_("Diễn biến theo năm"),
+        columns=[Column(_("Năm"), TEXT, 8)]
+        + [Column(code, RATIO if code in SHARES else INT, 9) for code in codes],
+        rows=[[year.label] + [year.figures[code].value for code in codes] for year in years],
+        note=_("Mỗi năm tính đến 31/12 của năm đó (năm hiện tại: đến ngày số liệu)."),
+    )
+
+
+def _by_group(key: str, title: str, plan: Plan, as_of: datetime.date, by: str) -> Table:
+    rows = []
+    for group in indicators.compute_by(plan, as_of=as_of, by=by):
+        t1 = group.figures["T1"]
+        rows.append(
+            [
+                group.label,
+                t1.denominator,
+                t1.numerator,
+                t1.value,
+                group.figures["T2"].numerator,
+                group.figures["T2"].value,
+                group.figures["T3"].value,
+                group.figures["T4"].numerator,
+                group.figures["T4"].value,
+                group.figures["A3"].value,
+                group.figures["A4"].value,
+            ]
+        )
+    return Table(
+        key=key,
+        title=title,
+        columns=[
+            Column(_("Địa bàn") if by == "area" else _("Ngành"), TEXT, 34),
+            Column(_("Số cơ sở"), INT, 10),
+            Column(_("Đã nhận thức"), INT, 11),
+            Column("T1", RATIO, 9),
+            Column(_("Đang áp dụng"), INT, 11),
+            Column("T2", RATIO, 9),
+            Column(_("T3 (tiết kiệm trung vị)"), RATIO, 12),
+            Column(_("Có bộ phận SXSH"), INT, 11),
+            Column("T4", RATIO, 9),
+            Column(_("ĐG nhanh (A3)"), INT, 10),
+            Column(_("ĐG chi tiết (A4)"), INT, 10),
+        ],
+        rows=rows,
+    )
+
+
+def _outreach(start: datetime.date, as_of: datetime.date, detailed: bool) -> Table:
+    activities = (
+        OutreachActivity.objects.filter(held_on__range=(start, as_of))
+        .select_related("area")
+        .annotate(participants=Count("facilities"))
+        .order_by("held_on", "pk")
+    )
+    return Table(
+        key="outreach",
+        title=_("Tuyên truyền, nâng cao nhận thức"),
+        columns=[
+            Column(_("Ngày"), DATE, 11),
+            Column(_("Hoạt động"), TEXT, 50),
+            Column(_("Hình thức"), TEXT, 18),
+            Column(_("Địa bàn"), TEXT, 18),
+            Column(_("Cơ sở tham gia"), INT, 10),
+        ],
+        rows=[
+            [
+                activity.held_on,
+                activity.title,
+                activity.get_kind_display(),
+                activity.area.name if activity.area else _("Toàn tỉnh"),
+                activity.participants,
+            ]
+            for activity in activities
+        ],
+    )
+
+
+def _assessments(start: datetime.date, as_of: datetime.date) -> Table:
+    started = (
+        Assessment.objects.filter(started_on__range=(start, as_of))
+        .select_related("facility__administrative_unit", "organisation")
+        .order_by("started_on", "pk")
+    )
+    return Table(
+        key="assessments",
+        title=_("Đánh giá SXSH"),
+        columns=[
+            Column(_("Ngày bắt đầu"), DATE, 11),
+            Column(_("Cơ sở"), TEXT, 40),
+            Column(_("Địa bàn"), TEXT, 16),
+            Column(_("Loại đánh giá"), TEXT, 22),
+            Column(_("Tổ chức thực hiện"), TEXT, 30),
+            Column(_("Trạng thái"), TEXT, 14),
+        ],
+        rows=[
+            [
+                assessment.started_on,
+                assessment.facility.name,
+                assessment.facility.administrative_unit.name,
+                assessment.get_kind_display(),
+                assessment.organisation.name if assessment.organisation else "",
+                assessment.get_status_display(),
+            ]
+            for assessment in started
+        ],
+    )
+
+
+def _projects(year: int) -> Table:
+    projects = (
+        SupportProject.objects.filter(year=year)
+        .annotate(facility_count=Count("facilities"))
+        .order_by("funding", "title", "pk")
+    )
+    return Table(
+        key="projects",
+        title=_("Dự án, mô hình trình diễn SXSH"),
+        columns=[
+            Column(_("Dự án"), TEXT, 50),
+            Column(_("Nguồn kinh phí"), TEXT, 18),
+            Column(_("Trạng thái"), TEXT, 16),
+            Column(_("Số cơ sở"), INT, 9),
+            Column(_("Kinh phí (đồng)"), DECIMAL, 16),
+            Column(_("Nhà nước hỗ trợ (đồng)"), DECIMAL, 16),
+            Column(_("Ngày phê duyệt"), DATE, 12),
+        ],
+        rows=[
+            [
+                project.title,
+                project.get_funding_display(),
+                project.get_status_display(),
+                project.facility_count,
+                project.budget_vnd,
+                project.state_support_vnd,
+                project.approved_on,
+            ]
+            for project in projects
+        ],
+    )
+
+
+def _training(start: datetime.date, as_of: datetime.date) -> Table:
+    courses = (
+        Course.objects.filter(starts_on__range=(start, as_of))
+        .annotate(
+            enrolled=Count("participants"),
+            completed=Count("participants", filter=Q(participants__completed=True)),
+        )
+        .order_by("starts_on", "pk")
+    )
+    return Table(
+        key="training",
+        title=_("Đào tạo, tập huấn"),
+        columns=[
+            Column(_("Từ ngày"), DATE, 11),
+            Column(_("Đến ngày"), DATE, 11),
+            Column(_("Khóa học"), TEXT, 46),
+            Column(_("Đơn vị tổ chức"), TEXT, 26),
+            Column(_("Học viên"), INT, 9),
+            Column(_("Hoàn thành"), INT, 10),
+        ],
+        rows=[
+            [c.starts_on, c.ends_on, c.title, c.organiser, c.enrolled, c.completed] for c in courses
+        ],
+    )
+
+
+def _awards(year: int) -> Table:
+    awards = Award.objects.filter(year=year).select_related("facility").order_by("title", "pk")
+    return Table(
+        key="awards",
+        title=_("Khen thưởng"),
+        columns=[
+            Column(_("Cơ sở"), TEXT, 40),
+            Column(_("Danh hiệu, hình thức"), TEXT, 40),
+            Column(_("Cơ quan khen thưởng"), TEXT, 30),
+        ],
+        rows=[[award.facility.name, award.title, award.issued_by] for award in awards],
+    )
+
+
+def _tasks(plan: Plan, as_of: datetime.date) -> Table:
+    tasks = plan.tasks.select_related("agency").order_by("agency__name", "due_on", "pk")
+    return Table(
+        key="tasks",
+        title=_("Nhiệm vụ của các cơ quan phối hợp"),
+        columns=[
+            Column(_("Cơ quan"), TEXT, 34),
+            Column(_("Nhiệm vụ"), TEXT, 50),
+            Column(_("Hạn"), DATE, 11),
+            Column(_("Trạng thái"), TEXT, 16),
+            Column(_("Tiến độ"), RATIO, 9),
+        ],
+        rows=[
+            [
+                task.agency.name,
+                task.title,
+                task.due_on,
+                task.get_status_display(),
+                Decimal(task.progress) / 100,
+            ]
+            for task in tasks
+        ],
+        note=_("Tình trạng nhiệm vụ theo cập nhật gần nhất của cơ quan."),
+    )
+
+
+def _facility_annex(as_of: datetime.date, detailed: bool) -> Table:
+    facilities = Facility.objects.in_denominator_on(as_of).with_programme_flags(as_of)
+    if not detailed:
+        # The Ministry reads the facilities that apply CP; the province reads them all.
+        facilities = facilities.filter(is_applying=True)
+    facilities = facilities.order_by("administrative_unit__code", "name_sort_key", "pk")
+    savings = indicators.savings_by_facility(as_of)
+    return Table(
+        key="facilities",
+        title=_("Phụ lục: danh sách cơ sở") if detailed else _("Phụ lục: cơ sở áp dụng SXSH"),
+        columns=[
+            Column(_("STT"), INT, 6),
+            Column(_("Tên cơ sở"), TEXT, 44),
+            Column(_("Địa bàn"), TEXT, 16),
+            Column(_("Ngành"), TEXT, 36),
+            Column(_("Quy mô"), TEXT, 10),
+            Column(_("Nhận thức"), TEXT, 10),
+            Column(_("Áp dụng"), TEXT, 10),
+            Column(_("Bộ phận SXSH"), TEXT, 10),
+            Column(_("Tiết kiệm"), RATIO, 10),
+        ],
+        rows=FacilityRows(facilities, savings),
+        note=_("Cơ sở trong phạm vi kế hoạch đang hoạt động tại ngày số liệu."),
+    )

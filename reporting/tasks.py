@@ -1,0 +1,65 @@
+"""Report tasks: thin wrappers that take ids and call reporting.services."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from reporting import services
+
+logger = logging.getLogger(__name__)
+
+# Failures worth another try: the database or the broker went away for a moment, a disk hiccup.
+TRANSIENT = (OperationalError, InterfaceError, BrokerError, ConnectionError, TimeoutError)
+MAX_RETRIES = 4
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,  # the message stays with the broker until the report is done...
+    reject_on_worker_lost=True,  # ...and goes back to it if the worker dies mid-report
+    max_retries=MAX_RETRIES,
+    time_limit=15 * 60,
+    soft_time_limit=14 * 60,
+)
+def generate_report(self, run_id: int) -> str:
+    """Generate one report run. Idempotent: a run already done or failed is left as it is."""
+    try:
+        return services.generate(run_id).status
+    except TRANSIENT as error:
+        if self.request.retries < MAX_RETRIES:
+            # 10 s, 20 s, 40 s, 80 s: enough for a database restart or a failover.
+            raise self.retry(exc=error, countdown=10 * 2**self.request.retries) from error
+        services.fail(run_id, f"{type(error).__name__}: {error}")
+    except SoftTimeLimitExceeded:
+        services.fail(run_id, "Quá thời gian cho phép khi tạo báo cáo.")
+    except Exception as error:
+        # Not transient: retrying would fail the same way. Shown on the run, logged in full.
+        logger.exception("Report run %s failed", run_id)
+        services.fail(run_id, f"{type(error).__name__}: {error}")
+    return "failed"
+
+
+@shared_task(time_limit=300, soft_time_limit=270)
+def generate_scheduled_reports(
+    period: str | None = None, today_iso: str | None = None
+) -> list[int]:
+    """Run by beat on the 5th day after each quarter (see services.ensure_report_schedules)."""
+    today = (
+        datetime.date.fromisoformat(today_iso)
+        if today_iso
+        else timezone.localdate(timezone=services.LOCAL_TZ)
+    )
+    return [run.pk for run in services.generate_scheduled(today=today, period=period)]
+
+
+@shared_task(time_limit=60, soft_time_limit=50)
+def requeue_stalled_reports() -> list[int]:
+    """Run by beat every 5 minutes: no run stays queued or running forever."""
+    return services.requeue_stalled()

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("bao-cao-tong-hop/", views.run_list, name="run_list"),
+    path("bao-cao-tong-hop/tao/", views.run_create, name="run_create"),
+    path("bao-cao-tong-hop/<int:pk>/", views.run_detail, name="run_detail"),
+    path("bao-cao-tong-hop/<int:pk>/tien-do/", views.run_status, name="run_status"),
+    path("bao-cao-tong-hop/<int:pk>/tao-lai/", views.run_regenerate, name="run_regenerate"),
+    path("bao-cao-tong-hop/<int:pk>/tai/<str:fmt>/", views.run_download, name="run_download"),
+]

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal import access
+from portal.access import DEPARTMENT, PROGRAMME_READERS, allow
+from portal.lib.downloads import private_file_response
+from reporting import services
+from reporting.forms import ArchiveFilterForm, ReportRequestForm
+from reporting.models import DownloadLog, ReportRun
+
+PAGE_SIZE = 30
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@allow(PROGRAMME_READERS)
+def run_list(request: HttpRequest) -> HttpResponse:
+    """The archive of reports, newest first, and (for staff) the form to request one."""
+    filters = ArchiveFilterForm(request.GET or None)
+    runs = ReportRun.objects.select_related("plan", "requested_by")
+    if filters.is_valid():
+        chosen = {k: v for k, v in filters.cleaned_data.items() if v not in (None, "")}
+        runs = runs.filter(**chosen)
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    can_request = access.role_of(request.user) in DEPARTMENT
+    form = None
+    if can_request:
+        year, quarter = services.previous_period(timezone.localdate())
+        form = ReportRequestForm(initial={"year": year, "quarter": quarter})
+        form.fields["plan"].initial = form.fields["plan"].queryset.first()
+    return render(
+        request,
+        "reporting/run_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "form": form,
+            "filtered": bool(request.GET.keys() - {"page"}),
+        },
+    )
+
+
+@allow(DEPARTMENT)
+@require_POST
+def run_create(request: HttpRequest) -> HttpResponse:
+    form = ReportRequestForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            run, created = services.request_report(
+                data["plan"],
+                year=data["year"],
+                quarter=data["quarter"],
+                audience=data["audience"],
+                as_of=data["as_of"],
+                requested_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, _("Đã đưa báo cáo vào hàng đợi tạo."))
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "Báo cáo này đã có (phiên bản %(version)s). "
+                        "Muốn tạo lại, bấm “Tạo phiên bản mới”."
+                    )
+                    % {"version": run.version},
+                )
+            return redirect("reporting:run_detail", pk=run.pk)
+    runs = ReportRun.objects.select_related("plan", "requested_by")
+    return render(
+        request,
+        "reporting/run_list.html",
+        {
+            "page": Paginator(runs, PAGE_SIZE).get_page(1),
+            "filters": ArchiveFilterForm(),
+            "form": form,
+            "query": "",
+        },
+        status=400,
+    )
+
+
+@allow(PROGRAMME_READERS)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(ReportRun.objects.select_related("plan", "requested_by"), pk=pk)
+    versions = ReportRun.objects.same_report(run).order_by("-version")
+    return render(
+        request,
+        "reporting/run_detail.html",
+        {
+            "run": run,
+            "versions": versions,
+            "can_regenerate": access.role_of(request.user) in DEPARTMENT,
+        },
+    )
+
+
+@allow(PROGRAMME_READERS)
+def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress panel alone, polled by htmx every two seconds while the run is not done."""
+    run = get_object_or_404(ReportRun, pk=pk)
+    response = render(request, "reporting/_run_status.html", {"run": run})
+    if run.is_finished and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"  # show the files and figures of the finished run
+    return response
+
+
+@allow(DEPARTMENT)
+@require_POST
+def run_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(ReportRun.objects.select_related("plan"), pk=pk)
+    new, _created = services.request_report(
+        run.plan,
+        year=run.year,
+        quarter=run.quarter,
+        audience=run.audience,
+        as_of=run.as_of,
+        requested_by=request.user,
+        new_version=True,
+    )
+    messages.success(
+        request, _("Đã đưa phiên bản %(version)s vào hàng đợi tạo.") % {"version": new.version}
+    )
+    return redirect("reporting:run_detail", pk=new.pk)
+
+
+@allow(PROGRAMME_READERS)
+def run_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    run = get_object_or_404(ReportRun, pk=pk, status=ReportRun.Status.DONE)
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    services.log_download(
+        request.user,
+        kind=DownloadLog.Kind.REPORT_PDF if fmt == "pdf" else DownloadLog.Kind.REPORT_XLSX,
+        run=run,
+        detail=run.filename(fmt),
+    )
+    return private_file_response(
+        getattr(run, fmt), filename=run.filename(fmt), content_type=CONTENT_TYPES[fmt]
+    )
