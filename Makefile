@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstall only when the dependency list changes.
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test test-browser lint format worker beat messages install clean
+.PHONY: run test test-browser lint format worker beat messages install clean backup restore
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -33,6 +33,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/bandit -c pyproject.toml -r portal facilities assessments programs reporting -ll -q
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -51,3 +52,12 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache
+
+# The database (pg_dump -Fc, or SQLite's backup API) and the uploads, into var/backups/.
+backup: $(STAMP)
+	$(BIN)/python manage.py backup
+
+# make restore FILE=var/backups/<timestamp>.dump [MEDIA=var/backups/<timestamp>.media.tar.gz]
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<timestamp>.dump|.sqlite3 [MEDIA=...media.tar.gz]"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)" $(if $(MEDIA),--media "$(MEDIA)")

@@ -42,6 +42,15 @@ SORTS = {
 }
 
 
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **kwargs}, format="%d/%m/%Y"
+        )
+
+
 class FacilityFilter(django_filters.FilterSet):
     """Search, filters and sorting of the facility list (and of its XLSX export)."""
 
@@ -90,6 +99,15 @@ class FacilityFilter(django_filters.FilterSet):
     in_scope = django_filters.ChoiceFilter(
         label=_("Thuộc phạm vi chương trình"), choices=YES_NO, method="is_in_scope", empty_label=ALL
     )
+    in_plan = django_filters.ChoiceFilter(
+        label=_("Tính vào chỉ tiêu (trong phạm vi, đang hoạt động)"),
+        choices=YES_NO,
+        method="is_in_plan",
+        empty_label=ALL,
+    )
+    # The day the status and programme filters are read at (the view passes it as `today`):
+    # how the dashboard's figures as of a date drill down to their facilities.
+    on = django_filters.DateFilter(label=_("Tại ngày"), method="at_day", widget=DateInput())
     sort = django_filters.ChoiceFilter(
         label=_("Sắp xếp"),
         choices=[(key, key) for key in SORTS],
@@ -155,6 +173,13 @@ class FacilityFilter(django_filters.FilterSet):
     def is_in_scope(self, queryset: FacilityQuerySet, name: str, value: str):
         return queryset.filter(in_scope=value == "yes")
 
+    def is_in_plan(self, queryset: FacilityQuerySet, name: str, value: str):
+        counted = queryset.in_denominator_on(self.today)
+        return counted if value == "yes" else queryset.exclude(pk__in=counted.values("pk"))
+
+    def at_day(self, queryset: FacilityQuerySet, name: str, value: datetime.date):
+        return queryset  # read by the view before filtering; see `on` above
+
     def sort_by(self, queryset: FacilityQuerySet, name: str, value: str):
         return queryset.order_by(*SORTS[value])
 
@@ -164,15 +189,6 @@ def with_list_columns(queryset: FacilityQuerySet, day: datetime.date) -> Facilit
     return queryset.select_related(
         "administrative_unit", "sector", "size_class", "zone"
     ).with_programme_flags(day)
-
-
-class DateInput(forms.DateInput):
-    input_type = "text"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **kwargs}, format="%d/%m/%Y"
-        )
 
 
 class FacilityForm(forms.ModelForm):

@@ -37,6 +37,8 @@ from facilities.timeline import facility_timeline
 from portal import access
 from portal.access import DEPARTMENT, allow
 from portal.models import Role
+from reporting.models import DownloadLog
+from reporting.services import log_download
 
 PAGE_SIZE = 50
 # Who may open the registry at all; each sees the rows access.facilities_for() gives them.
@@ -74,6 +76,9 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     facilities = access.facilities_for(request.user)
     if access.role_of(request.user) == Role.FACILITY_MANAGER and facilities.count() == 1:
         return redirect("facilities:facility_detail", pk=facilities.get().pk)
+    as_of = AsOfForm(request.GET)
+    if as_of.is_valid() and as_of.cleaned_data["on"]:
+        today = as_of.cleaned_data["on"]
     filterset = FacilityFilter(request.GET or None, queryset=facilities, today=today)
     page = Paginator(with_list_columns(filterset.qs, today), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -122,10 +127,16 @@ def _sort_columns(query: QueryDict, sort: str) -> list[dict[str, object]]:
 def facility_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as XLSX; rows are written in chunks so memory stays flat."""
     today = timezone.localdate()
+    as_of = AsOfForm(request.GET)
+    if as_of.is_valid() and as_of.cleaned_data["on"]:
+        today = as_of.cleaned_data["on"]
     filterset = FacilityFilter(
         request.GET or None, queryset=access.facilities_for(request.user), today=today
     )
     rows = with_list_columns(filterset.qs, today).iterator(chunk_size=2000)
+    log_download(
+        request.user, kind=DownloadLog.Kind.FACILITY_EXPORT, detail=request.GET.urlencode()
+    )
     response = FileResponse(
         excel.facility_rows_xlsx(rows, today=today),
         as_attachment=True,
@@ -152,7 +163,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "facility": facility,
         "savings": series[-1] if series else None,
-        "savings_chart": _savings_chart(series),
+        "savings_chart": savings_chart(series),
         "status": facility.status_on(today),
         "timeline": facility_timeline(facility),
         "can_edit": is_department,
@@ -165,7 +176,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "facilities/facility_detail.html", context)
 
 
-def _savings_chart(series: list[FacilitySavings]) -> dict[str, object] | None:
+def savings_chart(series: list[FacilitySavings]) -> dict[str, object] | None:
     """The chart's data for json_script: savings as ratios, None where there is no figure."""
     if not series:
         return None

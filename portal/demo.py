@@ -17,6 +17,7 @@ from assessments.models import SupportOrganisation
 from assessments.services import ensure_reminder_schedule
 from facilities.demo import seed_facilities
 from portal.models import OfficialBody, Role, User
+from portal.public_demo import seed_public_page
 from programs.demo import seed_programme
 from programs.models import Agency
 
@@ -113,6 +114,7 @@ def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
         officers=[by_username["dienchau"], by_username["sotnmt"]],
     )
     ensure_reminder_schedule()
+    seed_public_page()
     return [
         DemoLogin(user.username, Role(user.role).label, user.full_name, DEMO_PASSWORD)
         for user in users

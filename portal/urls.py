@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from portal import views
+from portal import public, views
 from portal.forms import QueuedPasswordResetForm
 
 admin.site.site_header = _("Quản trị Cổng SXSH Nghệ An")
@@ -46,14 +46,17 @@ accounts = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("tong-quan/", views.dashboard, name="dashboard"),
+    path("tong-quan/bieu-do/", views.dashboard_charts, name="dashboard_charts"),
     path("tai-khoan/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("facilities.urls")),
     path("", include("assessments.urls")),
     path("", include("programs.urls")),
+    path("", include("reporting.urls")),
+    path("", include("portal.public_urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

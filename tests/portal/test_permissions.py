@@ -16,8 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments.models import Assessment, CPOption, SelfReport, SelfReportAttachment
 from facilities import importer
 from facilities.models import FacilityImport, OutreachActivity
-from portal.models import Role
+from portal.models import Article, CaseStudy, PublicDocument, Role
 from programs.models import AgencyTask, Award, Course, Official, Plan, SupportProject
+from reporting.models import ReportRun
 
 ANON = "anonymous"
 # Each role, plus the two who must not reach "own" objects: another district's officer and
@@ -41,6 +42,10 @@ PROJECT = "support project"
 COURSE = "course"
 OFFICIAL = "official"
 AWARD = "award"
+ARTICLE = "article"  # a published news article with an image, slug "tin-thu"
+CASE_STUDY = "case study"  # a published, consented case study of "own", slug "dien-hinh"
+DOCUMENT = "public document"  # a published PDF of the documents library, slug "so-tay"
+RUN = "report run"  # a finished quarterly report with its PDF and XLSX
 LOGIN = "login"  # a redirect to the login page
 EVERYONE_SIGNED_IN = {actor: 200 for actor in ACTORS if actor != ANON}
 
@@ -73,7 +78,7 @@ class Case:
 
 
 CASES = [
-    Case("home", outcomes(302, **{a: 302 for a in ACTORS[1:]})),
+    Case("home", outcomes(200, **EVERYONE_SIGNED_IN)),
     Case("healthz", outcomes(200, **EVERYONE_SIGNED_IN)),
     Case("dashboard", outcomes(LOGIN, **EVERYONE_SIGNED_IN)),
     Case(
@@ -207,6 +212,55 @@ CASES = [
     Case("programs:task_create", only(DEPARTMENT)),
     Case("programs:task_detail", only(READERS), kwargs={"pk": TASK}),
     Case("programs:task_edit", only(DEPARTMENT), kwargs={"pk": TASK}),
+    Case("dashboard_charts", only(READERS)),
+    Case("reporting:run_list", only(READERS)),
+    # An empty request form is re-rendered with its errors.
+    Case("reporting:run_create", only(DEPARTMENT, status=400), method="post"),
+    Case("reporting:run_detail", only(READERS), kwargs={"pk": RUN}),
+    Case("reporting:run_status", only(READERS), kwargs={"pk": RUN}),
+    Case(
+        "reporting:run_regenerate",
+        only(DEPARTMENT, status=302),
+        kwargs={"pk": RUN},
+        method="post",
+    ),
+    Case("reporting:run_download", only(READERS), kwargs={"pk": RUN, "fmt": "pdf"}),
+    Case("public:sitemap", outcomes(200, **EVERYONE_SIGNED_IN)),
+    Case("public:news_list", outcomes(200, **EVERYONE_SIGNED_IN)),
+    Case("public:news_feed", outcomes(200, **EVERYONE_SIGNED_IN)),
+    Case("public:guidance_list", outcomes(200, **EVERYONE_SIGNED_IN)),
+    Case(
+        "public:article_detail",
+        outcomes(200, **EVERYONE_SIGNED_IN),
+        kwargs={"pk": ARTICLE, "slug": "tin-thu"},
+    ),
+    Case("public:article_image", outcomes(200, **EVERYONE_SIGNED_IN), kwargs={"pk": ARTICLE}),
+    Case("public:case_study_list", outcomes(200, **EVERYONE_SIGNED_IN)),
+    Case(
+        "public:case_study_detail",
+        outcomes(200, **EVERYONE_SIGNED_IN),
+        kwargs={"pk": CASE_STUDY, "slug": "dien-hinh"},
+    ),
+    Case("public:case_study_image", outcomes(200, **EVERYONE_SIGNED_IN), kwargs={"pk": CASE_STUDY}),
+    Case("public:award_list", outcomes(200, **EVERYONE_SIGNED_IN)),
+    Case("public:organisation_list", outcomes(200, **EVERYONE_SIGNED_IN)),
+    Case("public:document_list", outcomes(200, **EVERYONE_SIGNED_IN)),
+    Case(
+        "public:document_file",
+        outcomes(200, **EVERYONE_SIGNED_IN),
+        kwargs={"pk": DOCUMENT, "slug": "so-tay"},
+    ),
+    Case("public:event_list", outcomes(200, **EVERYONE_SIGNED_IN)),
+    Case("public:contact", outcomes(200, **EVERYONE_SIGNED_IN)),
+    Case("public:manage_articles", only(DEPARTMENT)),
+    Case("public:manage_article_create", only(DEPARTMENT)),
+    Case("public:manage_article_edit", only(DEPARTMENT), kwargs={"pk": ARTICLE}),
+    Case("public:manage_case_studies", only(DEPARTMENT)),
+    Case("public:manage_case_study_create", only(DEPARTMENT)),
+    Case("public:manage_case_study_edit", only(DEPARTMENT), kwargs={"pk": CASE_STUDY}),
+    Case("public:manage_documents", only(DEPARTMENT)),
+    Case("public:manage_document_create", only(DEPARTMENT)),
+    Case("public:manage_document_edit", only(DEPARTMENT), kwargs={"pk": DOCUMENT}),
     Case(
         "admin:index",
         # Django's admin sends everyone but department admins to its own login page.
@@ -268,6 +322,8 @@ def test_each_actor_gets_the_expected_answer(
         ACTIVITY: activity.pk,
         **_assessment_and_report(users, facilities["own"]),
         **_programme(users, facilities["own"]),
+        **_public_content(facilities["own"]),
+        RUN: _report_run(users).pk,
     }
     kwargs = {key: stand_ins.get(value, value) for key, value in case.kwargs.items()}
     url = reverse(case.name, kwargs=kwargs or None)
@@ -290,6 +346,22 @@ def import_batch(users) -> FacilityImport:
     batch = FacilityImport(uploaded_by=users["department_staff"], original_name="mau.xlsx")
     batch.file.save("mau.xlsx", ContentFile(importer.template_workbook()))
     return batch
+
+
+def _report_run(users) -> ReportRun:
+    run = ReportRun.objects.create(
+        plan=Plan.objects.get(end_year=2020),
+        year=2020,
+        quarter=4,
+        audience="province",
+        as_of=datetime.date(2020, 12, 31),
+        trigger="request",
+        requested_by=users["department_staff"],
+        status="done",
+    )
+    run.pdf.save("r.pdf", ContentFile(PDF))
+    run.xlsx.save("r.xlsx", ContentFile(b"PK"))
+    return run
 
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -366,3 +438,34 @@ def _project_with_document() -> SupportProject:
     )
     project.document.save("ho-so.pdf", ContentFile(PDF))
     return project
+
+
+def _public_content(facility) -> dict[str, int]:
+    """One published item of each kind of the public page, with its picture or file."""
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
+        b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05"
+        b"\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    published = {
+        "status": "published",
+        "published_at": datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC),
+    }
+    article = Article(
+        kind="news", title="Tin thử", slug="tin-thu", summary="-", body="-", **published
+    )
+    article.image.save("anh.png", ContentFile(png))
+    study = CaseStudy(
+        facility=facility,
+        title="Điển hình",
+        slug="dien-hinh",
+        summary="-",
+        body="-",
+        consent_given=True,
+        consent_on=datetime.date(2019, 12, 1),
+        **published,
+    )
+    study.image.save("anh.png", ContentFile(png))
+    document = PublicDocument(kind="guide", title="Sổ tay", slug="so-tay", **published)
+    document.file.save("so-tay.pdf", ContentFile(PDF))
+    return {ARTICLE: article.pk, CASE_STUDY: study.pk, DOCUMENT: document.pk}

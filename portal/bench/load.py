@@ -1,0 +1,214 @@
+"""Measure 7: the portal under load, as production runs it.
+
+gunicorn (2 workers, DEBUG=0, static files by WhiteNoise from a collected folder) serves the
+bench database on 127.0.0.1; locust, in another process, plays 16 department staff members for
+60 seconds, after one user alone for a while (the single-user baseline). Both processes are
+started here and stopped by their own pid.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from facilities.models import Facility
+from portal.bench.measures import pages
+
+MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
+LOCUSTFILE = str(Path(__file__).with_name("locustfile.py"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _server_environment(work: Path) -> dict[str, str]:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{Path(database['NAME']).resolve()}"
+    else:
+        url = (
+            f"postgres://{database['USER']}:{database.get('PASSWORD') or ''}@"
+            f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+        )
+    return os.environ | {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": url,
+        # Plain HTTP on the loopback: no redirect to HTTPS, cookies not limited to HTTPS.
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT": str(work / "static"),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def _sessions(environment: dict[str, str], count: int) -> list[str]:
+    """Session cookies of the bench's staff user, signed with the server's own key."""
+    code = (
+        "from django.test import Client\n"
+        "from portal.models import User\n"
+        "from portal.bench.data import STAFF_USERNAME\n"
+        "user = User.objects.get(username=STAFF_USERNAME)\n"
+        f"for _ in range({count}):\n"
+        "    client = Client()\n"
+        "    client.force_login(user, backend='django.contrib.auth.backends.ModelBackend')\n"
+        "    print(client.cookies['sessionid'].value)\n"
+    )
+    output = subprocess.run(
+        [sys.executable, MANAGE, "shell", "--no-imports", "-c", code],
+        env=environment,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [line.strip() for line in output.splitlines() if line.strip()][-count:]
+
+
+def _wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer {url} within {seconds} s")
+
+
+def _locust(
+    environment: dict[str, str], host: str, users: int, seconds: int, out: Path
+) -> list[tuple[str, float, bool]]:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            LOCUSTFILE,
+            "--headless",
+            "--only-summary",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "10",
+            "--host",
+            host,
+            "--exit-code-on-error",
+            "0",
+        ],
+        env=environment | {"BENCH_LOAD_OUT": str(out)},
+        check=True,
+        capture_output=True,
+        timeout=seconds + 120,
+    )
+    return [tuple(sample) for sample in json.loads(out.read_text())]
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def _summary(samples: list[tuple[str, float, bool]], seconds: int) -> dict[str, Any]:
+    times = [sample[1] for sample in samples]
+    return {
+        "requests": len(samples),
+        "errors": sum(1 for sample in samples if sample[2]),
+        "requests_per_second": len(samples) / seconds,
+        "p50_ms": _percentile(times, 0.50),
+        "p95_ms": _percentile(times, 0.95),
+        "p99_ms": _percentile(times, 0.99),
+        "share_over_1s": sum(1 for t in times if t > 1000) / len(times) if times else 0.0,
+        "by_page_p50_ms": {
+            name: statistics.median(t for n, t, _failed in samples if n == name)
+            for name in sorted({sample[0] for sample in samples})
+        },
+    }
+
+
+def load_test(*, work: Path, users: int = 16, seconds: int = 60, warm: int = 20) -> dict[str, Any]:
+    work.mkdir(parents=True, exist_ok=True)
+    environment = _server_environment(work)
+    subprocess.run(
+        [sys.executable, MANAGE, "collectstatic", "--no-input", "-v0"],
+        env=environment,
+        check=True,
+    )
+    found = pages()
+    facility_ids = list(Facility.objects.order_by("?").values_list("pk", flat=True)[:500])
+    # A detail URL with a placeholder id, swapped for a random facility by each request.
+    found["facility_detail"] = found["facility_detail"].rsplit("/", 2)[0] + "/0/"
+    found["static"] = settings.STATIC_URL + "css/portal.css"
+    environment |= {
+        "BENCH_SESSIONS": ",".join(_sessions(environment, users)),
+        "BENCH_FACILITY_IDS": ",".join(map(str, facility_ids)),
+        "BENCH_PAGES": json.dumps(found),
+    }
+    port = _free_port()
+    pidfile = work / "gunicorn.pid"
+    connection.close()  # the server's workers open their own
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--timeout",
+            "120",
+            "--pid",
+            str(pidfile),
+            "--log-level",
+            "warning",
+        ],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=open(work / "gunicorn.log", "w"),  # noqa: SIM115 - closed with the process
+    )
+    host = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{host}/healthz/")
+        single = _summary(_locust(environment, host, 1, warm, work / "single.json"), warm)
+        loaded = _summary(_locust(environment, host, users, seconds, work / "load.json"), seconds)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return {
+        "workers": 2,
+        "users": users,
+        "seconds": seconds,
+        "cores": os.cpu_count(),
+        "single_user": single,
+        "loaded": loaded,
+        "p95_over_single_p50": loaded["p95_ms"] / max(single["p50_ms"], 0.001),
+    }

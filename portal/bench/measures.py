@@ -1,0 +1,392 @@
+"""The measures of `make bench`, each returning plain data for the JSON file.
+
+Timings are medians of interleaved repetitions after one warm-up, so a slow moment of the
+machine (two cores shared) falls on every contender alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import itertools
+import os
+import resource
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from assessments.models import Assessment, SelfReport, SupportOrganisation
+from facilities import excel
+from facilities.forms import with_list_columns
+from facilities.models import Facility, OutreachActivity
+from portal.bench.data import STAFF_USERNAME
+from portal.bench.floor import mismatches, naive_loop, sql_floor
+from portal.models import User
+from programs import indicators
+from programs.models import AgencyTask, Plan
+
+
+def staff_client() -> Client:
+    # A host the settings allow (the test client's "testserver" is allowed only under tests).
+    hosts = [host for host in settings.ALLOWED_HOSTS if "*" not in host and host[0] != "."]
+    client = Client(
+        HTTP_HOST=hosts[0] if hosts else "testserver", raise_request_exception=False
+    )
+    client.force_login(
+        User.objects.get(username=STAFF_USERNAME),
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    return client
+
+
+def dashboard_plan() -> tuple[Plan, datetime.date]:
+    """The plan and date the dashboard shows by default (portal.views._indicators)."""
+    plan = (
+        Plan.objects.filter(status=Plan.Status.ACTIVE).order_by("-end_year").first()
+        or Plan.objects.order_by("-end_year").first()
+    )
+    assert plan is not None, "no plan: the migrations ship one"
+    return plan, min(timezone.localdate(), datetime.date(plan.end_year, 12, 31))
+
+
+def _seconds(action: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def interleaved(
+    contenders: dict[str, Callable[[], Any]], repetitions: int, *, only_once: set[str] = frozenset()
+) -> dict[str, float]:
+    """Median seconds of each contender, run in turn, after one warm-up round (`only_once`:
+    contenders too slow to repeat, timed once after their warm-up)."""
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for round_ in range(repetitions + 1):
+        for name, action in contenders.items():
+            if name in only_once and round_ > 1:
+                continue
+            elapsed = _seconds(action)
+            if round_ > 0:
+                times[name].append(elapsed)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def indicators_against_floors(repetitions: int, *, naive_repetitions: int) -> dict[str, Any]:
+    """Measures 1 and 2: the dashboard request against the SQL floor and the naive loop, and
+    whether all three give the engine's numbers."""
+    plan, as_of = dashboard_plan()
+    figures = indicators.compute(plan, as_of=as_of)
+    t3_floor = figures["T3"].floor
+    engine = {code: (f.value, f.numerator, f.denominator) for code, f in figures.items()}
+    problems = {
+        "sql": mismatches(engine, sql_floor(as_of, t3_floor=t3_floor)),
+        "naive": mismatches(engine, naive_loop(as_of, t3_floor=t3_floor)),
+    }
+    client = staff_client()
+    url = reverse("dashboard")
+
+    def dashboard() -> None:
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+    contenders = {
+        "dashboard": dashboard,
+        "engine": lambda: indicators.compute(plan, as_of=as_of),
+        "sql_floor": lambda: sql_floor(as_of, t3_floor=t3_floor),
+        "naive_loop": lambda: naive_loop(as_of, t3_floor=t3_floor),
+    }
+    slow = {"naive_loop"} if naive_repetitions < repetitions else set()
+    medians = interleaved(contenders, repetitions, only_once=slow)
+    return {
+        "as_of": as_of.isoformat(),
+        "repetitions": repetitions,
+        "naive_repetitions": 1 if slow else repetitions,
+        "seconds": medians,
+        "dashboard_over_floor": medians["dashboard"] / medians["sql_floor"],
+        "engine_over_floor": medians["engine"] / medians["sql_floor"],
+        "dashboard_over_naive": medians["dashboard"] / medians["naive_loop"],
+        "mismatches": problems,
+        "figures": {code: [_plain(v) for v in numbers] for code, numbers in engine.items()},
+    }
+
+
+def _plain(value: Any) -> Any:
+    return float(value) if value is not None and not isinstance(value, int) else value
+
+
+def pages() -> dict[str, str]:
+    """Every list, detail and dashboard page a department user reads, with the same objects
+    at any size of the data (the lowest ids, written first)."""
+    facility = (
+        Facility.objects.filter(
+            assessments__kind=Assessment.Kind.DETAILED, assessments__baseline__isnull=False
+        )
+        .order_by("pk")
+        .first()
+    )
+    found: dict[str, str] = {}
+
+    def add(name: str, route: str, *args: Any) -> None:
+        with contextlib.suppress(NoReverseMatch):  # a page not shipped yet
+            found[name] = reverse(route, args=args)
+
+    add("dashboard", "dashboard")
+    add("unit_list", "facilities:unit_list")
+    add("facility_list", "facilities:facility_list")
+    add("facility_list_last_page", "facilities:facility_list")
+    found["facility_list_last_page"] += "?page=last"
+    add("facility_search", "facilities:facility_list")
+    found["facility_search"] += "?q=29"  # a tax-code prefix every bench facility has
+    if facility is not None:
+        add("facility_detail", "facilities:facility_detail", facility.pk)
+        report = SelfReport.objects.filter(facility=facility).order_by("pk").first()
+        if report is not None:
+            add("selfreport_detail", "assessments:selfreport_detail", report.pk)
+        assessment = facility.assessments.order_by("pk").first()
+        if assessment is not None:
+            add("assessment_detail", "assessments:assessment_detail", assessment.pk)
+    add("outreach_list", "facilities:outreach_list")
+    activity = OutreachActivity.objects.order_by("pk").first()
+    if activity is not None:
+        add("outreach_detail", "facilities:outreach_detail", activity.pk)
+    add("assessment_list", "assessments:assessment_list")
+    add("organisation_list", "assessments:organisation_list")
+    organisation = SupportOrganisation.objects.order_by("pk").first()
+    if organisation is not None:
+        add("organisation_detail", "assessments:organisation_detail", organisation.pk)
+    add("selfreport_list", "assessments:selfreport_list")
+    add("review_queue", "assessments:review_queue")
+    add("completeness", "assessments:completeness")
+    add("plan_list", "programs:plan_list")
+    plan, _as_of = dashboard_plan()
+    add("plan_detail", "programs:plan_detail", plan.pk)
+    add("project_list", "programs:project_list")
+    add("course_list", "programs:course_list")
+    add("official_list", "programs:official_list")
+    add("award_list", "programs:award_list")
+    add("task_list", "programs:task_list")
+    task = AgencyTask.objects.order_by("pk").first()
+    if task is not None:
+        add("task_detail", "programs:task_detail", task.pk)
+    add("report_list", "reporting:run_list")
+    return found
+
+
+def query_counts() -> dict[str, dict[str, int]]:
+    """Measure 3: the queries (and status) of each page."""
+    client = staff_client()
+    counts = {}
+    for name, url in pages().items():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        counts[name] = {"queries": len(captured), "status": response.status_code}
+    return counts
+
+
+def _facility_rows(limit: int, copies: int) -> Iterator[Facility]:
+    """The export's rows (as the export view reads them), `copies` times over."""
+    today = timezone.localdate()
+    queryset = with_list_columns(Facility.objects.order_by("pk")[:limit], today)
+    return itertools.chain.from_iterable(queryset.iterator(chunk_size=2000) for _ in range(copies))
+
+
+def _openpyxl_export(limit: int, copies: int) -> int:
+    output = excel.facility_rows_xlsx(_facility_rows(limit, copies), today=timezone.localdate())
+    size = output.seek(0, os.SEEK_END)
+    output.close()
+    return size
+
+
+def _xlsxwriter_export(limit: int, copies: int) -> int:
+    """The same rows and columns with XlsxWriter's constant-memory mode: the yardstick."""
+    import xlsxwriter
+
+    today = timezone.localdate()
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        workbook = xlsxwriter.Workbook(handle.name, {"constant_memory": True})
+        sheet = workbook.add_worksheet("Cơ sở")
+        dates = workbook.add_format({"num_format": "dd/mm/yyyy"})
+        bold = workbook.add_format({"bold": True})
+        sheet.write_row(0, 0, [f"Cột {n}" for n in range(1, 19)], bold)
+        for number, facility in enumerate(_facility_rows(limit, copies), start=1):
+            sheet.write_row(
+                number,
+                0,
+                [
+                    facility.name,
+                    facility.tax_code,
+                    str(facility.get_legal_form_display()),
+                    facility.address,
+                    facility.administrative_unit.name,
+                    facility.zone.name if facility.zone else "",
+                    facility.sector.code,
+                    facility.sector.name,
+                    facility.size_class.name,
+                    facility.employees,
+                    str(facility.status_on(today).label),
+                    "Có" if facility.is_aware else "Không",
+                    "Có" if facility.is_applying else "Không",
+                    "Có" if facility.has_cp_unit else "Không",
+                ],
+            )
+            if facility.started_on:
+                sheet.write_datetime(number, 14, facility.started_on, dates)
+            sheet.write_row(
+                number,
+                15,
+                [facility.contact_name, facility.contact_phone, facility.contact_email],
+            )
+        workbook.close()
+        return os.path.getsize(handle.name)
+
+
+def _peak_bytes(action: Callable[[], Any]) -> int:
+    """Peak bytes Python allocated during `action` (tracemalloc: the rows, cells and XML
+    buffers; both writers keep their data in Python or in files)."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        action()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def xlsx_export(rows: int, repetitions: int) -> dict[str, Any]:
+    """Measure 4: the facility export at 1× and 10× the rows; openpyxl (the portal's) against
+    XlsxWriter's constant-memory mode, on the same rows read the same way."""
+    limit = min(rows, Facility.objects.count())
+    times = interleaved(
+        {
+            "openpyxl_1x": lambda: _openpyxl_export(limit, 1),
+            "xlsxwriter_1x": lambda: _xlsxwriter_export(limit, 1),
+        },
+        max(1, min(repetitions, 3)),
+    )
+    ten_times = interleaved(
+        {
+            "openpyxl_10x": lambda: _openpyxl_export(limit, 10),
+            "xlsxwriter_10x": lambda: _xlsxwriter_export(limit, 10),
+        },
+        1,
+    )
+    times |= ten_times
+    memory = {
+        "openpyxl_1x": _peak_bytes(lambda: _openpyxl_export(limit, 1)),
+        "openpyxl_10x": _peak_bytes(lambda: _openpyxl_export(limit, 10)),
+        "xlsxwriter_1x": _peak_bytes(lambda: _xlsxwriter_export(limit, 1)),
+        "xlsxwriter_10x": _peak_bytes(lambda: _xlsxwriter_export(limit, 10)),
+    }
+    return {
+        "rows_1x": limit,
+        "rows_10x": limit * 10,
+        "seconds": times,
+        "rows_per_second_10x": limit * 10 / times["openpyxl_10x"],
+        "peak_bytes": memory,
+        "memory_10x_over_1x": memory["openpyxl_10x"] / max(1, memory["openpyxl_1x"]),
+        "time_over_xlsxwriter_10x": times["openpyxl_10x"] / times["xlsxwriter_10x"],
+    }
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _in_child(action: Callable[[], int]) -> dict[str, float]:
+    """Run `action` in a forked child: its seconds, its result (pages), and how far the
+    child's resident memory rose above what it started with (WeasyPrint allocates in C too,
+    which tracemalloc does not see). The child touches no database and leaves by os._exit, so
+    the parent's connection stays whole."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(read)
+        try:
+            start = _rss_bytes()
+            started = time.perf_counter()
+            pages = action()
+            elapsed = time.perf_counter() - started
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            message = f"{elapsed} {pages} {max(0, peak - start)}"
+        except BaseException as error:  # noqa: BLE001 - reported to the parent, never raised
+            message = f"error {type(error).__name__}: {error}"
+        os.write(write, message.encode())
+        os._exit(0)
+    os.close(write)
+    chunks = []
+    while chunk := os.read(read, 65536):
+        chunks.append(chunk)
+    os.close(read)
+    os.waitpid(pid, 0)
+    text = b"".join(chunks).decode()
+    if text.startswith("error"):
+        raise RuntimeError(text)
+    seconds, pages, grown = text.split()
+    return {"seconds": float(seconds), "pages": int(pages), "peak_bytes": int(grown)}
+
+
+def pdf_report(repetitions: int, *, annex_rows: int) -> dict[str, Any]:
+    """Measure 5: the quarterly report's PDF, with its facility annex at 1× and 4× the rows."""
+    try:
+        from reporting import builders, pdf
+    except ImportError as error:
+        return {"available": False, "reason": f"reporting.pdf not available ({error})"}
+    plan, as_of = dashboard_plan()
+    try:
+        snapshot = builders.build(
+            plan, year=as_of.year, quarter=4, audience="province", as_of=as_of
+        )
+    except Exception as error:  # noqa: BLE001 - another team's module, still being written
+        return {"available": False, "reason": f"reporting.builders.build failed: {error!r}"}
+    annex = next((t for t in snapshot.tables if t.key == "facilities"), None)
+    if annex is None:
+        return {"available": False, "reason": "the snapshot has no facility annex"}
+    rows = list(itertools.islice(iter(annex.rows), annex_rows))
+    # Every table read now: the forked children below must not touch the database.
+    snapshot.trend.rows = list(snapshot.trend.rows)
+    for table in snapshot.tables:
+        table.rows = list(table.rows) if table is not annex else rows
+
+    def render(copies: int) -> int:
+        annex.rows = [row for _ in range(copies) for row in rows]
+        return pdf.render(snapshot).pages
+
+    results: dict[str, list[dict[str, float]]] = {"1x": [], "4x": []}
+    for round_ in range(max(1, min(repetitions, 3)) + 1):
+        for key, copies in (("1x", 1), ("4x", 4)):
+            result = _in_child(lambda copies=copies: render(copies))
+            if round_ > 0:
+                results[key].append(result)
+
+    def summary(runs: list[dict[str, float]]) -> dict[str, float]:
+        seconds = statistics.median(run["seconds"] for run in runs)
+        pages = runs[0]["pages"]
+        peak = max(run["peak_bytes"] for run in runs)
+        return {
+            "seconds": seconds,
+            "pages": pages,
+            "seconds_per_page": seconds / max(1, pages),
+            "peak_bytes": peak,
+            "peak_bytes_per_page": peak / max(1, pages),
+        }
+
+    one, four = summary(results["1x"]), summary(results["4x"])
+    return {
+        "available": True,
+        "annex_rows_1x": len(rows),
+        "annex_rows_4x": len(rows) * 4,
+        "1x": one,
+        "4x": four,
+        "time_4x_over_1x": four["seconds"] / one["seconds"],
+    }

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from facilities.models import Facility
+from portal.bench import TIERS
+from portal.bench.run import default_work_dir, run, table
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a tier of synthetic data into the database DATABASE_URL names (an empty, "
+        "migrated one: never a real deployment), then measure the portal against its floors "
+        "and print the figures. See `make bench`."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--tier", choices=TIERS, default="tiny")
+        parser.add_argument("--seed", type=int, default=2016)
+        parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
+        parser.add_argument("--skip-load", action="store_true", help="No gunicorn/locust run.")
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="Measure the data already in the database instead of generating a tier.",
+        )
+        parser.add_argument(
+            "--compare-with",
+            type=Path,
+            help="The JSON of a run on the other database: adds the SQLite/PostgreSQL ratio.",
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        tier: str,
+        seed: int,
+        json: Path | None,
+        skip_load: bool,
+        reuse: bool,
+        compare_with: Path | None,
+        **options: Any,
+    ) -> None:
+        if not reuse and Facility.objects.exists():
+            raise CommandError(
+                "The database already holds facilities. The bench writes its own data: give it "
+                "an empty migrated database (`make bench` does), or --reuse to measure these."
+            )
+        results = run(
+            tier_name=tier,
+            seed=seed,
+            reuse=reuse,
+            skip_load=skip_load,
+            compare_with=compare_with,
+            work=default_work_dir(tier),
+            say=self.stdout.write,
+        )
+        self.stdout.write(table(results))
+        if json is not None:
+            _write_json(json, results)
+            self.stdout.write(f"Figures written to {json}")
+
+
+def _write_json(path: Path, results: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
