@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import SelfReport, SupportOrganisation
@@ -344,7 +345,8 @@ def _default_plan() -> Plan | None:
 
 def _share_chart(groups: list[indicators.Breakdown]) -> dict[str, Any]:
     return {
-        "labels": [group.label for group in groups],
+        # Sector names run long: the axis shows the start, the table below the whole name.
+        "labels": [Truncator(group.label).chars(28) for group in groups],
         "keys": [group.key for group in groups],
         **{
             code: [_float(group.figures[code].value) for group in groups]

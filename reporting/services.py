@@ -149,7 +149,12 @@ def _store(run: ReportRun, extension: str, content: bytes) -> str:
     name = f"reports/{run.year}/{run.pk}-v{run.version}-{digest[:12]}.{extension}"
     path = Path(default_storage.path(name))
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as part:
+    # A worker killed while writing leaves its part behind: the next attempt clears it.
+    for stale in path.parent.glob(f"{run.pk}-*.part"):
+        stale.unlink(missing_ok=True)
+    with tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=f"{run.pk}-", suffix=".part", delete=False
+    ) as part:
         part.write(content)
         part.flush()
         os.fsync(part.fileno())

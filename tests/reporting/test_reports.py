@@ -22,7 +22,7 @@ from programs import indicators
 from programs.models import Plan
 from reporting import pdf, services, tasks
 from reporting.excel import sheet_names
-from reporting.models import DownloadLog, ReportRun
+from reporting.models import ReportRun
 from tests.factories import UserFactory
 from tests.reporting.conftest import need
 
@@ -96,7 +96,7 @@ def test_the_workbook_has_every_sheet_with_the_engine_figures(demo_data) -> None
     engine = {g.label: g for g in indicators.compute_by(plan, as_of=day, by="area")}
     read = list(by_area.iter_rows(min_row=2, values_only=True))
     assert len(read) == len(engine)
-    for label, count, aware, t1, *_rest in read:
+    for label, count, _aware, t1, *_rest in read:
         assert count == engine[label].figures["T1"].denominator
         assert t1 == pytest.approx(float(engine[label].figures["T1"].value or 0))
         assert by_area.cell(2, 4).number_format == "0.0%"
