@@ -15,6 +15,7 @@ from django.db import transaction
 from assessments.demo import seed_assessments
 from assessments.models import SupportOrganisation
 from assessments.services import ensure_reminder_schedule
+from reporting.services import ensure_report_schedules
 from facilities.demo import seed_facilities
 from portal.models import OfficialBody, Role, User
 from portal.public_demo import seed_public_page
@@ -114,6 +115,7 @@ def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
         officers=[by_username["dienchau"], by_username["sotnmt"]],
     )
     ensure_reminder_schedule()
+    ensure_report_schedules()
     seed_public_page()
     return [
         DemoLogin(user.username, Role(user.role).label, user.full_name, DEMO_PASSWORD)

@@ -313,6 +313,7 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
             },
         },
         "areas": _share_chart(areas),
+        "ownArea": str(area.pk) if area else "",
         "sectors": _share_chart(sectors),
         "completeness": {
             "labels": [unit.name for unit, _counts in completeness],
@@ -330,7 +331,6 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
             "year_rows": years,
             "completeness": completeness,
             "period_label": f"Q{quarter}/{year}",
-            "own_area": str(area.pk) if area else "",
             "as_of": as_of,
         },
     )

@@ -18,11 +18,13 @@
     charts.push(new Chart(canvas, config));
   }
 
-  function shareBars(data, onClick) {
+  // The reader's own area (a district officer's) in full colour, the others paler.
+  function shareBars(data, onClick, own) {
+    const colour = (code) => data.keys.map((key) => (own && key !== own ? palette[code] + "66" : palette[code]));
     return {
       type: "bar",
       data: { labels: data.labels, datasets: ["T1", "T2", "T4"].map((code) => ({
-        label: code, data: data[code].map(pct), backgroundColor: palette[code] })) },
+        label: code, data: data[code].map(pct), backgroundColor: colour(code) })) },
       options: { scales: { y: percentAxis }, plugins: { tooltip: percentTooltip },
         onClick: onClick },
     };
@@ -55,7 +57,7 @@
       const link = links[elements[0].index];
       if (link) { window.location.href = link.href; }
     };
-    chart("chart-areas", shareBars(data.areas, follow("table-areas")));
+    chart("chart-areas", shareBars(data.areas, follow("table-areas"), data.ownArea));
     chart("chart-sectors", shareBars(data.sectors, follow("table-sectors")));
     chart("chart-completeness", {
       type: "bar",

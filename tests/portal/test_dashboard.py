@@ -81,3 +81,60 @@ def test_facility_managers_and_consultants_get_no_programme_figures(users, clien
     for role in ("facility_manager", "consultant"):
         response = client_for(users[role]).get(reverse("dashboard"))
         assert "cards" not in response.context
+
+
+def test_the_charts_cover_years_areas_sectors_and_reporting_in_bounded_queries(
+    users, facilities, client_for, django_assert_max_num_queries
+) -> None:
+    client = client_for(users["official"])
+    # compute_by: one engine run per year of the plan (five) plus the area and sector groupings
+    with django_assert_max_num_queries(90):
+        response = client.get(reverse("dashboard_charts"), {"on": "31/12/2019"})
+    charts = response.context["charts"]
+    assert charts["years"]["labels"] == ["2016", "2017", "2018", "2019"]
+    assert set(charts["years"]["shares"]) == {"T1", "T2", "T3", "T4", "T5"}
+    assert len(charts["areas"]["labels"]) == 2  # Diễn Châu and Quỳnh Lưu
+    assert 'id="dashboard-data"' in response.content.decode()
+
+
+def test_every_card_links_to_the_records_behind_its_figure(users, facilities, client_for) -> None:
+    import datetime
+
+    from facilities.models import AwarenessConfirmation, OutreachActivity
+
+    activity = OutreachActivity.objects.create(
+        kind="workshop", title="Hội thảo", held_on=datetime.date(2019, 4, 2), organiser="Sở"
+    )
+    activity.facilities.add(facilities["own"])
+    AwarenessConfirmation.objects.create(
+        facility=facilities["own"], confirmed_on=datetime.date(2019, 5, 1), method="survey"
+    )
+    client = client_for(users["department_staff"])
+    response = client.get(reverse("dashboard"), {"on": "31/12/2019"})
+    cards = {card["figure"].indicator: card for card in response.context["cards"]}
+    assert cards["T1"]["figure"].numerator == 1
+    for code in ("T1", "T2", "T4"):
+        listed = client.get(cards[code]["url"])
+        assert listed.status_code == 200
+        assert listed.context["page"].paginator.count == cards[code]["figure"].numerator, code
+    denominator = cards["T1"]["url"].replace("aware=yes", "aware=")
+    assert client.get(denominator).context["page"].paginator.count == 2
+    assert "year=2019" in cards["A3"]["url"] and "kind=quick" in cards["A3"]["url"]
+    for code in ("T5", "A1", "A2", "A3", "A4"):
+        assert client.get(cards[code]["url"]).status_code == 200
+
+
+def test_a_district_officer_reads_their_district_before_the_province(
+    users, facilities, client_for
+) -> None:
+    page = client_for(users["agency_officer"]).get(reverse("dashboard")).content.decode()
+    assert page.index("Trên địa bàn") < page.index("Toàn tỉnh")
+
+
+def test_a_facility_manager_sees_their_own_reports_and_savings_only(
+    users, facilities, client_for
+) -> None:
+    page = client_for(users["facility_manager"]).get(reverse("dashboard")).content.decode()
+    assert facilities["own"].name in page
+    assert facilities["other"].name not in page
+    assert "Tiết kiệm so với năm cơ sở" in page
