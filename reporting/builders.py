@@ -48,6 +48,7 @@ class Table:
     columns: list[Column]
     rows: Iterable[list[Any]]
     note: str = ""
+    total: int | None = None  # the number of rows, when they stream
 
 
 @dataclass(frozen=True)
@@ -464,4 +465,5 @@ def _facility_annex(as_of: datetime.date, detailed: bool) -> Table:
         ],
         rows=FacilityRows(facilities, savings),
         note=_("Cơ sở trong phạm vi kế hoạch đang hoạt động tại ngày số liệu."),
+        total=facilities.count(),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -27,6 +28,9 @@ from reporting.builders import DATE, DECIMAL, INT, RATIO, Snapshot, Table
 
 STATIC_DIR = Path(settings.BASE_DIR, "static").resolve()
 NUMERIC = (INT, RATIO, DECIMAL)
+# A PDF is read, not searched: past this many facilities the annex points to the workbook,
+# which always has them all (a national annex would run to thousands of pages).
+PDF_ANNEX_LIMIT = 3000
 GROUP_TABLES = ("by_area", "by_sector")
 ACTIVITY_TABLES = ("outreach", "assessments", "projects", "training", "awards", "tasks")
 STATUS_COLOURS = {
@@ -91,7 +95,7 @@ def context(snapshot: Snapshot) -> dict[str, Any]:
         "trend": formatted(snapshot.trend),
         "groups": [formatted(t) for t in snapshot.tables if t.key in GROUP_TABLES],
         "activities": [formatted(t) for t in snapshot.tables if t.key in ACTIVITY_TABLES],
-        "annex": formatted(snapshot.table("facilities")),
+        "annex": formatted(snapshot.table("facilities"), limit=PDF_ANNEX_LIMIT),
     }
 
 
@@ -110,12 +114,20 @@ def cell(value: Any, kind: str) -> str:
     return str(value)
 
 
-def formatted(table: Table) -> dict[str, Any]:
+def formatted(table: Table, *, limit: int | None = None) -> dict[str, Any]:
     kinds = [column.kind for column in table.columns]
+    note = table.note
+    rows: Any = table.rows
+    if limit is not None and table.total is not None and table.total > limit:
+        rows = islice(rows, limit)
+        note += " " + _(
+            "Bản PDF liệt kê %(shown)s cơ sở đầu tiên; danh sách đủ %(total)s cơ sở có trong "
+            "tệp Excel của báo cáo."
+        ) % {"shown": cell(limit, INT), "total": cell(table.total, INT)}
     return {
         "key": table.key,
         "title": table.title,
-        "note": table.note,
+        "note": note,
         # Each column with its share of the page width, from its width in the workbook.
         "columns": [
             (column, round(100 * column.width / sum(c.width for c in table.columns), 1))
@@ -124,7 +136,7 @@ def formatted(table: Table) -> dict[str, Any]:
         # Each value with whether it is a number (right-aligned).
         "rows": (
             [(cell(v, k), k in NUMERIC) for v, k in zip(row, kinds, strict=True)]
-            for row in table.rows
+            for row in rows
         ),
     }
 

@@ -273,3 +273,19 @@ def test_generate_report_command_refuses_a_bad_period(db) -> None:
 
     with pytest.raises(CommandError, match="2020-Q4"):
         call_command("generate_report", period="2020-Q7", audience="province")
+
+
+def test_a_long_annex_is_cut_in_the_pdf_and_whole_in_the_workbook(db, monkeypatch) -> None:
+    from tests.factories import FacilityFactory
+
+    for number in range(3):
+        FacilityFactory(name=f"Cơ sở số {number}")
+    monkeypatch.setattr(pdf, "PDF_ANNEX_LIMIT", 2)
+    with translation.override("vi"):
+        from reporting import builders
+
+        snapshot = builders.build(_plan(), year=2026, quarter=3, audience="province")
+        annex = pdf.formatted(snapshot.table("facilities"), limit=pdf.PDF_ANNEX_LIMIT)
+    assert len(list(annex["rows"])) == 2
+    assert "danh sách đủ 3 cơ sở" in annex["note"]
+    assert len(list(snapshot.table("facilities").rows)) == 3
