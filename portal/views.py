@@ -34,6 +34,8 @@ class MenuItem:
     url_name: str
     icon: str
     roles: frozenset[Role]
+    # Management pages few people open daily sit in the user's drop-down, not the main bar.
+    secondary: bool = False
 
 
 # The whole navigation. A role sees an item only if the view behind it lets that role in;
@@ -70,21 +72,34 @@ MENU = [
         "flag",
         DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},
     ),
-    MenuItem(_("Trang thông tin"), "public:manage_articles", "globe2", DEPARTMENT),
+    MenuItem(
+        _("Trang thông tin"), "public:manage_articles", "globe2", DEPARTMENT, secondary=True
+    ),
     MenuItem(
         _("Báo cáo tổng hợp"),
         "reporting:run_list",
         "file-earmark-bar-graph",
         DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},
     ),
-    MenuItem(_("Quản trị hệ thống"), "admin:index", "gear", frozenset({Role.DEPARTMENT_ADMIN})),
+    MenuItem(
+        _("Quản trị hệ thống"),
+        "admin:index",
+        "gear",
+        frozenset({Role.DEPARTMENT_ADMIN}),
+        secondary=True,
+    ),
 ]
 
 
 def menu_for(user: Any) -> list[dict[str, str]]:
     role = access.role_of(user)
     return [
-        {"label": str(item.label), "url": reverse(item.url_name), "icon": item.icon}
+        {
+            "label": str(item.label),
+            "url": reverse(item.url_name),
+            "icon": item.icon,
+            "secondary": item.secondary,
+        }
         for item in MENU
         if role in item.roles
     ]

@@ -37,9 +37,11 @@ def run_list(request: HttpRequest) -> HttpResponse:
     can_request = access.role_of(request.user) in DEPARTMENT
     form = None
     if can_request:
+        plan = ReportRequestForm.base_fields["plan"].queryset.first()
         year, quarter = services.previous_period(timezone.localdate())
-        form = ReportRequestForm(initial={"year": year, "quarter": quarter})
-        form.fields["plan"].initial = form.fields["plan"].queryset.first()
+        if plan is not None and year > plan.end_year:
+            year, quarter = plan.end_year, 4  # a plan that has ended: its last quarter
+        form = ReportRequestForm(initial={"plan": plan, "year": year, "quarter": quarter})
     return render(
         request,
         "reporting/run_list.html",
