@@ -41,6 +41,7 @@ from assessments.savings import plausibility_warnings, plausibility_warnings_for
 from portal import access
 from portal.access import DEPARTMENT, allow
 from portal.lib.downloads import private_file_response
+from portal.lib.history import recent_changes
 from portal.models import Role
 
 PAGE_SIZE = 50
@@ -89,6 +90,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "baseline": baseline,
             "baseline_lines": baseline.consumptions.select_related("resource") if baseline else [],
             "can_edit": access.role_of(request.user) in ASSESSMENT_WRITERS,
+            "history": recent_changes(assessment)
+            if access.role_of(request.user) in DEPARTMENT
+            else None,
         },
     )
 
@@ -285,6 +289,7 @@ def selfreport_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "formset": formset,
             "lines": report.consumptions.select_related("resource"),
             "measures": report.measures.all(),
+            "history": recent_changes(report) if is_department else None,
             "attachments": report.attachments.all(),
             "transitions": report.transitions.select_related("by"),
             "warnings": warnings,

@@ -36,6 +36,7 @@ from facilities.models import AdministrativeUnit, Facility, FacilityImport, Outr
 from facilities.timeline import facility_timeline
 from portal import access
 from portal.access import DEPARTMENT, allow
+from portal.lib.history import recent_changes
 from portal.models import Role
 from reporting.models import DownloadLog
 from reporting.services import log_download
@@ -168,7 +169,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": facility_timeline(facility),
         "can_edit": is_department,
         "can_edit_contacts": access.can_edit_contacts(request.user, facility),
-        "history": _history(facility) if is_department else None,
+        "history": recent_changes(facility) if is_department else None,
         "awareness_form": AwarenessForm() if is_department else None,
         "cp_unit_form": DedicatedUnitForm() if is_department else None,
         "invite_form": InviteManagerForm() if is_department else None,
@@ -192,24 +193,6 @@ def savings_chart(series: list[FacilitySavings]) -> dict[str, object] | None:
         "combinedLabel": _("Năng lượng và nguyên liệu"),
         "axisLabel": _("Tiết kiệm so với năm cơ sở"),
     }
-
-
-def _history(facility: Facility) -> list[dict[str, object]]:
-    """The last changes to the record, each with what changed, newest first."""
-    records = list(facility.history.select_related("history_user").order_by("-history_id")[:21])
-    changes = []
-    for newer, older in zip(records, [*records[1:], None], strict=False):
-        if len(changes) == 20:
-            break
-        fields = []
-        if older is not None:
-            delta = newer.diff_against(older, foreign_keys_are_objs=False)
-            fields = [
-                capfirst(Facility._meta.get_field(change.field).verbose_name)
-                for change in delta.changes
-            ]
-        changes.append({"record": newer, "fields": fields})
-    return changes
 
 
 @allow(DEPARTMENT)

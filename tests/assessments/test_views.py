@@ -345,3 +345,28 @@ def test_staff_who_keyed_in_a_report_cannot_approve_it(users, facilities) -> Non
     )
     report.refresh_from_db()
     assert report.status == "approved"
+
+
+def test_staff_see_the_change_history_of_assessments_and_self_reports(
+    users, facilities, client_for
+) -> None:
+    assessment = Assessment.objects.create(
+        facility=facilities["own"],
+        kind="quick",
+        status="planned",
+        funding="provincial",
+        started_on=datetime.date(2019, 3, 1),
+    )
+    assessment.findings = "Rò rỉ hơi ở lò hơi số 2"
+    assessment.save()
+    report = SelfReport.objects.create(
+        facility=facilities["own"], period_kind="quarter", year=2019, quarter=2, status="draft"
+    )
+    staff, manager = client_for(users["department_staff"]), client_for(users["facility_manager"])
+    page = staff.get(reverse("assessments:assessment_detail", args=[assessment.pk]))
+    assert [change["fields"] for change in page.context["history"]][0] == ["Kết quả chính"]
+    assert 'data-testid="history"' in page.content.decode()
+    page = staff.get(reverse("assessments:selfreport_detail", args=[report.pk]))
+    assert page.context["history"][0]["record"].history_type == "+"
+    page = manager.get(reverse("assessments:selfreport_detail", args=[report.pk]))
+    assert page.context["history"] is None
