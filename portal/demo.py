@@ -15,12 +15,12 @@ from django.db import transaction
 from assessments.demo import seed_assessments
 from assessments.models import SupportOrganisation
 from assessments.services import ensure_reminder_schedule
-from reporting.services import ensure_report_schedules
 from facilities.demo import seed_facilities
 from portal.models import OfficialBody, Role, User
 from portal.public_demo import seed_public_page
 from programs.demo import seed_programme
 from programs.models import Agency
+from reporting.services import ensure_report_schedules
 
 DEMO_PASSWORD = "SxshDemo@2026"
 SCALES = ("demo", "province", "national")

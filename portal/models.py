@@ -117,9 +117,11 @@ ALLOWED_TAGS = {
     "caption", "hr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope", "colspan"}, "td": {"colspan"}}
+# Crispy forms render help texts as HTML: no angle brackets here.
 RICH_TEXT_HELP = _(
-    "HTML đơn giản: <p>, <h2>–<h4>, <strong>, <em>, <ul>/<ol>/<li>, <a href>, <table>, "
-    "<blockquote>. Mọi thẻ khác (script, style, ảnh, thuộc tính sự kiện) bị loại bỏ khi lưu."
+    "HTML đơn giản: đoạn văn (p), tiêu đề (h2–h4), chữ đậm (strong), nghiêng (em), danh sách "
+    "(ul, ol, li), liên kết (a href), bảng (table), trích dẫn (blockquote). Các thẻ khác "
+    "(script, style, ảnh, thuộc tính sự kiện) bị loại bỏ khi lưu."
 )
 
 
@@ -244,6 +246,9 @@ class Publishable(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        # A year-1 date passes the form but overflows when stored in UTC.
+        if self.published_at is not None and not 2000 <= self.published_at.year <= 2100:
+            raise ValidationError({"published_at": _("Thời điểm đăng phải từ năm 2000 đến 2100.")})
         self.slug = self.slug or slug_for(self.title)
         if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()

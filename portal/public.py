@@ -37,7 +37,6 @@ from portal.models import (
     CaseStudy,
     PublicationStatus,
     PublicDocument,
-    PublishedQuerySet,
     image_type,
 )
 from programs import indicators
@@ -56,11 +55,11 @@ PUBLIC_OUTREACH_KINDS = (OutreachActivity.Kind.WORKSHOP, OutreachActivity.Kind.T
 # --- What the public may see ------------------------------------------------------------------
 
 
-def _visible(queryset: PublishedQuerySet, request: HttpRequest) -> QuerySet[Any]:
+def _visible(manager: Any, request: HttpRequest) -> QuerySet[Any]:
     """Published items for everyone; staff also reach drafts, to preview them before publishing."""
     if access.role_of(request.user) in DEPARTMENT:
-        return queryset.all()
-    return queryset.published()
+        return manager.all()
+    return manager.published()
 
 
 def current_plan() -> Plan | None:
@@ -252,6 +251,7 @@ def _image_response(item: Article | CaseStudy) -> FileResponse:
     kind = image_type(handle.read(12))
     handle.seek(0)
     if kind is None:  # checked on upload; a file changed behind our back is not served
+        handle.close()
         raise Http404
     response = FileResponse(handle, content_type=kind)
     response["Cache-Control"] = (

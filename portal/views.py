@@ -72,9 +72,7 @@ MENU = [
         "flag",
         DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},
     ),
-    MenuItem(
-        _("Trang thông tin"), "public:manage_articles", "globe2", DEPARTMENT, secondary=True
-    ),
+    MenuItem(_("Trang thông tin"), "public:manage_articles", "globe2", DEPARTMENT, secondary=True),
     MenuItem(
         _("Báo cáo tổng hợp"),
         "reporting:run_list",

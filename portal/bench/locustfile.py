@@ -47,6 +47,8 @@ class DepartmentStaff(HttpUser):
     @task(3)
     def dashboard(self) -> None:
         self._get("dashboard", PAGES["dashboard"])
+        if "dashboard_charts" in PAGES:  # what the page then loads with htmx
+            self._get("dashboard_charts", PAGES["dashboard_charts"])
 
     @task(3)
     def facility_list(self) -> None:

@@ -224,6 +224,22 @@ def test_rich_text_is_sanitised_when_staff_save_it(users, client_for) -> None:
     assert 'href="https://moit.gov.vn"' in body and 'rel="noopener noreferrer nofollow"' in body
 
 
+def test_a_publication_date_out_of_range_is_refused_not_a_server_error(users, client_for):
+    response = client_for(users["department_staff"]).post(
+        reverse("public:manage_article_create"),
+        {
+            "kind": "news",
+            "title": "Tin",
+            "summary": "-",
+            "body": "-",
+            "status": "published",
+            "published_at": "0001-01-01T00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+
+
 # --- Case studies and consent -----------------------------------------------------------------
 
 
@@ -242,6 +258,7 @@ def test_a_case_study_cannot_be_published_without_the_facilitys_consent(
     )
     assert response.status_code == 200
     assert "Chỉ đăng được khi cơ sở đã đồng ý công bố." in response.content.decode()
+    assert "is violated" not in response.content.decode()  # no raw constraint message
     assert not CaseStudy.objects.exists()
     with pytest.raises(IntegrityError), transaction.atomic():
         CaseStudy.objects.create(

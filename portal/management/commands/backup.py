@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+
 # Only pg_dump and pg_restore, with argument lists and never a shell.
 import subprocess  # nosec B404
 import tarfile

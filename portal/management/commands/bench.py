@@ -57,12 +57,16 @@ class Command(BaseCommand):
             skip_load=skip_load,
             compare_with=compare_with,
             work=default_work_dir(tier),
-            say=self.stdout.write,
+            say=self._say,
         )
         self.stdout.write(table(results))
         if json is not None:
             _write_json(json, results)
             self.stdout.write(f"Figures written to {json}")
+
+    def _say(self, message: str) -> None:
+        self.stdout.write(message)
+        self.stdout.flush()
 
 
 def _write_json(path: Path, results: dict[str, Any]) -> None:
