@@ -135,8 +135,7 @@ def formatted(table: Table, *, limit: int | None = None) -> dict[str, Any]:
         ],
         # Each value with whether it is a number (right-aligned).
         "rows": (
-            [(cell(v, k), k in NUMERIC) for v, k in zip(row, kinds, strict=True)]
-            for row in rows
+            [(cell(v, k), k in NUMERIC) for v, k in zip(row, kinds, strict=True)] for row in rows
         ),
     }
 
