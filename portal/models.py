@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -399,7 +400,7 @@ class PublicDocument(Publishable):
     """A file of the documents library: the plan, decisions, guides, templates."""
 
     class Kind(models.TextChoices):
-        PLAN = "plan", _("Kế hoạch")
+        PLAN = "plan", pgettext_lazy("document type", "Kế hoạch")
         DECISION = "decision", _("Quyết định, văn bản chỉ đạo")
         GUIDE = "guide", _("Tài liệu hướng dẫn")
         TEMPLATE = "template", _("Biểu mẫu")

@@ -210,9 +210,12 @@ def build(
 def _decision(plan: Plan) -> str:
     if not plan.decision_number:
         return ""
-    on = f" {_('ngày')} {plan.decision_date:%d/%m/%Y}" if plan.decision_date else ""
-    by = f" {_('của')} {plan.issued_by}" if plan.issued_by else ""
-    return f"{_('Quyết định số')} {plan.decision_number}{on}{by}"
+    text = _("Quyết định số %(number)s") % {"number": plan.decision_number}
+    if plan.decision_date:
+        text += " " + _("ngày %(date)s") % {"date": plan.decision_date.strftime("%d/%m/%Y")}
+    if plan.issued_by:
+        text += " " + _("của %(issuer)s") % {"issuer": plan.issued_by}
+    return text
 
 
 def _summary_row(figure: indicators.Figure) -> SummaryRow:

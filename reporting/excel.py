@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -63,7 +64,7 @@ def _summary_sheet(workbook: Workbook, snapshot: Snapshot) -> None:
         Column(_("Mức tối thiểu"), RATIO, 12),
         Column(_("Mức phấn đấu"), RATIO, 12),
         Column(_("Năm mốc"), TEXT, 9),
-        Column(_("Đánh giá"), TEXT, 18),
+        Column(pgettext("target status", "Đánh giá"), TEXT, 18),
     ]
     _widths(sheet, columns)
     # Four lines of title, then the header on row 5: that row is frozen and filtered.

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import OfficialBody
 
@@ -43,7 +44,7 @@ class ReportRun(models.Model):
         QUEUED = "queued", _("Đang chờ")
         RUNNING = "running", _("Đang tạo")
         DONE = "done", _("Hoàn thành")
-        FAILED = "failed", _("Lỗi")
+        FAILED = "failed", pgettext_lazy("report run", "Lỗi")
 
     class Trigger(models.TextChoices):
         SCHEDULE = "schedule", _("Theo lịch")
