@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstall only when the dependency list changes.
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test test-browser lint format worker beat messages install clean backup restore
+.PHONY: run test test-browser lint format worker beat messages install clean backup restore bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -61,3 +61,28 @@ backup: $(STAMP)
 restore: $(STAMP)
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<timestamp>.dump|.sqlite3 [MEDIA=...media.tar.gz]"; exit 2; }
 	$(BIN)/python manage.py restore "$(FILE)" $(if $(MEDIA),--media "$(MEDIA)")
+
+# Performance at provincial (default) or national scale: `make bench [BENCH_TIER=national]`.
+# Province: SQLite (var/bench.sqlite3, no load test) then PostgreSQL (database BENCH_DB, with
+# the load test), each generated afresh; national: PostgreSQL only. Figures: var/bench-*.json.
+BENCH_TIER ?= province
+BENCH_DB ?= bench
+BENCH_PG := postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	@mkdir -p var
+	@if [ "$(BENCH_TIER)" != national ]; then \
+	  rm -f var/bench.sqlite3 && \
+	  DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py migrate --no-input -v0 && \
+	  DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py bench \
+	    --tier $(BENCH_TIER) --skip-load --json var/bench-$(BENCH_TIER)-sqlite.json; \
+	fi
+	@case "$(BENCH_DB)" in test|test_sxsh) echo "$(BENCH_DB) is CI's database"; exit 1;; esac
+	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  dropdb --if-exists -h 127.0.0.1 -U postgres $(BENCH_DB) && \
+	  createdb -h 127.0.0.1 -U postgres $(BENCH_DB) && \
+	  DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py migrate --no-input -v0 && \
+	  DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py bench --tier $(BENCH_TIER) \
+	    --json var/bench-$(BENCH_TIER)-postgresql.json \
+	    --compare-with var/bench-$(BENCH_TIER)-sqlite.json; \
+	else echo "PostgreSQL is not answering on 127.0.0.1:5432: no PostgreSQL figures."; fi

@@ -51,6 +51,10 @@ TargetFormSet = forms.inlineformset_factory(
     fields=["indicator", "milestone_year", "floor", "stretch", "unit", "note"],
     extra=2,
     can_delete=True,
+    # A forged TOTAL_FORMS must not make the server build thousands of forms (Django's own
+    # bound is 2000); a plan has a few dozen targets.
+    max_num=200,
+    absolute_max=200,
 )
 
 
@@ -145,6 +149,8 @@ ParticipantFormSet = forms.inlineformset_factory(
     fields=["official", "completed", "certificate_number"],
     extra=3,
     can_delete=True,
+    max_num=300,  # a forged TOTAL_FORMS builds at most this many forms
+    absolute_max=300,
 )
 
 

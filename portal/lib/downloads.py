@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 
 
 def private_file_response(
@@ -19,3 +21,22 @@ def private_file_response(
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+class NoStoreDownloadsMiddleware:
+    """An attachment whose view said nothing about caching leaves with `Cache-Control: no-store`.
+
+    Views that send private files set it themselves (above); this catches the ones that forget,
+    so a shared proxy or the browser's disk cache never keeps a facility list or a report. A view
+    that chose a policy (a published public document may be cached) keeps its choice.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        attachment = response.get("Content-Disposition", "").startswith("attachment")
+        if attachment and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response

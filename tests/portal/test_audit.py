@@ -50,7 +50,9 @@ def test_every_programme_model_keeps_its_history() -> None:
         for model in _project_models()
         if _label(model) not in WITHOUT_HISTORY and not hasattr(model, "history")
     ]
-    assert not missing, f"add history = HistoricalRecords() (or justify in WITHOUT_HISTORY): {missing}"
+    assert not missing, (
+        f"add history = HistoricalRecords() (or justify in WITHOUT_HISTORY): {missing}"
+    )
 
 
 def test_the_allowlist_names_only_models_that_exist_and_lack_history() -> None:

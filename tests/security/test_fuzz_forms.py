@@ -31,7 +31,6 @@ from facilities.models import FacilityImport, OutreachActivity
 from portal.models import User
 from programs.models import Agency, AgencyTask, Plan
 from tests.assessments.test_workflow import submitted
-from tests.factories import PASSWORD
 
 FUZZ = settings(
     max_examples=200,
@@ -131,9 +130,7 @@ def bodies(shape: FormShape) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-def assert_answered(
-    response, *, allowed: tuple[int, ...] = (200, 302), bound: bool = True
-) -> None:
+def assert_answered(response, *, allowed: tuple[int, ...] = (200, 302), bound: bool = True) -> None:
     assert response.status_code < 500
     assert response.status_code in allowed, response.status_code
     # A POST without any text field is read as no submission (`request.POST or None`): the
@@ -186,8 +183,12 @@ def world(users, facilities, client_for, fast_templates) -> World:
     activity = OutreachActivity.objects.create(
         kind=OutreachActivity.Kind.WORKSHOP, title="Hội thảo SXSH", held_on="2019-05-10"
     )
+    # A plan of its own with one target: the shipped plan's dozens of targets would make every
+    # re-rendered page of the fuzz slow without testing anything more.
+    plan = Plan.objects.create(name="Kế hoạch thử", start_year=2021, end_year=2030)
+    plan.targets.create(indicator="T1", milestone_year=2025, floor=50, stretch=70, unit="share")
     task = AgencyTask.objects.create(
-        plan=Plan.objects.first(),
+        plan=plan,
         agency=Agency.objects.get(code="ubnd-425"),
         title="Tuyên truyền SXSH",
         due_on="2030-12-31",
@@ -211,7 +212,7 @@ def world(users, facilities, client_for, fast_templates) -> World:
             "task": task.pk,
             "batch": batch.pk,
             "org": consultant.support_organisation_id,
-            "plan": Plan.objects.first().pk,
+            "plan": plan.pk,
         },
     )
 
@@ -289,7 +290,11 @@ TARGETS = {
         MANAGER, _url("assessments:selfreport_detail", "draft"), reset=_back_to_draft
     ),
     "selfreport_correct": Target(
-        MANAGER, _url("assessments:selfreport_correct", "review"), form_page=False
+        MANAGER,
+        _url("assessments:selfreport_correct", "review"),
+        # The form is a bare button: fuzz what a forger would add.
+        extra=("status", "version", "facility", "supersedes"),
+        form_page=False,
     ),
     "selfreport_approve": Target(
         STAFF,

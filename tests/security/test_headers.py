@@ -67,6 +67,8 @@ def pages(users, facilities, client_for, production):
             reverse("facilities:facility_detail", args=[facilities["own"].pk]), secure=True
         ),
         "export": staff.get(reverse("facilities:facility_export"), secure=True),
+        # A download whose view sets no cache header: the middleware adds it.
+        "import_template": staff.get(reverse("facilities:import_template"), secure=True),
         "report_pdf": staff.get(
             reverse("assessments:assessment_report", args=[assessment.pk]), secure=True
         ),
@@ -80,8 +82,9 @@ def test_every_representative_page_and_download_carries_the_security_headers(pag
 
 
 def test_downloads_are_never_kept_by_a_cache(pages) -> None:
-    assert pages["export"]["Cache-Control"] == "no-store"
-    assert pages["report_pdf"]["Cache-Control"] == "no-store"
+    for name in ("export", "import_template", "report_pdf"):
+        assert pages[name]["Content-Disposition"].startswith("attachment"), name
+        assert pages[name]["Cache-Control"] == "no-store", name
     assert pages["report_pdf"]["Content-Disposition"].startswith("attachment")
 
 
