@@ -8,7 +8,8 @@ gave then, as long as nobody rewrote history in the source records.
 
 Shares are unrounded Decimal ratios (0.9 = 90%); rounding is for display. The database does the
 counting: `compute()` runs a fixed number of queries whatever the number of facilities (ten at
-most), and `compute_by()` one grouped query per kind of figure.
+most, besides setting PostgreSQL's work_mem for them), and `compute_by()` one grouped query per
+kind of figure.
 
 A target is a band (floor, stretch) per milestone year of the plan; the figure is compared with
 the band of the nearest milestone not yet past (else the latest), never with a constant here.
@@ -17,13 +18,16 @@ the band of the nearest milestone not yet past (else the latest), never with a c
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection, models, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
@@ -31,6 +35,7 @@ from assessments.models import (
     Baseline,
     BaselineConsumption,
     CPOption,
+    Resource,
     SelfReport,
     SelfReportConsumption,
     SelfReportMeasure,
@@ -54,6 +59,10 @@ from programs.models import CourseParticipant, Indicator, Official, Plan, Suppor
 
 # Approval times are instants; "approved by 30/06/2018" means by the end of that day here.
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Memory per sort or hash for the engine's queries on PostgreSQL; see _with_work_mem().
+WORK_MEM = "64MB"
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 COUNT_CODES = ("A1", "A2", "A3", "A4")
 ALL_CODES = tuple(Indicator.values)
@@ -111,6 +120,33 @@ class Breakdown:
     figures: dict[str, Figure]
 
 
+def _with_work_mem(function: _F) -> _F:
+    """Run `function` with room for the engine's hash tables on PostgreSQL.
+
+    The counts test each facility against sets of facility ids (aware, applying, with a unit):
+    PostgreSQL hashes such a set only if it fits in `work_mem` (4 MB by default), and past that
+    scans it again for every facility: milliseconds at provincial scale, minutes at national
+    scale (200,000 facilities). The setting is local to the transaction, so it changes nothing
+    for other queries of the request.
+    """
+
+    @functools.wraps(function)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if connection.vendor != "postgresql":
+            return function(*args, **kwargs)
+        if connection.in_atomic_block:  # already in a transaction: the setting ends with it
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = %s", [WORK_MEM])
+            return function(*args, **kwargs)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = %s", [WORK_MEM])
+            return function(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+@_with_work_mem
 def compute(plan: Plan, *, as_of: datetime.date) -> dict[str, Figure]:
     """Every indicator (T1–T5, A1–A4) of `plan` as of the end of `as_of`."""
     targets = _targets(plan, as_of)
@@ -134,6 +170,7 @@ def compute(plan: Plan, *, as_of: datetime.date) -> dict[str, Figure]:
     return figures
 
 
+@_with_work_mem
 def compute_by(plan: Plan, *, as_of: datetime.date, by: str) -> list[Breakdown]:
     """The indicators of `plan` as of `as_of`, group by group.
 
@@ -164,7 +201,9 @@ def compute_by(plan: Plan, *, as_of: datetime.date, by: str) -> list[Breakdown]:
     facilities = _facility_counts_by(as_of, group)
     savings = _savings_by_facility(as_of)
     savings_by_group: dict[int | None, list[Decimal]] = defaultdict(list)
-    for facility_id, pk in _applying(as_of).values_list("pk", group):
+    # Only facilities with a detailed assessment can have a saving: read just their groups.
+    detailed = Assessment.objects.filter(kind=Assessment.Kind.DETAILED).values("facility_id")
+    for facility_id, pk in Facility.objects.filter(pk__in=detailed).values_list("pk", group):
         if facility_id in savings:
             savings_by_group[pk].append(savings[facility_id])
     assessments = _assessment_counts_by(as_of, f"facility__{group}")
@@ -185,6 +224,7 @@ def compute_by(plan: Plan, *, as_of: datetime.date, by: str) -> list[Breakdown]:
     return breakdowns
 
 
+@_with_work_mem
 def savings_by_facility(as_of: datetime.date) -> dict[int, Decimal]:
     """Facility pk → its T3 saving as of `as_of`, for the applying facilities that have one
     (the figures whose median is T3; a report's annex lists them facility by facility)."""
@@ -275,9 +315,28 @@ def _facility_counts_by(day: datetime.date, group: str) -> dict[int | None, dict
     return {row.pop(group): row for row in rows}
 
 
-def _applying(day: datetime.date) -> QuerySet[Facility]:
-    """The facilities T3 is about: in the denominator and applying CP on `day`."""
-    return Facility.objects.in_denominator_on(day).filter(_applying_q(day))
+def _applying_exists(day: datetime.date, facility: str) -> Q:
+    """`_applying_q` asked of one row at a time (`facility`: the path to its facility id), for
+    a few rows: an index lookup each instead of reading every measure."""
+    return Q(
+        Exists(
+            CPOption.objects.filter(
+                assessment__facility_id=OuterRef(facility),
+                status=CPOption.Status.VERIFIED,
+                implemented_on__lte=day,
+                verified_on__lte=day,
+            )
+        )
+    ) | Q(
+        Exists(
+            SelfReportMeasure.objects.filter(
+                report__facility_id=OuterRef(facility),
+                report__status=SelfReport.Status.APPROVED,
+                report__reviewed_at__lt=_end_of_day(day),
+                implemented_on__lte=day,
+            )
+        )
+    )
 
 
 def _official_counts(day: datetime.date) -> dict[str, int]:
@@ -353,71 +412,116 @@ def _savings_by_facility(day: datetime.date) -> dict[int, Decimal]:
     by the end of `day`, so a correction approved later does not change a past figure. Five
     queries however many facilities.
     """
-    applying = _applying(day).values("pk")
-
-    # The baseline of the latest detailed assessment completed by `day` (baseline_for(on=day)).
+    # The baseline of the latest detailed assessment completed by `day` (baseline_for(on=day)),
+    # of the facilities in the denominator. Whether they apply CP is asked per baseline (a few
+    # in a hundred facilities have one), not of every facility again.
     assessed = Assessment.objects.filter(
-        facility__in=applying,
+        facility__in=Facility.objects.in_denominator_on(day).values("pk"),
         kind=Assessment.Kind.DETAILED,
         status=Assessment.Status.COMPLETED,
         completed_on__lte=day,
         baseline__isnull=False,
     )
     baselines: dict[int, Baseline] = {}
-    for baseline in (
+    for pk, facility_id, year, output, unit in (
         Baseline.objects.filter(assessment__in=assessed)
-        .select_related("assessment")
-        .prefetch_related(
-            models.Prefetch(
-                "consumptions", queryset=BaselineConsumption.objects.select_related("resource")
-            )
-        )
+        .filter(_applying_exists(day, "assessment__facility_id"))
         .order_by("-assessment__completed_on", "-assessment_id")
+        .values_list("pk", "assessment__facility_id", "year", "output", "output_unit")
     ):
-        baselines.setdefault(baseline.assessment.facility_id, baseline)
+        if facility_id not in baselines:
+            # Unsaved stand-ins with what compare() reads: rows are cheaper than instances.
+            baselines[facility_id] = Baseline(pk=pk, year=year, output=output, output_unit=unit)
     if not baselines:
         return {}
-
-    chosen = _reports_compared(baselines, assessed, day)
-    lines: dict[int, list[SelfReportConsumption]] = defaultdict(list)
-    if chosen:
-        for line in SelfReportConsumption.objects.filter(
+    chosen = _reports_compared(baselines, day)
+    if not chosen:
+        return {}
+    # The lines of the baselines and of the chosen reports in one query, as light rows (a
+    # prefetch would build a queryset per baseline, and a model instance per line costs more
+    # than the arithmetic done with it).
+    resources: dict[int, Resource] = {}
+    lines: dict[tuple[str, int], list[_Line]] = defaultdict(list)
+    baseline_part = (
+        BaselineConsumption.objects.filter(
+            baseline_id__in=[baselines[facility_id].pk for facility_id in chosen]
+        )
+        .annotate(side=Value("baseline"), owner=F("baseline_id"))
+        .values_list("side", "owner", *_LINE_FIELDS)
+    )
+    report_part = (
+        SelfReportConsumption.objects.filter(
             report_id__in=[report.pk for report in chosen.values()]
-        ).select_related("resource"):
-            lines[line.report_id].append(line)
+        )
+        .annotate(side=Value("report"), owner=F("report_id"))
+        .values_list("side", "owner", *_LINE_FIELDS)
+    )
+    for side, owner, *line in baseline_part.union(report_part, all=True):
+        lines[(side, owner)].append(_line(line, resources))
 
     factors = factor_table()
     figures: dict[int, Decimal] = {}
     for facility_id, report in chosen.items():
         baseline = baselines[facility_id]
         result = compare(
-            baseline, list(baseline.consumptions.all()), report, lines[report.pk], factors
+            baseline,
+            lines[("baseline", baseline.pk)],  # type: ignore[arg-type]  # what compare() reads
+            report,
+            lines[("report", report.pk)],  # type: ignore[arg-type]
+            factors,
         )
         if result.combined is not None:
             figures[facility_id] = result.combined
     return figures
 
 
+class _Line(NamedTuple):
+    """A consumption line of a baseline or a report, with just what compare() reads."""
+
+    resource_id: int
+    quantity: Decimal
+    resource: Resource
+
+
+# A line's quantity and its resource, read with it (no query of their own).
+_LINE_FIELDS = (
+    "resource_id",
+    "quantity",
+    "resource__code",
+    "resource__name",
+    "resource__unit",
+    "resource__kind",
+    "resource__rank",
+)
+
+
+def _line(values: list[Any], resources: dict[int, Resource]) -> _Line:
+    resource_id, quantity, code, name, unit, kind, rank = values
+    if resource_id not in resources:
+        resources[resource_id] = Resource(
+            pk=resource_id, code=code, name=name, unit=unit, kind=kind, rank=rank
+        )
+    return _Line(resource_id, quantity, resources[resource_id])
+
+
 # A report as read for the choice: pk, facility, kind, year, quarter, version, output, unit.
 _ReportRow = tuple[int, int, str, int, int | None, int, Decimal | None, str]
 
 
-def _reports_compared(
-    baselines: dict[int, Baseline], with_baseline: QuerySet[Assessment], day: datetime.date
-) -> dict[int, SelfReport]:
+def _reports_compared(baselines: dict[int, Baseline], day: datetime.date) -> dict[int, SelfReport]:
     """Per facility, the report facility_savings() would compare with its baseline on `day`:
     among the reports in force that day (for each period, the latest version approved by the
     end of `day`), the latest year report after the baseline year that ended by `day`, else
     the latest such quarter; none when that report counts output in another unit than the
     baseline.
 
-    Only the facilities with a baseline are read, as plain tuples, and only the chosen report
-    of each becomes a (never saved) SelfReport: one query, and little Python, however many
-    reports the facilities have.
+    Only the facilities with a baseline are read (a few in a hundred: their ids go in the
+    query), as plain tuples, and only the chosen report of each becomes a (never saved)
+    SelfReport: one query, and little Python, however many reports the facilities have.
     """
     rows: list[_ReportRow] = list(
         SelfReport.objects.filter(
-            facility_id__in=with_baseline.values("facility_id"),
+            facility_id__in=list(baselines),
             status=SelfReport.Status.APPROVED,
             reviewed_at__lt=_end_of_day(day),
             year__gt=min(baseline.year for baseline in baselines.values()),

@@ -21,7 +21,7 @@ import datetime
 import io
 import itertools
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -821,12 +821,3 @@ def _write_programme(
                 for n in range(tasks)
             ),
         )
-
-
-def has_bench_data() -> bool:
-    return User.objects.filter(username=STAFF_USERNAME).exists() and Facility.objects.exists()
-
-
-def first_ids() -> Iterator[int]:
-    """Facility ids in order (the detail pages measure the first facility with a baseline)."""
-    return iter(Facility.objects.order_by("pk").values_list("pk", flat=True))

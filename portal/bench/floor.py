@@ -18,7 +18,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from assessments.models import (
     Assessment,
@@ -38,7 +38,7 @@ from facilities.models import (
     OutreachActivity,
     OutreachParticipation,
 )
-from programs.indicators import _end_of_day, _period_end
+from programs.indicators import WORK_MEM, _end_of_day, _period_end
 from programs.models import Course, CourseParticipant, Official, SupportProject
 
 Numbers = dict[str, tuple[Any, Any, Any]]  # code → (value, numerator, denominator)
@@ -245,7 +245,10 @@ def sql_floor(day: datetime.date, *, t3_floor: Decimal | None) -> Numbers:
     params = _params(day) | {"t3_floor": t3_floor if t3_floor is not None else 10**9}
     if connection.vendor != "postgresql":
         params["t3_floor"] = float(params["t3_floor"])
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The same room for hash tables as the engine gets (indicators.WORK_MEM).
+            cursor.execute("SET LOCAL work_mem = %s", [WORK_MEM])
         cursor.execute(sql, params)
         row = cursor.fetchone()
     (den, aware, applying, cp_unit, median, reaching, with_figure) = row[:7]

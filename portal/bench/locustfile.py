@@ -69,8 +69,9 @@ class DepartmentStaff(HttpUser):
         self._get("assessment_list", PAGES["assessment_list"])
 
     @task(1)
-    def selfreport_list(self) -> None:
-        self._get("selfreport_list", PAGES["selfreport_list"])
+    def review_queue(self) -> None:
+        # The self-report list sends department staff here (HTTP 302).
+        self._get("review_queue", PAGES["review_queue"])
 
     @task(1)
     def outreach_list(self) -> None:

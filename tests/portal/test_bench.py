@@ -1,0 +1,51 @@
+"""`manage.py bench` at its tiny size: every section is there (timings are for `make bench`)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from facilities.models import Facility
+from tests.factories import FacilityFactory
+
+SECTIONS = {
+    "generation",
+    "query_counts",
+    "indicators",
+    "xlsx",
+    "pdf",
+    "sqlite_vs_postgres",
+    "load",
+    "goals",
+}
+
+
+def test_the_tiny_bench_writes_every_section_and_agrees_with_the_engine(db, tmp_path) -> None:
+    # One run for every check: the bench renders PDFs and XLSX files, it takes a while.
+    path = tmp_path / "bench.json"
+    call_command("bench", tier="tiny", skip_load=True, json=path, stdout=io.StringIO())
+    results = json.loads(path.read_text())
+
+    assert results.keys() >= SECTIONS
+    assert results["tier"] == "tiny"
+    assert results["load"] == {"skipped": True}
+    assert Facility.objects.count() == 50
+    # The SQL floor and the naive loop give the engine's numbers.
+    assert results["indicators"]["mismatches"] == {"sql": [], "naive": []}
+    # Every page answers with bench data, and the query counts were taken at both sizes.
+    assert results["query_counts"]["errors"] == {}
+    assert {"dashboard", "facility_list", "facility_detail"} <= results["query_counts"][
+        "full"
+    ].keys()
+    assert results["query_counts"]["tenth"]
+    assert results["xlsx"]["rows_10x"] == 10 * results["xlsx"]["rows_1x"]
+    assert set(results["goals"]) and all("met" in goal for goal in results["goals"].values())
+
+
+def test_it_refuses_a_database_that_already_holds_facilities(db) -> None:
+    FacilityFactory()
+    with pytest.raises(CommandError, match="already holds facilities"):
+        call_command("bench", tier="tiny", skip_load=True, stdout=io.StringIO())
