@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import importlib.util
+import io
 import itertools
 import os
 import resource
@@ -366,12 +367,22 @@ def pdf_report(repetitions: int, *, annex_rows: int) -> dict[str, Any]:
         annex.rows = [row for _ in range(copies) for row in rows]
         return pdf.render(snapshot).pages
 
-    results: dict[str, list[dict[str, float]]] = {"1x": [], "4x": []}
+    def workbook(copies: int) -> int:
+        """The same report as XLSX; returns the rows written (every table's)."""
+        from reporting import excel
+
+        annex.rows = [row for _ in range(copies) for row in rows]
+        excel.write(snapshot, io.BytesIO())
+        return sum(len(table.rows) for table in [snapshot.trend, *snapshot.tables])
+
+    results: dict[str, list[dict[str, float]]] = {"1x": [], "4x": [], "xlsx_1x": [], "xlsx_4x": []}
     for round_ in range(max(1, min(repetitions, 3)) + 1):
         for key, copies in (("1x", 1), ("4x", 4)):
             result = _in_child(lambda copies=copies: render(copies))
+            written = _in_child(lambda copies=copies: workbook(copies))
             if round_ > 0:
                 results[key].append(result)
+                results[f"xlsx_{key}"].append(written)
 
     def summary(runs: list[dict[str, float]]) -> dict[str, float]:
         seconds = statistics.median(run["seconds"] for run in runs)
@@ -385,7 +396,18 @@ def pdf_report(repetitions: int, *, annex_rows: int) -> dict[str, Any]:
             "peak_bytes_per_page": peak / max(1, pages),
         }
 
+    def workbook_summary(runs: list[dict[str, float]]) -> dict[str, float]:
+        seconds = statistics.median(run["seconds"] for run in runs)
+        written = runs[0]["pages"]  # _in_child's count: here the rows written
+        return {
+            "seconds": seconds,
+            "rows": written,
+            "rows_per_second": written / seconds if seconds else 0.0,
+            "peak_bytes": max(run["peak_bytes"] for run in runs),
+        }
+
     one, four = summary(results["1x"]), summary(results["4x"])
+    xlsx_one, xlsx_four = workbook_summary(results["xlsx_1x"]), workbook_summary(results["xlsx_4x"])
     return {
         "available": True,
         "annex_rows_1x": len(rows),
@@ -393,4 +415,9 @@ def pdf_report(repetitions: int, *, annex_rows: int) -> dict[str, Any]:
         "1x": one,
         "4x": four,
         "time_4x_over_1x": four["seconds"] / one["seconds"],
+        "xlsx": {
+            "1x": xlsx_one,
+            "4x": xlsx_four,
+            "memory_4x_over_1x": xlsx_four["peak_bytes"] / max(1, xlsx_one["peak_bytes"]),
+        },
     }

@@ -254,6 +254,12 @@ def table(results: dict[str, Any]) -> str:
                 f"{run_['pages']} pages, {run_['seconds_per_page']:.3f} s/page, "
                 f"{run_['peak_bytes_per_page'] / 2**20:.2f} MB/page"
             )
+        for key in ("1x", "4x"):
+            run_ = pdf["xlsx"][key]
+            lines.append(
+                f"  report XLSX {key}: {run_['rows']} rows in {run_['seconds']:.2f} s "
+                f"({run_['rows_per_second']:.0f} rows/s), {run_['peak_bytes'] / 2**20:.1f} MB peak"
+            )
     else:
         lines.append(f"  PDF: not available ({pdf.get('reason')})")
     comparison = results.get("sqlite_vs_postgres")

@@ -42,6 +42,10 @@ def test_the_tiny_bench_writes_every_section_and_agrees_with_the_engine(db, tmp_
     ].keys()
     assert results["query_counts"]["tenth"]
     assert results["xlsx"]["rows_10x"] == 10 * results["xlsx"]["rows_1x"]
+    # The quarterly report, as PDF and as XLSX, with its annex at 1× and 4× the rows.
+    assert results["pdf"]["available"], results["pdf"].get("reason")
+    assert results["pdf"]["4x"]["pages"] >= results["pdf"]["1x"]["pages"] > 0
+    assert results["pdf"]["xlsx"]["4x"]["rows"] > results["pdf"]["xlsx"]["1x"]["rows"] > 0
     assert set(results["goals"]) and all("met" in goal for goal in results["goals"].values())
 
 
