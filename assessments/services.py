@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django_celery_beat.models import PeriodicTask
 
 from assessments.models import (
     Baseline,
@@ -41,6 +41,7 @@ from assessments.models import (
 )
 from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet
 from portal.access import DEPARTMENT, role_of
+from portal.lib.schedules import ensure_crontab_task
 from portal.models import Role, User
 from portal.tasks import send_email
 
@@ -764,27 +765,8 @@ def send_reminders(*, today: datetime.date) -> int:
 
 @transaction.atomic
 def ensure_reminder_schedule() -> PeriodicTask:
-    """The daily 07:00 (Hanoi time) beat entry for reminders, created once.
-
-    An entry that already exists is left as it is: staff may have changed its time or paused it
-    in the admin, and seeding or migrating again must not undo that.
-    """
-    crontab_fields = {
-        "minute": "0",
-        "hour": "7",
-        "day_of_week": "*",
-        "day_of_month": "*",
-        "month_of_year": "*",
-        "timezone": LOCAL_TZ,
-    }
-    # CrontabSchedule has no unique constraint, so get_or_create could meet duplicates.
-    crontab = CrontabSchedule.objects.filter(**crontab_fields).order_by(
-        "pk"
-    ).first() or CrontabSchedule.objects.create(**crontab_fields)
-    task, _created = PeriodicTask.objects.get_or_create(
-        name=REMINDER_TASK_NAME, defaults={"task": REMINDER_TASK, "crontab": crontab}
-    )
-    return task
+    """The daily 07:00 (Hanoi time) beat entry for reminders, created once."""
+    return ensure_crontab_task(name=REMINDER_TASK_NAME, task=REMINDER_TASK, hour="7")
 
 
 # --- Assessments ----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from portal.access import ALL_ROLES, DEPARTMENT, allow
 from portal.models import Role, User
 from programs import indicators
 from programs.models import Agency, Plan
+from reporting.services import ended_quarter
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _own_facilities(user: User, today: datetime.date) -> list[dict[str, Any]]:
     """A manager's facilities, each with its savings against its baseline and its reports:
     the one due now and the latest ones."""
-    year, quarter = _last_quarter(today)
+    year, quarter = ended_quarter(today)
     due = deadline_for(SelfReport.PeriodKind.QUARTER, year, quarter)
     reports = access.self_reports_for(user).order_by("-year", "-quarter", "-version")
     own = []
@@ -280,7 +281,7 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
     years = indicators.compute_by(plan, as_of=as_of, by="period")
     areas = indicators.compute_by(plan, as_of=as_of, by="area")
     sectors = indicators.compute_by(plan, as_of=as_of, by="sector")
-    year, quarter = _last_quarter(as_of)
+    year, quarter = ended_quarter(as_of)
     completeness = completeness_by_area(SelfReport.PeriodKind.QUARTER, year, quarter)
     on = as_of.strftime("%d/%m/%Y")
     list_url = reverse("facilities:facility_list")
@@ -370,14 +371,6 @@ def _share_chart(groups: list[indicators.Breakdown]) -> dict[str, Any]:
 
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
-
-
-def _last_quarter(day: datetime.date) -> tuple[int, int]:
-    """The quarter of `day` if it has ended by then, else the one before."""
-    quarter = (day.month - 1) // 3 + 1
-    if day.month == quarter * 3 and (day + datetime.timedelta(days=1)).month != day.month:
-        return day.year, quarter
-    return (day.year, quarter - 1) if quarter > 1 else (day.year - 1, 4)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

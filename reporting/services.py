@@ -18,7 +18,6 @@ import logging
 import os
 import tempfile
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,8 +28,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django_celery_beat.models import PeriodicTask
 
+from portal.lib.schedules import ensure_crontab_task
 from portal.models import Role, User
 from portal.tasks import send_email
 from programs.models import Plan
@@ -39,7 +39,6 @@ from reporting.models import Audience, DownloadLog, ReportRun, period_end
 
 logger = logging.getLogger(__name__)
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SCHEDULE_TASK = "reporting.tasks.generate_scheduled_reports"
 SCHEDULE_NAME = "Báo cáo quý và năm (ngày 5 sau kỳ báo cáo)"
 SWEEP_TASK = "reporting.tasks.requeue_stalled_reports"
@@ -243,6 +242,11 @@ def previous_period(today: datetime.date) -> tuple[int, int]:
     return (today.year, quarter) if quarter else (today.year - 1, 4)
 
 
+def ended_quarter(day: datetime.date) -> tuple[int, int]:
+    """The last quarter that has ended by the end of `day` (its own, on its last day)."""
+    return previous_period(day + datetime.timedelta(days=1))
+
+
 def generate_scheduled(*, today: datetime.date, period: str | None = None) -> list[ReportRun]:
     """What beat runs: the report of the quarter just ended (and of the year, in January) for
     both audiences of every plan that covers it. `period` ("2020-Q4" or "2020") overrides."""
@@ -285,28 +289,16 @@ def ensure_report_schedules() -> list[PeriodicTask]:
     """The beat entries, created once and then left to staff to edit in the admin:
     the quarterly and annual reports at 06:00 on the 5th day after each quarter, and the
     sweeper every 5 minutes."""
-    schedules = []
-    for name, task, fields in (
-        (
-            SCHEDULE_NAME,
-            SCHEDULE_TASK,
-            {"minute": "0", "hour": "6", "day_of_month": "5", "month_of_year": "1,4,7,10"},
+    return [
+        ensure_crontab_task(
+            name=SCHEDULE_NAME,
+            task=SCHEDULE_TASK,
+            hour="6",
+            day_of_month="5",
+            month_of_year="1,4,7,10",
         ),
-        (
-            SWEEP_NAME,
-            SWEEP_TASK,
-            {"minute": "*/5", "hour": "*", "day_of_month": "*", "month_of_year": "*"},
-        ),
-    ):
-        crontab_fields = {**fields, "day_of_week": "*", "timezone": LOCAL_TZ}
-        crontab = CrontabSchedule.objects.filter(**crontab_fields).order_by(
-            "pk"
-        ).first() or CrontabSchedule.objects.create(**crontab_fields)
-        periodic, _created = PeriodicTask.objects.get_or_create(
-            name=name, defaults={"task": task, "crontab": crontab}
-        )
-        schedules.append(periodic)
-    return schedules
+        ensure_crontab_task(name=SWEEP_NAME, task=SWEEP_TASK, minute="*/5"),
+    ]
 
 
 def log_download(user: User, *, kind: str, run: ReportRun | None = None, detail: str = "") -> None:
