@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -41,13 +40,10 @@ from assessments.models import (
 )
 from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet
 from portal.access import DEPARTMENT, role_of
+from portal.lib.dates import end_of_day, local_today
 from portal.lib.schedules import ensure_crontab_task
 from portal.models import Role, User
 from portal.tasks import send_email
-
-# Deadlines are legal dates in Vietnam: a report sent at 23:30 on the deadline is on time even
-# if a server somewhere else thinks it is already the next day.
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 PeriodKind = ReportingSchedule.PeriodKind
 Status = SelfReport.Status
@@ -58,10 +54,6 @@ CUTOFFS = ("calendar", "decree09")
 REMINDER_TASK_NAME = "Nhắc nộp báo cáo định kỳ"
 REMINDER_TASK = "assessments.tasks.send_self_report_reminders"
 REPORTS_PATH = "/bao-cao/"
-
-
-def _today() -> datetime.date:
-    return timezone.localdate(timezone=LOCAL_TZ)
 
 
 # --- Periods and deadlines ------------------------------------------------------------------
@@ -135,10 +127,6 @@ def deadline_for(period_kind: str, year: int, quarter: int | None) -> datetime.d
     """The last day a report is on time: the calendar period's end plus the schedule's days."""
     _start, end = period_bounds(period_kind, year, quarter)
     return end + datetime.timedelta(days=_schedule(period_kind).days_after_period_end)
-
-
-def _local_midnight_after(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, LOCAL_TZ)
 
 
 # --- Who may do what ------------------------------------------------------------------------
@@ -220,7 +208,7 @@ def start_self_report(
     """The current version of the facility's report for the period, or a new first draft."""
     _check_may_edit(facility, by)
     start, _end = period_bounds(period_kind, year, quarter)
-    if start > _today():
+    if start > local_today():
         raise ValidationError(
             _("%(period)s chưa bắt đầu (từ ngày %(start)s): chưa lập báo cáo cho kỳ này được."),
             params={
@@ -368,7 +356,7 @@ def submit_self_report(report: SelfReport, *, by: User) -> SelfReport:
             params={"status": _status_label(report)},
         )
     problems = []
-    if report.period_end >= _today():
+    if report.period_end >= local_today():
         problems.append(
             _("Kỳ báo cáo kết thúc ngày %(end)s: hãy nộp sau ngày đó (có thể lưu nháp trước).")
             % {"end": report.period_end.strftime("%d/%m/%Y")}
@@ -638,7 +626,7 @@ def completeness(
         .aggregate(
             expected=Count("pk"),
             received=Count("pk", filter=Q(first_submitted_at__isnull=False)),
-            on_time=Count("pk", filter=Q(first_submitted_at__lt=_local_midnight_after(deadline))),
+            on_time=Count("pk", filter=Q(first_submitted_at__lt=end_of_day(deadline))),
         )
     )
     return Completeness(**counts)
@@ -666,7 +654,7 @@ def completeness_by_area(
         .annotate(
             expected=Count("pk"),
             received=Count("pk", filter=Q(first_submitted_at__isnull=False)),
-            on_time=Count("pk", filter=Q(first_submitted_at__lt=_local_midnight_after(deadline))),
+            on_time=Count("pk", filter=Q(first_submitted_at__lt=end_of_day(deadline))),
         )
         .order_by("administrative_unit")
     )
@@ -803,7 +791,7 @@ def save_option(option: CPOption, *, by: User) -> CPOption:
         if role_of(by) not in DEPARTMENT:
             raise ValidationError(_("Chỉ Sở Công Thương được xác nhận kiểm chứng giải pháp."))
         option.verified_by = by
-        option.verified_on = option.verified_on or _today()
+        option.verified_on = option.verified_on or local_today()
     if option.status != CPOption.Status.VERIFIED:
         option.verified_by, option.verified_on = None, None
     option.full_clean()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 
 from celery import shared_task
-from django.utils import timezone
 
 from assessments import services
+from portal.lib.dates import local_today
 
 
 @shared_task(time_limit=300, soft_time_limit=270)
@@ -16,9 +16,5 @@ def send_self_report_reminders(today_iso: str | None = None) -> int:
 
     No automatic retry: a rerun on the same day would mail the same managers again.
     """
-    today = (
-        datetime.date.fromisoformat(today_iso)
-        if today_iso
-        else timezone.localdate(timezone=services.LOCAL_TZ)
-    )
+    today = datetime.date.fromisoformat(today_iso) if today_iso else local_today()
     return services.send_reminders(today=today)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import io
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.db.models import Exists, OuterRef, Q, Sum
@@ -22,10 +21,10 @@ from weasyprint import HTML
 
 from assessments.models import CPOption
 from facilities.models import Facility, OutreachActivity
+from portal.lib.dates import LOCAL_TZ
 from portal.models import Article, CaseStudy, PublicationStatus, PublicDocument
 from programs.models import Award, Course, Plan
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PUBLISHED = PublicationStatus.PUBLISHED
 DRAFT = PublicationStatus.DRAFT
 

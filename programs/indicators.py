@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
-from zoneinfo import ZoneInfo
 
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
@@ -55,10 +54,8 @@ from facilities.models import (
     Sector,
     SizeClass,
 )
+from portal.lib.dates import end_of_day
 from programs.models import CourseParticipant, Indicator, Official, Plan, SupportProject, Target
-
-# Approval times are instants; "approved by 30/06/2018" means by the end of that day here.
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Memory per sort or hash for the engine's queries on PostgreSQL; see _with_work_mem().
 WORK_MEM = "64MB"
@@ -277,7 +274,7 @@ def _applying_q(day: datetime.date) -> Q:
         pk__in=SelfReportMeasure.objects.filter(
             report__status=SelfReport.Status.APPROVED,
             # reviewed_at__date__lte=day in the local time zone, without a cast per row.
-            report__reviewed_at__lt=_end_of_day(day),
+            report__reviewed_at__lt=end_of_day(day),
             implemented_on__lte=day,
         ).values("report__facility_id")
     )
@@ -332,7 +329,7 @@ def _applying_exists(day: datetime.date, facility: str) -> Q:
             SelfReportMeasure.objects.filter(
                 report__facility_id=OuterRef(facility),
                 report__status=SelfReport.Status.APPROVED,
-                report__reviewed_at__lt=_end_of_day(day),
+                report__reviewed_at__lt=end_of_day(day),
                 implemented_on__lte=day,
             )
         )
@@ -398,10 +395,6 @@ def _assessment_counts_by(day: datetime.date, group: str) -> dict[int | None, di
         .annotate(**_assessment_count_expressions())
     )
     return {row.pop(group): row for row in rows}
-
-
-def _end_of_day(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, LOCAL_TZ)
 
 
 def _savings_by_facility(day: datetime.date) -> dict[int, Decimal]:
@@ -523,7 +516,7 @@ def _reports_compared(baselines: dict[int, Baseline], day: datetime.date) -> dic
         SelfReport.objects.filter(
             facility_id__in=list(baselines),
             status=SelfReport.Status.APPROVED,
-            reviewed_at__lt=_end_of_day(day),
+            reviewed_at__lt=end_of_day(day),
             year__gt=min(baseline.year for baseline in baselines.values()),
             year__lte=day.year,
         )

@@ -8,9 +8,9 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
-from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from portal.lib.dates import local_today
 from reporting import services
 
 logger = logging.getLogger(__name__)
@@ -51,11 +51,7 @@ def generate_scheduled_reports(
     period: str | None = None, today_iso: str | None = None
 ) -> list[int]:
     """Run by beat on the 5th day after each quarter (see services.ensure_report_schedules)."""
-    today = (
-        datetime.date.fromisoformat(today_iso)
-        if today_iso
-        else timezone.localdate(timezone=services.LOCAL_TZ)
-    )
+    today = datetime.date.fromisoformat(today_iso) if today_iso else local_today()
     return [run.pk for run in services.generate_scheduled(today=today, period=period)]
 
 

@@ -38,7 +38,8 @@ from facilities.models import (
     OutreachActivity,
     OutreachParticipation,
 )
-from programs.indicators import WORK_MEM, _end_of_day, _period_end
+from portal.lib import dates
+from programs.indicators import WORK_MEM, _period_end
 from programs.models import Course, CourseParticipant, Official, SupportProject
 
 Numbers = dict[str, tuple[Any, Any, Any]]  # code → (value, numerator, denominator)
@@ -50,7 +51,7 @@ def _params(day: datetime.date) -> dict[str, Any]:
     next_month = datetime.date(day.year + quarter_end_month // 12, quarter_end_month % 12 + 1, 1)
     if day == next_month - datetime.timedelta(days=1):
         last_quarter += 1  # `day` is itself the last day of its quarter
-    end_of_day = _end_of_day(day)
+    end_of_day = dates.end_of_day(day)
     postgres = connection.vendor == "postgresql"
     return {
         "day": day if postgres else day.isoformat(),
@@ -268,7 +269,7 @@ def sql_floor(day: datetime.date, *, t3_floor: Decimal | None) -> Numbers:
 
 def naive_loop(day: datetime.date, *, t3_floor: Decimal | None) -> Numbers:
     """The same numbers by reading every row involved into Python and counting there."""
-    end_of_day = _end_of_day(day)
+    end_of_day = dates.end_of_day(day)
     facilities = [
         pk
         for pk, in_scope, started, closed, suspended, resumed in Facility.objects.values_list(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from portal.lib.dates import LOCAL_TZ
 
 
 def ensure_crontab_task(

@@ -222,6 +222,12 @@ def test_scheduled_runs_cover_the_quarter_just_ended_and_the_year_in_january(db)
     assert services.generate_scheduled(today=datetime.date(2026, 11, 28)) == []
 
 
+def test_the_beat_task_reads_today_in_hanoi_when_beat_gives_no_date(db) -> None:
+    # Beat calls the task with no arguments; this runs that path in-process on every stage.
+    Plan.objects.update(status=Plan.Status.DRAFT)  # nothing to generate, only the date to read
+    assert tasks.generate_scheduled_reports.run() == []
+
+
 def test_officials_are_mailed_a_link_when_a_scheduled_report_is_ready(
     db, settings, django_capture_on_commit_callbacks
 ) -> None:
