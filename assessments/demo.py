@@ -88,6 +88,7 @@ _SAMPLE_SHARE = 0.15
 _SAMPLE_MAX = 5000
 
 _Kind = Assessment.Kind
+_MANAGER_DISTRICT = "425"  # Diễn Châu
 _Status = Assessment.Status
 _Funding = Assessment.Funding
 _OptionStatus = CPOption.Status
@@ -871,7 +872,12 @@ class _Reference:
 
 
 def seed_assessments(
-    *, scale: str, rng: random.Random, consultant: User | None, reviewer: User | None
+    *,
+    scale: str,
+    rng: random.Random,
+    consultant: User | None,
+    reviewer: User | None,
+    manager: User | None = None,
 ) -> None:
     """Add support organisations, assessments and self-reports on top of the demo registry.
 
@@ -880,7 +886,8 @@ def seed_assessments(
     with the facility demo. `reviewer` (Department staff) verifies options and reviews
     reports; without one, options are verified by nobody in particular and reports carry no
     transitions, since every transition needs a person. `consultant`, if given, is moved to
-    the organisation that carried out the most assessments.
+    the organisation that carried out the most assessments. `manager`, if given, also runs the
+    plant of a completed detailed assessment, so that the demo manager has reports to look at.
     """
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}")
@@ -889,6 +896,8 @@ def seed_assessments(
         sites = _load_sites()
         draw = _Draw(rng, sites, reference)
         assessments = draw.assessments()
+        if manager is not None:
+            _hand_over_a_reporting_plant(assessments, manager)
         organisation_ids = _write_organisations(draw.assignments(assessments))
         _write_assessments(assessments, organisation_ids, reference, reviewer)
         existing = set(
@@ -904,6 +913,28 @@ def seed_assessments(
             if consultant.support_organisation_id != organisation_id:
                 consultant.support_organisation_id = organisation_id
                 consultant.save(update_fields=["support_organisation"])
+
+
+def _hand_over_a_reporting_plant(assessments: list[_AssessmentSpec], manager: User) -> None:
+    """Give `manager` the first plant with a completed detailed assessment, in Diễn Châu if one
+    is there (the district whose officer is a demo login too). Draws nothing, so the rest of the
+    demo stays as it was."""
+    assessed = [
+        spec.site
+        for spec in assessments
+        if spec.kind == _Kind.DETAILED and spec.completed_on is not None
+    ]
+    in_district = set(
+        Facility.objects.filter(
+            pk__in=[site.pk for site in assessed], administrative_unit__code=_MANAGER_DISTRICT
+        ).values_list("pk", flat=True)
+    )
+    site = next((site for site in assessed if site.pk in in_district), None) or next(
+        iter(assessed), None
+    )
+    if site is not None and site.manager_id is None:
+        site.manager_id = manager.pk
+        Facility.objects.get(pk=site.pk).managers.add(manager)
 
 
 def _busiest_organisation(assessments: list[_AssessmentSpec]) -> int:

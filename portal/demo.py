@@ -108,6 +108,7 @@ def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
         rng=random.Random(seed),
         consultant=by_username["tuvan"],
         reviewer=by_username["canbo"],
+        manager=by_username["coso"],
     )
     seed_programme(
         scale=scale,

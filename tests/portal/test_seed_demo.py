@@ -4,8 +4,10 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.urls import reverse
 
-from facilities.models import AdministrativeUnit
+from assessments.models import SelfReport
+from facilities.models import AdministrativeUnit, Facility
 from portal.demo import DEMO_PASSWORD
 from portal.models import Role, User
 from programs.models import Agency
@@ -20,17 +22,33 @@ def test_it_refuses_to_load_demo_accounts_into_a_production_configuration(settin
 
 
 @pytest.mark.django_db
-def test_it_creates_one_user_per_role_and_is_idempotent(settings) -> None:
+def test_it_creates_one_user_per_role_and_is_idempotent(settings, client) -> None:
     settings.DEBUG = True
     call_command("seed_demo", "--seed", "7")
-    counts = (User.objects.count(), Agency.objects.count(), AdministrativeUnit.objects.count())
-    call_command("seed_demo", "--seed", "7")
-    assert (User.objects.count(), Agency.objects.count(), AdministrativeUnit.objects.count()) == (
-        counts
+    counts = (
+        User.objects.count(),
+        Agency.objects.count(),
+        AdministrativeUnit.objects.count(),
+        Facility.managers.through.objects.count(),
     )
+    call_command("seed_demo", "--seed", "7")
+    assert (
+        User.objects.count(),
+        Agency.objects.count(),
+        AdministrativeUnit.objects.count(),
+        Facility.managers.through.objects.count(),
+    ) == counts
     assert {user.role for user in User.objects.all()} == set(Role)
     admin = User.objects.get(username="quantri")
     assert admin.is_staff and admin.is_superuser
     assert not User.objects.filter(is_superuser=True).exclude(role=Role.DEPARTMENT_ADMIN).exists()
     request = RequestFactory().post("/")
     assert authenticate(request, username="canbo", password=DEMO_PASSWORD) is not None
+
+    # The demo manager has a plant with approved reports, so its dashboard shows savings.
+    assert SelfReport.objects.filter(
+        facility__managers__username="coso", status=SelfReport.Status.APPROVED
+    ).exists()
+    client.force_login(User.objects.get(username="coso"))
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'id="savings-data"' in page
