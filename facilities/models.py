@@ -349,7 +349,10 @@ class Facility(models.Model):
     name_sort_key = models.CharField(max_length=800, editable=False, default="", db_index=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["search_text", "name_sort_key"])
+    # Who manages a facility decides who sees its data: each change of managers is a version.
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "name_sort_key"], m2m_fields=[managers]
+    )
     objects = FacilityQuerySet.as_manager()
 
     class Meta:

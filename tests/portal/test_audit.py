@@ -120,3 +120,21 @@ def test_every_step_of_the_workflow_leaves_one_transition(users, facilities) -> 
         ("submitted", "returned"),
         ("returned", "submitted"),
     ]
+
+
+def test_a_new_manager_is_a_version_of_the_facility_shown_in_its_history(
+    users, facilities, client_for
+) -> None:
+    # Who manages a facility decides who sees its data, so a grant must leave a trace.
+    facility = facilities["own"]
+    client = client_for(users["department_staff"])
+    response = client.post(
+        reverse("facilities:facility_invite", args=[facility.pk]),
+        {"full_name": "Ngô Thị Thu", "email": "thu@example.vn"},
+    )
+    assert response.status_code == 302
+    latest = facility.history.latest()
+    assert latest.history_user == users["department_staff"]
+    assert "thu@example.vn" in {row.user.email for row in latest.managers.all()}
+    page = client.get(reverse("facilities:facility_detail", args=[facility.pk])).content.decode()
+    assert "Người quản lý trên cổng" in page
