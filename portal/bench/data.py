@@ -131,7 +131,8 @@ class _Writer:
         table = model._meta.db_table
         if table not in self._next:
             with connection.cursor() as cursor:
-                cursor.execute(f'SELECT COALESCE(MAX("id"), 0) + 1 FROM "{table}"')
+                # Table and column names in this module come from model metadata, never input.
+                cursor.execute(f'SELECT COALESCE(MAX("id"), 0) + 1 FROM "{table}"')  # nosec B608
                 self._next[table] = cursor.fetchone()[0]
         return self._next[table]
 
@@ -172,7 +173,8 @@ class _Writer:
                 )
             else:
                 marks = ", ".join("%s" for _ in columns)
-                cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+                sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # nosec B608
+                cursor.executemany(sql, rows)
 
     def stamp(self, moment: datetime.datetime) -> Any:
         """A datetime as each database takes it: aware for PostgreSQL, naive UTC for SQLite."""
@@ -185,10 +187,11 @@ class _Writer:
             return
         with connection.cursor() as cursor:
             for table in self.counts:
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                sql = (
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # nosec B608
                     f'(SELECT COALESCE(MAX("id"), 1) FROM "{table}"))'
                 )
+                cursor.execute(sql)
 
 
 class _Reference:
