@@ -26,6 +26,20 @@ CONTENT_TYPES = {
 @allow(PROGRAMME_READERS)
 def run_list(request: HttpRequest) -> HttpResponse:
     """The archive of reports, newest first, and (for staff) the form to request one."""
+    form = None
+    if access.role_of(request.user) in DEPARTMENT:
+        plan = ReportRequestForm.base_fields["plan"].queryset.first()
+        year, quarter = services.previous_period(timezone.localdate())
+        if plan is not None and year > plan.end_year:
+            year, quarter = plan.end_year, 4  # a plan that has ended: its last quarter
+        form = ReportRequestForm(initial={"plan": plan, "year": year, "quarter": quarter})
+    return _archive(request, form)
+
+
+def _archive(
+    request: HttpRequest, form: ReportRequestForm | None, *, status: int = 200
+) -> HttpResponse:
+    """The archive page: the runs the filters in the query string choose, and `form`."""
     filters = ArchiveFilterForm(request.GET or None)
     runs = ReportRun.objects.select_related("plan", "requested_by")
     if filters.is_valid():
@@ -34,14 +48,6 @@ def run_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    can_request = access.role_of(request.user) in DEPARTMENT
-    form = None
-    if can_request:
-        plan = ReportRequestForm.base_fields["plan"].queryset.first()
-        year, quarter = services.previous_period(timezone.localdate())
-        if plan is not None and year > plan.end_year:
-            year, quarter = plan.end_year, 4  # a plan that has ended: its last quarter
-        form = ReportRequestForm(initial={"plan": plan, "year": year, "quarter": quarter})
     return render(
         request,
         "reporting/run_list.html",
@@ -52,6 +58,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filtered": bool(request.GET.keys() - {"page"}),
         },
+        status=status,
     )
 
 
@@ -85,18 +92,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
                     % {"version": run.version},
                 )
             return redirect("reporting:run_detail", pk=run.pk)
-    runs = ReportRun.objects.select_related("plan", "requested_by")
-    return render(
-        request,
-        "reporting/run_list.html",
-        {
-            "page": Paginator(runs, PAGE_SIZE).get_page(1),
-            "filters": ArchiveFilterForm(),
-            "form": form,
-            "query": "",
-        },
-        status=400,
-    )
+    return _archive(request, form, status=400)
 
 
 @allow(PROGRAMME_READERS)

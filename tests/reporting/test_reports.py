@@ -295,3 +295,18 @@ def test_a_long_annex_is_cut_in_the_pdf_and_whole_in_the_workbook(db, monkeypatc
     assert len(list(annex["rows"])) == 2
     assert "danh sách đủ 3 cơ sở" in annex["note"]
     assert len(list(snapshot.table("facilities").rows)) == 3
+
+
+def test_a_request_outside_the_plan_is_refused_on_the_archive_page_keeping_what_was_typed(
+    users, client_for
+) -> None:
+    plan = Plan.objects.get(end_year=2020)
+    response = client_for(users["department_staff"]).post(
+        reverse("reporting:run_create"),
+        {"plan": plan.pk, "year": "2031", "quarter": "2", "audience": "ministry"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Năm phải nằm trong thời gian của kế hoạch (2016–2020)." in page
+    assert 'value="2031"' in page
+    assert not ReportRun.objects.exists()
