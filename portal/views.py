@@ -237,6 +237,9 @@ def _cards(
     ]
 
 
+# The indicators that are shares (T3: the median saving), charted and tabled year by year.
+SHARE_CODES = ("T1", "T2", "T3", "T4", "T5")
+
 # Each facility share counts facilities of the list filtered thus, as of the figure's day.
 FACILITY_FILTERS = {
     "T1": {"aware": "yes"},
@@ -314,8 +317,7 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
         "years": {
             "labels": [group.label for group in years],
             "shares": {
-                code: [_float(group.figures[code].value) for group in years]
-                for code in ("T1", "T2", "T3", "T4", "T5")
+                code: [_float(group.figures[code].value) for group in years] for code in SHARE_CODES
             },
             "counts": {
                 code: [_float(group.figures[code].value) for group in years]
@@ -342,7 +344,16 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "area_rows": group_rows(areas, "area"),
             "sector_rows": group_rows(sectors, "sector"),
-            "year_rows": years,
+            "share_codes": SHARE_CODES,
+            "count_codes": indicators.COUNT_CODES,
+            "year_rows": [
+                {
+                    "label": group.label,
+                    "shares": [group.figures[code] for code in SHARE_CODES],
+                    "counts": [group.figures[code] for code in indicators.COUNT_CODES],
+                }
+                for group in years
+            ],
             "completeness": completeness,
             "period_label": f"Q{quarter}/{year}",
             "as_of": as_of,

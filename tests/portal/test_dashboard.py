@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -95,6 +97,20 @@ def test_the_charts_cover_years_areas_sectors_and_reporting_in_bounded_queries(
     assert set(charts["years"]["shares"]) == {"T1", "T2", "T3", "T4", "T5"}
     assert len(charts["areas"]["labels"]) == 2  # Diễn Châu and Quỳnh Lưu
     assert 'id="dashboard-data"' in response.content.decode()
+
+
+def test_every_chart_has_a_data_table_for_those_who_cannot_see_it(
+    users, facilities, client_for
+) -> None:
+    response = client_for(users["official"]).get(reverse("dashboard_charts"), {"on": "31/12/2019"})
+    page = response.content.decode()
+    charts = re.findall(r'<canvas id="chart-([a-z]+)"', page)
+    assert set(charts) == {"years", "counts", "areas", "sectors", "completeness"}
+    for name in charts:
+        assert f'id="table-{name}"' in page, f"the {name} chart has no table"
+    years = response.context["year_rows"]
+    assert [row["label"] for row in years] == ["2016", "2017", "2018", "2019"]
+    assert [figure.indicator for figure in years[0]["shares"]] == ["T1", "T2", "T3", "T4", "T5"]
 
 
 def test_every_card_links_to_the_records_behind_its_figure(users, facilities, client_for) -> None:
