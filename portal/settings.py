@@ -199,15 +199,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Scripts only from our own static files: templates carry no inline script or event handler
-# (data for scripts goes through json_script, which browsers do not execute). Inline styles
-# stay allowed because progress bars set their width in a style attribute and htmx adds its
-# indicator style; a style cannot run code. Bootstrap's form controls draw data: SVG images.
+# Scripts and styles only from our own static files: templates carry no inline script, event
+# handler or style attribute (data for scripts goes through json_script, which browsers do not
+# execute; progress bars are <progress> elements; htmx's indicator style is in portal.css).
+# Scripts may still set styles through the DOM. Bootstrap's form controls draw data: SVGs.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
@@ -43,6 +45,7 @@ def _assert_common_headers(response) -> None:
     assert policy["default-src"] == ["'self'"]
     assert policy["script-src"] == ["'self'"]
     assert not set(policy["script-src"]) & set(UNSAFE_SCRIPT_SOURCES)
+    assert policy["style-src"] == ["'self'"]
     assert policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["base-uri"] == ["'self'"]
@@ -115,3 +118,15 @@ def test_the_pages_hold_no_inline_script_or_event_handler(pages) -> None:
             assert "src=" in tag or 'type="application/json"' in tag, (name, tag)
         assert not re.search(r"\son[a-z]+\s*=", html), name
         assert "javascript:" not in html, name
+
+
+def test_no_template_a_browser_gets_carries_an_inline_style() -> None:
+    """The CSP refuses inline styles; only the PDF templates (read by WeasyPrint) have them."""
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}:{number}"
+        for path in Path(settings.BASE_DIR, "templates").rglob("*.html")
+        if "_pdf" not in path.name and "report_pdf" not in path.name
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if re.search(r"\sstyle=|<style", line)
+    ]
+    assert offenders == []
