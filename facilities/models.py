@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from stdnum.vn import mst
 
 from facilities.vietnamese import fold, sort_key
+from portal.lib.dates import end_of_day
 
 
 class AdministrativeUnitQuerySet(models.QuerySet["AdministrativeUnit"]):
@@ -259,7 +260,7 @@ def applying_condition(day: datetime.date) -> Exists:
         SelfReportMeasure.objects.filter(
             report__facility=OuterRef("pk"),
             report__status=SelfReport.Status.APPROVED,
-            report__reviewed_at__date__lte=day,
+            report__reviewed_at__lt=end_of_day(day),  # an index range, not a date per row
             implemented_on__lte=day,
         )
     )
