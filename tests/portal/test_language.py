@@ -67,6 +67,27 @@ def test_dates_and_numbers_read_the_vietnamese_way() -> None:
         )
 
 
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_date_field_reads_back_what_it_shows_in_either_language(language) -> None:
+    """Every date field asks for dd/mm/yyyy; English must not read 05/03/2020 as 3 May, or a
+    record opened and saved in English would silently change its dates."""
+    import datetime
+
+    from django import forms
+    from django.utils import formats, translation
+
+    from facilities.forms import DateInput
+
+    day = datetime.date(2020, 3, 5)
+    with translation.override(language):
+        field = forms.DateField(widget=DateInput())
+        shown = field.widget.format_value(day)
+        assert shown == "05/03/2020"
+        assert field.clean(shown) == day
+        assert field.clean("25/12/2020") == datetime.date(2020, 12, 25)
+        assert formats.date_format(day, "SHORT_DATE_FORMAT") == "05/03/2020"
+
+
 @pytest.mark.skipif(not shutil.which("msgcmp"), reason="needs GNU gettext (msgcmp)")
 def test_the_english_catalogue_holds_every_text_of_the_code(tmp_path) -> None:
     """A text added to code or templates without `make messages` fails here."""
