@@ -18,7 +18,7 @@ from assessments.models import (
     Technique,
     validate_pdf,
 )
-from facilities.forms import DateInput, FacilitiesByTaxCodeField
+from facilities.forms import DateInput, FacilitiesByTaxCodeField, localize_decimals
 from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet
 
 ALL = _("Tất cả")
@@ -104,6 +104,7 @@ class BaselineForm(forms.ModelForm):
                 decimal_places=3,
                 initial=existing.get(resource.pk),
             )
+        localize_decimals(self)
 
     def consumptions(self) -> dict[int, Decimal | None]:
         return {r.pk: self.cleaned_data.get(f"resource_{r.pk}") for r in self.resources}
@@ -127,6 +128,7 @@ class CPOptionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, may_verify: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        localize_decimals(self)
         if not may_verify:
             # Verification is the Department's word; consultants propose and report progress.
             self.fields["status"].choices = [
@@ -190,12 +192,18 @@ class SelfReportForm(forms.ModelForm):
                 max_digits=18,
                 decimal_places=3,
                 initial=existing.get(resource.pk),
-                widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
             )
             self.fields[f"resource_{resource.pk}"].unit = resource.unit
+        localize_decimals(self)
 
     def resource_fields(self) -> list[forms.BoundField]:
-        return [self[f"resource_{resource.pk}"] for resource in self.resources]
+        """The quantity fields, for a template that sets each in an input group with its unit."""
+        fields = [self[f"resource_{resource.pk}"] for resource in self.resources]
+        for field in fields:
+            field.field.widget.attrs["class"] = "form-control" + (
+                " is-invalid" if field.errors else ""
+            )
+        return fields
 
     def consumptions(self) -> dict[int, Decimal | None]:
         return {r.pk: self.cleaned_data.get(f"resource_{r.pk}") for r in self.resources}
@@ -214,6 +222,10 @@ class MeasureForm(forms.Form):
     savings_vnd_per_year = forms.DecimalField(
         label=_("Tiết kiệm/năm (đồng)"), min_value=Decimal(0), max_digits=18, decimal_places=0
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localize_decimals(self)
 
 
 MeasureFormSet = forms.formset_factory(

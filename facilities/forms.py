@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -49,6 +50,30 @@ class DateInput(forms.DateInput):
         super().__init__(
             attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **kwargs}, format="%d/%m/%Y"
         )
+
+
+class DecimalInput(forms.TextInput):
+    """A quantity or an amount as people write it here: 1.250,5 in Vietnamese, 1,250.5 in
+    English. A text input: a browser's number input reads "1.250" as 1.25 and drops "12,5"."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
+        self.is_localized = True
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal) and value.is_finite():
+            # 22484.000 from the database is shown as 22.484, not 22.484,000.
+            value = value.quantize(1) if value == value.to_integral() else value.normalize()
+        return super().format_value(value)
+
+
+def localize_decimals(form: forms.BaseForm) -> None:
+    """Let every decimal field of `form` read and show numbers the way of the active language."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DecimalField):
+            field.localize = True
+            kept = {k: v for k, v in field.widget.attrs.items() if k not in ("step", "min", "max")}
+            field.widget = DecimalInput(kept)
 
 
 class FacilityFilter(django_filters.FilterSet):

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from facilities.forms import DateInput, FacilitiesByTaxCodeField
+from facilities.forms import DateInput, FacilitiesByTaxCodeField, localize_decimals
 from facilities.models import Facility
 from portal.models import Article, CaseStudy, PublicDocument
 from portal.tasks import send_email
@@ -84,6 +84,7 @@ class CaseStudyForm(_PublishableForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        localize_decimals(self)
         if self.instance.pk and not self.is_bound:
             self.initial["facility_code"] = self.instance.facility.tax_code
 

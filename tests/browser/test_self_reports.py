@@ -43,12 +43,20 @@ def test_a_manager_submits_and_staff_return_then_approve(
     page.get_by_label("Quý").select_option("2")
     page.get_by_role("button", name="Lập hoặc mở báo cáo").click()
     expect(page.get_by_test_id("self-report-form")).to_be_visible()
-    page.get_by_label("Sản lượng trong kỳ").fill("1250")
-    page.get_by_label("Điện năng").fill("310000")
-    page.get_by_label("Than").fill("96")
+    # Written the Vietnamese way: a dot groups thousands, a comma starts the decimals.
+    page.get_by_label("Sản lượng trong kỳ").fill("1.250")
+    page.get_by_label("Điện năng").fill("310.000")
+    page.get_by_label("Than").fill("96,5")
     page.screenshot(path=screenshot_path("self-report-form"), full_page=True)
     page.get_by_role("button", name="Nộp báo cáo").click()
     expect(page.get_by_text("Đã nộp báo cáo")).to_be_visible()
+
+    report = SelfReport.objects.get()
+    assert report.output == 1250
+    assert sorted(report.consumptions.values_list("resource__code", "quantity")) == [
+        ("coal", Decimal("96.5")),
+        ("electricity", Decimal(310000)),
+    ]
 
     _sign_in(page, live_server.url, staff.username)
     page.goto(f"{live_server.url}/bao-cao/duyet/")
@@ -62,7 +70,6 @@ def test_a_manager_submits_and_staff_return_then_approve(
     expect(page.get_by_text("Đã trả lại báo cáo")).to_be_visible()
 
     _sign_in(page, live_server.url, manager.username)
-    report = SelfReport.objects.get()
     page.goto(f"{live_server.url}/bao-cao/{report.pk}/")
     expect(page.get_by_test_id("reviewer-comment")).to_contain_text("kiểm tra hóa đơn")
     page.get_by_label("Điện năng").fill("352000")

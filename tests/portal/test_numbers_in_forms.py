@@ -8,14 +8,17 @@ link to page "1.200" lands on the first page.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from html.parser import HTMLParser
 
+import pytest
 from django.core.management.color import no_style
 from django.core.paginator import Paginator
 from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from assessments.models import SelfReport
+from assessments.models import Resource, SelfReport
 from facilities.models import Product
 from tests.assessments.test_workflow import QUARTER, filled_draft, submitted
 
@@ -28,16 +31,69 @@ def _next_pk_is(model, pk: int, **fields) -> None:
             cursor.execute(sql)
 
 
-def test_a_draft_shows_its_quantities_as_the_number_inputs_read_them(
-    users, facilities, client_for
+@pytest.mark.parametrize(("language", "shown"), [("vi", "84.000"), ("en", "84,000")])
+def test_a_draft_saved_unchanged_keeps_its_quantities_in_either_language(
+    users, facilities, client_for, language, shown
 ) -> None:
-    report = filled_draft(facilities["own"], users["facility_manager"])  # 84,000 kWh
-    page = client_for(users["facility_manager"]).get(
-        reverse("assessments:selfreport_detail", args=[report.pk])
-    )
-    html = page.content.decode()
-    assert 'value="84000' in html
-    assert 'value="84.000' not in html
+    manager = users["facility_manager"]
+    report = filled_draft(facilities["own"], manager)  # 84,000 kWh, output 1,250.5 t
+    client = client_for(manager)
+    client.post(reverse("set_language"), {"language": language})
+    url = reverse("assessments:selfreport_detail", args=[report.pk])
+    html = client.get(url).content.decode()
+    electricity = Resource.objects.get(code="electricity").pk
+    form = _form_values(html)
+    assert form[f"resource_{electricity}"] == shown
+    # What the page shows, sent back as it is, is what was saved.
+    form["save"] = "1"
+    assert client.post(url, form).status_code == 302
+    line = report.consumptions.get(resource_id=electricity)
+    assert line.quantity == Decimal(84000)
+    report.refresh_from_db()
+    assert report.output == Decimal("1250.5")
+
+
+class _FormValues(HTMLParser):
+    """The values a browser would send for a form: inputs, checked boxes, selects, text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "input" and "name" in a and a.get("type") not in ("submit", "file"):
+            if a.get("type") != "checkbox":
+                self.values.setdefault(a["name"], a.get("value", ""))
+            elif "checked" in a:
+                self.values.setdefault(a["name"], a.get("value") or "on")
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.values[self._textarea] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def _form_values(html: str) -> dict[str, str]:
+    start = html.index('data-testid="self-report-form"')
+    parser = _FormValues()
+    parser.feed(html[start : html.index("</form>", start)])
+    # A browser drops the newline that follows <textarea>.
+    return {name: value.removeprefix("\n") for name, value in parser.values.items()}
 
 
 def test_bulk_approval_finds_reports_numbered_past_a_thousand(
@@ -66,3 +122,51 @@ def test_page_links_past_a_thousand_pages_name_their_page() -> None:
 def test_the_completeness_page_offers_the_plain_year_of_the_last_quarter(users, client_for) -> None:
     html = client_for(users["department_staff"]).get(reverse("assessments:completeness"))
     assert re.search(r'name="year" id="id_year" value="20\d\d"', html.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "read"),
+    [
+        ("vi", "12,5", Decimal("12.5")),
+        ("vi", "1.250", Decimal(1250)),
+        ("vi", "1.250,75", Decimal("1250.75")),
+        ("vi", "84000", Decimal(84000)),
+        ("en", "12.5", Decimal("12.5")),
+        ("en", "1,250.75", Decimal("1250.75")),
+    ],
+)
+def test_quantities_are_read_and_shown_as_people_write_them(language, typed, read) -> None:
+    from django import forms
+    from django.utils import translation
+
+    from facilities.forms import localize_decimals
+
+    class QuantityForm(forms.Form):
+        quantity = forms.DecimalField(max_digits=18, decimal_places=3)
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            localize_decimals(self)
+
+    with translation.override(language):
+        form = QuantityForm({"quantity": typed})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["quantity"] == read
+        field = QuantityForm(initial={"quantity": read})["quantity"]
+        shown = field.field.widget.format_value(field.value())
+        again = QuantityForm({"quantity": shown})
+        assert again.is_valid() and again.cleaned_data["quantity"] == read, shown
+
+
+def test_letters_in_a_quantity_are_refused_and_kept(users, facilities, client_for) -> None:
+    manager = users["facility_manager"]
+    report = filled_draft(facilities["own"], manager)
+    client = client_for(manager)
+    url = reverse("assessments:selfreport_detail", args=[report.pk])
+    form = _form_values(client.get(url).content.decode())
+    electricity = f"resource_{Resource.objects.get(code='electricity').pk}"
+    form |= {electricity: "tám vạn", "save": "1"}
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert _form_values(response.content.decode())[electricity] == "tám vạn"
+    assert report.consumptions.get(resource__code="electricity").quantity == Decimal(84000)
