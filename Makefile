@@ -48,7 +48,7 @@ beat: $(STAMP)
 # Regenerate the translation catalogues after changing user-facing strings.
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var
-	$(BIN)/python manage.py compilemessages -l en
+	$(BIN)/python manage.py compilemessages -l en -l vi
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache

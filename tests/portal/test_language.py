@@ -88,6 +88,31 @@ def test_a_date_field_reads_back_what_it_shows_in_either_language(language) -> N
         assert formats.date_format(day, "SHORT_DATE_FORMAT") == "05/03/2020"
 
 
+def test_django_s_own_form_messages_read_as_plain_vietnamese() -> None:
+    from decimal import Decimal
+
+    from django import forms
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    def message(field: forms.Field, value: str) -> str:
+        with pytest.raises(ValidationError) as refused:
+            field.clean(value)
+        return refused.value.messages[0]
+
+    with translation.override("vi"):
+        assert message(forms.IntegerField(), "abc") == "Nhập một số nguyên."
+        assert message(forms.IntegerField(max_value=2100), "3000") == (
+            "Giá trị không được lớn hơn 2100."
+        )
+        assert message(forms.DecimalField(max_digits=4, decimal_places=0), "123456") == (
+            "Số này chỉ được có tối đa 4 chữ số."
+        )
+        assert message(
+            forms.DecimalField(max_digits=9, decimal_places=2), str(Decimal("1.234"))
+        ) == ("Số này chỉ được có tối đa 2 chữ số sau dấu phẩy.")
+
+
 @pytest.mark.skipif(not shutil.which("msgcmp"), reason="needs GNU gettext (msgcmp)")
 def test_the_english_catalogue_holds_every_text_of_the_code(tmp_path) -> None:
     """A text added to code or templates without `make messages` fails here."""
