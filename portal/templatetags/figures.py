@@ -21,3 +21,17 @@ def percent(value: Any, decimals: int = 1) -> str:
     except InvalidOperation:
         return "–"
     return number_format(share, decimal_pos=int(decimals)) + "%"
+
+
+@register.filter
+def quantity(value: Any) -> str:
+    """A measured quantity with its thousands grouped and no trailing zeros: 665.334 kWh and
+    8,13 tấn, not 665.334,000 and 8,130 (which reads as eight thousand); nothing as "–"."""
+    if value is None or value == "":
+        return "–"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return "–"
+    number = number.quantize(1) if number == number.to_integral() else number.normalize()
+    return number_format(number, force_grouping=True)

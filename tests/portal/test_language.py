@@ -88,6 +88,22 @@ def test_a_date_field_reads_back_what_it_shows_in_either_language(language) -> N
         assert formats.date_format(day, "SHORT_DATE_FORMAT") == "05/03/2020"
 
 
+def test_quantities_show_no_trailing_zeros_that_would_read_as_thousands() -> None:
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from portal.templatetags.figures import quantity
+
+    with translation.override("vi"):
+        assert quantity(Decimal("8.130")) == "8,13"
+        assert quantity(Decimal("665334.000")) == "665.334"
+        assert quantity(Decimal("1000.000")) == "1.000"
+        assert quantity(None) == "–"
+    with translation.override("en"):
+        assert quantity(Decimal("104.400")) == "104.4"
+
+
 def test_django_s_own_form_messages_read_as_plain_vietnamese() -> None:
     from decimal import Decimal
 
