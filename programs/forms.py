@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from facilities.forms import DateInput, FacilitiesByTaxCodeField
+from facilities.forms import DateInput, FacilitiesByTaxCodeField, localize_decimals
 from programs.models import (
     Agency,
     AgencyTask,
@@ -45,10 +47,94 @@ class PlanForm(forms.ModelForm):
         widgets = {"decision_date": DateInput(), "summary": forms.Textarea(attrs={"rows": 3})}
 
 
+class RowsOnceFormSet(forms.BaseInlineFormSet):
+    """An inline formset that marks a row repeating an earlier one, on the field that repeats.
+
+    Django's own check names the fields by their code names, half in English, above the table and
+    again on the row; the database constraint stays the final word.
+    """
+
+    def repeat_key(self, cleaned: dict[str, Any]) -> tuple[Any, ...] | None:
+        raise NotImplementedError
+
+    def repeat_error(self, cleaned: dict[str, Any]) -> tuple[str, ValidationError]:
+        raise NotImplementedError
+
+    def validate_unique(self) -> None:
+        seen: set[tuple[Any, ...]] = set()
+        for form in self.forms:
+            if not form.is_valid() or self._should_delete_form(form):
+                continue
+            key = self.repeat_key(form.cleaned_data)
+            if key is None:
+                continue
+            if key in seen:
+                form.add_error(*self.repeat_error(form.cleaned_data))
+            seen.add(key)
+
+
+PERCENT = Decimal(100)
+# A share is stored with four decimals, so a percentage takes two.
+SHARE_STEP = Decimal("0.0001")
+
+
+class TargetForm(forms.ModelForm):
+    """A target row. Shares are typed and shown as percentages (90 for 90%), as the plan page
+    shows them, and stored as fractions (0.9), as the indicator engine reads them."""
+
+    PERCENT_FIELDS = ("floor", "stretch")
+
+    class Meta:
+        model = Target
+        fields = ["indicator", "milestone_year", "floor", "stretch", "unit", "note"]
+        help_texts = {
+            "floor": _("Chỉ tiêu tỷ lệ nhập theo %, ví dụ 90 cho 90%."),
+            "stretch": _("Chỉ tiêu tỷ lệ nhập theo %, ví dụ 90 cho 90%."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localize_decimals(self)  # 0.9000 × 100 shows as 90, and 12,5 reads as 12.5 in Vietnamese
+        # Also when bound: has_changed() compares the typed percentages with these, so an
+        # untouched row is not saved again (nor written to its history).
+        if self.instance.pk and self.instance.unit == Target.Unit.SHARE:
+            for name in self.PERCENT_FIELDS:
+                if self.initial.get(name) is not None:
+                    self.initial[name] = self.initial[name] * PERCENT
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("unit") != Target.Unit.SHARE:
+            return cleaned
+        for name in self.PERCENT_FIELDS:
+            percent = cleaned.get(name)
+            if percent is None:
+                continue
+            fraction = percent / PERCENT
+            if fraction != fraction.quantize(SHARE_STEP):
+                self.add_error(name, _("Nhập tỷ lệ phần trăm với tối đa hai chữ số thập phân."))
+            else:
+                cleaned[name] = fraction
+        return cleaned
+
+
+class TargetRowsFormSet(RowsOnceFormSet):
+    def repeat_key(self, cleaned: dict[str, Any]) -> tuple[Any, ...] | None:
+        key = (cleaned.get("indicator"), cleaned.get("milestone_year"))
+        return None if None in key or "" in key else key
+
+    def repeat_error(self, cleaned: dict[str, Any]) -> tuple[str, ValidationError]:
+        return "milestone_year", ValidationError(
+            _("Chỉ tiêu %(indicator)s năm mốc %(year)s đã có ở một dòng trên."),
+            params={"indicator": cleaned["indicator"], "year": cleaned["milestone_year"]},
+        )
+
+
 TargetFormSet = forms.inlineformset_factory(
     Plan,
     Target,
-    fields=["indicator", "milestone_year", "floor", "stretch", "unit", "note"],
+    form=TargetForm,
+    formset=TargetRowsFormSet,
     extra=2,
     can_delete=True,
     # A forged TOTAL_FORMS must not make the server build thousands of forms (Django's own
@@ -105,6 +191,7 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        localize_decimals(self)
         if self.instance.pk and not self.is_bound:
             self.initial["assigned"] = FacilitiesByTaxCodeField.initial_for(
                 self.instance.facilities.all()
@@ -143,9 +230,22 @@ class CourseForm(forms.ModelForm):
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
 
+class ParticipantRowsFormSet(RowsOnceFormSet):
+    def repeat_key(self, cleaned: dict[str, Any]) -> tuple[Any, ...] | None:
+        official = cleaned.get("official")
+        return None if official is None else (official.pk,)
+
+    def repeat_error(self, cleaned: dict[str, Any]) -> tuple[str, ValidationError]:
+        return "official", ValidationError(
+            _("%(name)s đã có ở một dòng trên; mỗi cán bộ chỉ ghi một lần."),
+            params={"name": cleaned["official"].full_name},
+        )
+
+
 ParticipantFormSet = forms.inlineformset_factory(
     Course,
     CourseParticipant,
+    formset=ParticipantRowsFormSet,
     fields=["official", "completed", "certificate_number"],
     extra=3,
     can_delete=True,
@@ -242,9 +342,3 @@ class TaskUpdateForm(forms.ModelForm):
         model = TaskUpdate
         fields = ["text", "progress", "attachment"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-
-    def clean_progress(self) -> int:
-        progress = self.cleaned_data["progress"]
-        if progress > 100:
-            raise forms.ValidationError(_("Tiến độ tối đa 100%."))
-        return progress

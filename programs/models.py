@@ -1,13 +1,27 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models import validate_pdf
+from assessments.models import NON_NEGATIVE, YEAR_VALIDATORS, validate_pdf
+
+# YEAR_VALIDATORS' bounds, for the CheckConstraints that hold them in the database too.
+FIRST_YEAR, LAST_YEAR = (validator.limit_value for validator in YEAR_VALIDATORS)
+
+
+def validate_progress(value: int) -> None:
+    # A function rather than MaxValueValidator: its message is %-formatted, and this one has a "%".
+    if value > 100:
+        raise ValidationError(_("Tiến độ tối đa 100%."))
+
+
+def _year_in_range(field: str) -> models.Q:
+    return models.Q(**{f"{field}__gte": FIRST_YEAR, f"{field}__lte": LAST_YEAR})
 
 
 class Agency(models.Model):
@@ -74,8 +88,8 @@ class Plan(models.Model):
     decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
     decision_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
     issued_by = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
-    start_year = models.PositiveSmallIntegerField(_("từ năm"))
-    end_year = models.PositiveSmallIntegerField(_("đến năm"))
+    start_year = models.PositiveSmallIntegerField(_("từ năm"), validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("đến năm"), validators=YEAR_VALIDATORS)
     status = models.CharField(
         _("trạng thái"), max_length=8, choices=Status.choices, default=Status.ACTIVE
     )
@@ -91,11 +105,20 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end_year__gte=models.F("start_year")),
                 name="programs_plan_end_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=_year_in_range("start_year") & _year_in_range("end_year"),
+                name="programs_plan_years_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Named on the field, so the form marks it; the constraint alone would only say "invalid".
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": _("Năm kết thúc không được trước năm bắt đầu.")})
 
 
 class Target(models.Model):
@@ -112,9 +135,13 @@ class Target(models.Model):
         Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="targets"
     )
     indicator = models.CharField(_("chỉ tiêu"), max_length=2, choices=Indicator.choices)
-    milestone_year = models.PositiveSmallIntegerField(_("năm mốc"))
-    floor = models.DecimalField(_("mức tối thiểu"), max_digits=10, decimal_places=4)
-    stretch = models.DecimalField(_("mức phấn đấu"), max_digits=10, decimal_places=4)
+    milestone_year = models.PositiveSmallIntegerField(_("năm mốc"), validators=YEAR_VALIDATORS)
+    floor = models.DecimalField(
+        _("mức tối thiểu"), max_digits=10, decimal_places=4, validators=NON_NEGATIVE
+    )
+    stretch = models.DecimalField(
+        _("mức phấn đấu"), max_digits=10, decimal_places=4, validators=NON_NEGATIVE
+    )
     unit = models.CharField(_("đơn vị"), max_length=16, choices=Unit.choices)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
@@ -133,10 +160,32 @@ class Target(models.Model):
                 condition=models.Q(stretch__gte=models.F("floor")),
                 name="programs_target_stretch_not_below_floor",
             ),
+            models.CheckConstraint(
+                condition=models.Q(floor__gte=0), name="programs_target_floor_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=_year_in_range("milestone_year"),
+                name="programs_target_milestone_year_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.milestone_year}: {self.floor}–{self.stretch}"
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if self.unit == self.Unit.SHARE:
+            for name in ("floor", "stretch"):
+                value = getattr(self, name)
+                if value is not None and value > 1:
+                    errors[name] = ValidationError(_("Tỷ lệ không được vượt quá 100%."))
+        band_given = self.floor is not None and self.stretch is not None
+        if not errors and band_given and self.stretch < self.floor:
+            errors["stretch"] = ValidationError(
+                _("Mức phấn đấu không được thấp hơn mức tối thiểu.")
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class SupportProject(models.Model):
@@ -156,7 +205,7 @@ class SupportProject(models.Model):
         REJECTED = "rejected", _("Không được phê duyệt")
 
     title = models.CharField(_("tên dự án"), max_length=255)
-    year = models.PositiveSmallIntegerField(_("năm"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     funding = models.CharField(_("nguồn kinh phí"), max_length=12, choices=Funding.choices)
     status = models.CharField(
         _("trạng thái"), max_length=12, choices=Status.choices, default=Status.PROPOSED
@@ -187,6 +236,11 @@ class SupportProject(models.Model):
         verbose_name = _("dự án hỗ trợ SXSH")
         verbose_name_plural = _("dự án hỗ trợ SXSH")
         ordering = ["-year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_year_in_range("year"), name="programs_supportproject_year_in_range"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -226,6 +280,10 @@ class Course(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("Ngày kết thúc không được trước ngày bắt đầu.")})
+
 
 class Official(models.Model):
     """A CP official at some level; dedicated (chuyên trách) for a period (T5's population)."""
@@ -255,9 +313,22 @@ class Official(models.Model):
         verbose_name = _("cán bộ chuyên trách SXSH")
         verbose_name_plural = _("cán bộ chuyên trách SXSH")
         ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(dedicated_to__isnull=True)
+                | models.Q(dedicated_to__gte=models.F("dedicated_from")),
+                name="programs_official_dedicated_to_after_from",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        if self.dedicated_from and self.dedicated_to and self.dedicated_to < self.dedicated_from:
+            raise ValidationError(
+                {"dedicated_to": _("Ngày kết thúc chuyên trách không được trước ngày bắt đầu.")}
+            )
 
 
 class CourseParticipant(models.Model):
@@ -292,7 +363,7 @@ class Award(models.Model):
         on_delete=models.PROTECT,
         related_name="awards",
     )
-    year = models.PositiveSmallIntegerField(_("năm"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     title = models.CharField(_("danh hiệu, hình thức khen thưởng"), max_length=255)
     issued_by = models.CharField(_("cơ quan khen thưởng"), max_length=200)
 
@@ -302,6 +373,11 @@ class Award(models.Model):
         verbose_name = _("khen thưởng")
         verbose_name_plural = _("khen thưởng")
         ordering = ["-year", "facility"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_year_in_range("year"), name="programs_award_year_in_range"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.year})"
@@ -327,7 +403,9 @@ class AgencyTask(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
     )
-    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    progress = models.PositiveSmallIntegerField(
+        _("tiến độ (%)"), default=0, validators=[validate_progress]
+    )
 
     history = HistoricalRecords()
 
@@ -354,7 +432,7 @@ class TaskUpdate(models.Model):
     )
     posted_at = models.DateTimeField(default=timezone.now)
     text = models.TextField(_("nội dung cập nhật"))
-    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"))
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), validators=[validate_progress])
     attachment = models.FileField(
         _("tệp đính kèm"),
         upload_to="task_updates/%Y/",
