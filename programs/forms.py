@@ -87,10 +87,6 @@ class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
         fields = ["indicator", "milestone_year", "floor", "stretch", "unit", "note"]
-        help_texts = {
-            "floor": _("Chỉ tiêu tỷ lệ nhập theo %, ví dụ 90 cho 90%."),
-            "stretch": _("Chỉ tiêu tỷ lệ nhập theo %, ví dụ 90 cho 90%."),
-        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -119,6 +115,9 @@ class TargetForm(forms.ModelForm):
 
 
 class TargetRowsFormSet(RowsOnceFormSet):
+    # Said once above the rows rather than under each of their fields.
+    help_text = _("Chỉ tiêu tỷ lệ nhập theo %, ví dụ 90 cho 90%.")
+
     def repeat_key(self, cleaned: dict[str, Any]) -> tuple[Any, ...] | None:
         key = (cleaned.get("indicator"), cleaned.get("milestone_year"))
         return None if None in key or "" in key else key
