@@ -25,10 +25,11 @@ from tests.assessments.test_workflow import QUARTER, filled_draft, submitted
 
 def _next_pk_is(model, pk: int, **fields) -> None:
     """Make the next row of `model` get `pk`, on SQLite and PostgreSQL alike."""
-    model.objects.create(pk=pk - 1, **fields).delete()
-    with connection.cursor() as cursor:
+    stand_in = model.objects.create(pk=pk - 1, **fields)
+    with connection.cursor() as cursor:  # PostgreSQL: the sequence moves to the highest id
         for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
             cursor.execute(sql)
+    stand_in.delete()
 
 
 @pytest.mark.parametrize(("language", "shown"), [("vi", "84.000"), ("en", "84,000")])
