@@ -99,3 +99,20 @@ def test_only_the_tasks_agency_posts_progress_and_late_tasks_are_listed(users, c
     assert (task.progress, task.status) == (60, "in_progress")
     late = client_for(users["official"]).get(reverse("programs:task_list"), {"late": "true"})
     assert [t.pk for t in late.context["page"]] == [task.pk]
+
+
+def test_a_record_s_page_marks_its_section_in_the_programme_menu(users, client_for) -> None:
+    task = AgencyTask.objects.create(
+        plan=_plan(),
+        agency=users["agency_officer"].agency,
+        title="Tuyên truyền SXSH",
+        due_on=datetime.date(2019, 12, 31),
+    )
+    page = client_for(users["department_staff"]).get(
+        reverse("programs:task_detail", args=[task.pk])
+    )
+    html = page.content.decode()
+    menu = html[html.index('data-testid="programme-nav"') :]
+    menu = menu[: menu.index("</ul>")]
+    assert menu.count("active") == 1
+    assert f'active" aria-current="page" href="{reverse("programs:task_list")}"' in menu
