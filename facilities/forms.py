@@ -23,6 +23,7 @@ from facilities.models import (
     descendant_ids,
     normalise_tax_code,
 )
+from portal.lib.numbers import trimmed
 
 YES_NO = [("yes", _("Có")), ("no", _("Không"))]
 ALL = _("Tất cả")
@@ -62,8 +63,7 @@ class DecimalInput(forms.TextInput):
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, Decimal) and value.is_finite():
-            # 22484.000 from the database is shown as 22.484, not 22.484,000.
-            value = value.quantize(1) if value == value.to_integral() else value.normalize()
+            value = trimmed(value)  # 22484.000 from the database shows as 22.484, not 22.484,000
         return super().format_value(value)
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 
+from portal.lib.numbers import trimmed
+
 register = template.Library()
 
 
@@ -33,5 +35,4 @@ def quantity(value: Any) -> str:
         number = Decimal(str(value))
     except InvalidOperation:
         return "–"
-    number = number.quantize(1) if number == number.to_integral() else number.normalize()
-    return number_format(number, force_grouping=True)
+    return number_format(trimmed(number), force_grouping=True)

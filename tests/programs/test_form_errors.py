@@ -25,33 +25,7 @@ from programs.models import (
     SupportProject,
     Target,
 )
-
-
-def _plan() -> Plan:
-    return Plan.objects.get(name__startswith="Kế hoạch thực hiện Chiến lược")
-
-
-def _plan_data(**changes: str) -> dict[str, str]:
-    data = {
-        "name": "Kế hoạch sản xuất và tiêu dùng bền vững đến năm 2030",
-        "issued_by": "UBND tỉnh Nghệ An",
-        "start_year": "2021",
-        "end_year": "2030",
-        "status": "active",
-        "targets-TOTAL_FORMS": "2",
-        "targets-INITIAL_FORMS": "0",
-        "targets-0-indicator": "T2",
-        "targets-0-milestone_year": "2030",
-        "targets-0-floor": "50",
-        "targets-0-stretch": "70",
-        "targets-0-unit": "share",
-        "targets-1-indicator": "A3",
-        "targets-1-milestone_year": "2030",
-        "targets-1-floor": "3",
-        "targets-1-stretch": "5",
-        "targets-1-unit": "count_per_year",
-    }
-    return data | changes
+from tests.programs.test_pages import _plan, _plan_data
 
 
 def _official(name: str, **fields: object) -> Official:

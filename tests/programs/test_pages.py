@@ -12,15 +12,7 @@ def _plan() -> Plan:
     return Plan.objects.get(name__startswith="Kế hoạch thực hiện Chiến lược")
 
 
-def test_the_shipped_plan_has_every_target_band(db) -> None:
-    targets = {t.indicator: (str(t.floor), str(t.stretch)) for t in _plan().targets.all()}
-    assert set(targets) == {"T1", "T2", "T3", "T4", "T5", "A1", "A2", "A3", "A4"}
-    assert targets["T2"] == ("0.2500", "0.5000")
-    assert targets["T3"] == ("0.0500", "0.1300")
-
-
-def test_staff_add_a_plan_to_2030_with_targets_without_code(users, client_for) -> None:
-    client = client_for(users["department_staff"])
+def _plan_data(**changes: str) -> dict[str, str]:
     data = {
         "name": "Kế hoạch sản xuất và tiêu dùng bền vững đến năm 2030",
         "issued_by": "UBND tỉnh Nghệ An",
@@ -36,10 +28,24 @@ def test_staff_add_a_plan_to_2030_with_targets_without_code(users, client_for) -
         "targets-0-unit": "share",
         "targets-1-indicator": "A3",
         "targets-1-milestone_year": "2030",
-        "targets-1-floor": "5",
-        "targets-1-stretch": "3",  # stretch below floor: refused, nothing saved
+        "targets-1-floor": "3",
+        "targets-1-stretch": "5",
         "targets-1-unit": "count_per_year",
     }
+    return data | changes
+
+
+def test_the_shipped_plan_has_every_target_band(db) -> None:
+    targets = {t.indicator: (str(t.floor), str(t.stretch)) for t in _plan().targets.all()}
+    assert set(targets) == {"T1", "T2", "T3", "T4", "T5", "A1", "A2", "A3", "A4"}
+    assert targets["T2"] == ("0.2500", "0.5000")
+    assert targets["T3"] == ("0.0500", "0.1300")
+
+
+def test_staff_add_a_plan_to_2030_with_targets_without_code(users, client_for) -> None:
+    client = client_for(users["department_staff"])
+    # stretch below floor: refused, nothing saved
+    data = _plan_data(**{"targets-1-floor": "5", "targets-1-stretch": "3"})
     response = client.post(reverse("programs:plan_create"), data)
     assert response.status_code == 200
     assert Plan.objects.count() == 1
