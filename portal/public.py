@@ -39,7 +39,7 @@ from portal.models import (
     PublicDocument,
     image_type,
 )
-from programs import indicators
+from reporting import indicators
 from programs.models import Award, Course, Indicator, Plan
 
 # The plan's figures move slowly and cost a dozen aggregate queries: the public home shows them

@@ -24,7 +24,7 @@ from facilities.views import savings_chart
 from portal import access
 from portal.access import ALL_ROLES, DEPARTMENT, allow
 from portal.models import Role, User
-from programs import indicators
+from reporting import indicators
 from programs.models import Agency, Plan
 from reporting.services import ended_quarter
 

@@ -63,7 +63,7 @@ class Agency(models.Model):
 
 
 class Indicator(models.TextChoices):
-    """The indicators the engine (programs/indicators.py) knows how to compute."""
+    """The indicators the engine (reporting/indicators.py) knows how to compute."""
 
     T1_AWARE = "T1", _("T1 – Cơ sở được tuyên truyền và nhận thức được lợi ích SXSH")
     T2_APPLYING = "T2", _("T2 – Cơ sở áp dụng SXSH")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
 from facilities.models import Facility, OutreachActivity
-from programs import indicators
+from reporting import indicators
 from programs.models import Award, Course, Plan, SupportProject
 from reporting.models import Audience, period_end, period_label, period_start
 

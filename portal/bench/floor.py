@@ -1,6 +1,6 @@
 """What the engine is measured against: one hand-written SQL query, and a naive Python loop.
 
-Both compute the numbers of `programs.indicators.compute()` (T1–T5, A1–A4: numerator,
+Both compute the numbers of `reporting.indicators.compute()` (T1–T5, A1–A4: numerator,
 denominator, value) as of a date, from the same rows, by the same rules:
 
 - the SQL is the floor: the database doing the whole job in one statement (CTEs and window
@@ -39,7 +39,7 @@ from facilities.models import (
     OutreachParticipation,
 )
 from portal.lib import dates
-from programs.indicators import WORK_MEM, _period_end
+from reporting.indicators import WORK_MEM, _period_end
 from programs.models import Course, CourseParticipant, Official, SupportProject
 
 Numbers = dict[str, tuple[Any, Any, Any]]  # code → (value, numerator, denominator)

@@ -34,7 +34,7 @@ from facilities.models import Facility, OutreachActivity
 from portal.bench.data import STAFF_USERNAME
 from portal.bench.floor import mismatches, naive_loop, sql_floor
 from portal.models import User
-from programs import indicators
+from reporting import indicators
 from programs.models import AgencyTask, Plan
 
 

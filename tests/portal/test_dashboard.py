@@ -51,7 +51,7 @@ def test_department_dashboard_counts_live_districts_and_users(users, client_for)
 
 def test_dashboard_query_count_is_bounded(users, client_for, django_assert_max_num_queries) -> None:
     client = client_for(users["department_admin"])
-    # about ten for the plan's indicators (programs/indicators.py), the rest for the cards
+    # about ten for the plan's indicators (reporting/indicators.py), the rest for the cards
     with django_assert_max_num_queries(30):
         client.get(reverse("dashboard"))
 

@@ -18,7 +18,7 @@ from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
 
 from portal.models import Role
-from programs import indicators
+from reporting import indicators
 from programs.models import Plan
 from reporting import pdf, services, tasks
 from reporting.excel import sheet_names

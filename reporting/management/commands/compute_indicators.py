@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from programs import indicators
-from programs.indicators import Breakdown, Figure
+from reporting import indicators
+from reporting.indicators import Breakdown, Figure
 from programs.models import Plan
 
 COLUMNS = ("code", "value", "num/den", "floor–stretch", "milestone", "status")

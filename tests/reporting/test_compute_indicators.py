@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from facilities.models import Facility
 from programs.models import Plan
 from tests.factories import FacilityFactory
-from tests.programs.test_indicators import AS_OF, build_world, verified_option
+from tests.reporting.test_indicators import AS_OF, build_world, verified_option
 
 CODES = ["T1", "T2", "T3", "T4", "T5", "A1", "A2", "A3", "A4"]
 

@@ -61,7 +61,7 @@ from facilities.models import (
     Sector,
     SizeClass,
 )
-from programs.indicators import ALL_CODES, compute, compute_by
+from reporting.indicators import ALL_CODES, compute, compute_by
 from programs.models import Course, CourseParticipant, Official, Plan, SupportProject, Target
 from tests.factories import FacilityFactory
 
