@@ -33,7 +33,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/bandit -c pyproject.toml -r portal facilities assessments programs reporting -ll -q
+	$(BIN)/bandit -c pyproject.toml -r portal facilities assessments programs reporting demo \
+	  bench -ll -q
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "programs",
     "assessments",
     "reporting",
+    "demo",
+    "bench",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

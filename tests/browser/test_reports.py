@@ -6,7 +6,7 @@ import re
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from portal import demo
+from demo import run as demo
 from portal.models import OfficialBody, Role
 from programs.models import Plan
 from reporting import services

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from portal import demo
+from demo import run as demo
 
 
 def need(tool: str) -> str:

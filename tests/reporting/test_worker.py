@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, PeriodicTask
 
-from portal import demo
+from demo import run as demo
 from programs.models import Plan
 from reporting import services
 from reporting.models import ReportRun

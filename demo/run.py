@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from assessments.demo import seed_assessments
 from assessments.models import SupportOrganisation
 from assessments.services import ensure_reminder_schedule
-from facilities.demo import seed_facilities
+from demo.assessments import seed_assessments
+from demo.facilities import seed_facilities
+from demo.programs import seed_programme
+from demo.public import seed_public_page
 from portal.models import OfficialBody, Role, User
-from portal.public_demo import seed_public_page
-from programs.demo import seed_programme
 from programs.models import Agency
 from reporting.services import ensure_report_schedules
 

@@ -39,8 +39,8 @@ from facilities.models import (
     OutreachParticipation,
 )
 from portal.lib import dates
-from reporting.indicators import WORK_MEM, _period_end
 from programs.models import Course, CourseParticipant, Official, SupportProject
+from reporting.indicators import WORK_MEM, _period_end
 
 Numbers = dict[str, tuple[Any, Any, Any]]  # code → (value, numerator, denominator)
 

@@ -1,6 +1,6 @@
 """Demo assessments: support organisations, CP assessments, baselines, options and self-reports.
 
-Never meant for a real deployment (portal/demo.py calls this behind its DEBUG guard). It runs on
+Never meant for a real deployment (`seed_demo` calls this, behind its DEBUG guard). It runs on
 top of the facility demo and, like it, in two steps: first every record is drawn from `rng` into
 plain specs, reading only the registry (facilities by tax code, their products, outreach and CP
 units); then only the specs whose natural keys are missing are bulk-created. The natural keys
@@ -1734,7 +1734,7 @@ def _write_organisations(assigned: list[set[int]]) -> dict[str, int]:
         found = existing.get(definition.name)
         if found is None:
             continue
-        # portal/demo.py creates the extension centre bare; fill in what it left blank.
+        # demo/run.py creates the extension centre bare; fill in what it left blank.
         changed = [
             name
             for name in ("email", "phone", "address", "expertise")

@@ -24,8 +24,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from bench.measures import pages
 from facilities.models import Facility
-from portal.bench.measures import pages
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 LOCUSTFILE = str(Path(__file__).with_name("locustfile.py"))
@@ -65,7 +65,7 @@ def _sessions(environment: dict[str, str], count: int) -> list[str]:
     code = (
         "from django.test import Client\n"
         "from portal.models import User\n"
-        "from portal.bench.data import STAFF_USERNAME\n"
+        "from bench.data import STAFF_USERNAME\n"
         "user = User.objects.get(username=STAFF_USERNAME)\n"
         f"for _ in range({count}):\n"
         "    client = Client()\n"

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from facilities.demo import seed_facilities
+from demo.facilities import seed_facilities
 from facilities.models import (
     AdministrativeUnit,
     AwarenessConfirmation,

@@ -28,14 +28,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, SelfReport, SupportOrganisation
+from bench.data import STAFF_USERNAME
+from bench.floor import mismatches, naive_loop, sql_floor
 from facilities import excel
 from facilities.forms import with_list_columns
 from facilities.models import Facility, OutreachActivity
-from portal.bench.data import STAFF_USERNAME
-from portal.bench.floor import mismatches, naive_loop, sql_floor
 from portal.models import User
-from reporting import indicators
 from programs.models import AgencyTask, Plan
+from reporting import indicators
 
 
 def staff_client() -> Client:

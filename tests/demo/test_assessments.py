@@ -7,7 +7,6 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from assessments.demo import seed_assessments
 from assessments.models import (
     Assessment,
     Baseline,
@@ -19,7 +18,8 @@ from assessments.models import (
     SelfReportTransition,
     SupportOrganisation,
 )
-from facilities.demo import seed_facilities
+from demo.assessments import seed_assessments
+from demo.facilities import seed_facilities
 from portal.models import Role, User
 from tests.factories import UserFactory
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from bench import TIERS
+from bench.run import default_work_dir, run, table
 from facilities.models import Facility
-from portal.bench import TIERS
-from portal.bench.run import default_work_dir, run, table
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from assessments.models import SelfReport
+from demo.run import DEMO_PASSWORD
 from facilities.models import AdministrativeUnit, Facility
-from portal.demo import DEMO_PASSWORD
 from portal.models import Role, User
 from programs.models import Agency
 

@@ -13,8 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from bench import TIERS, data, measures
 from facilities.models import Facility
-from portal.bench import TIERS, data, measures
 
 # The goals of issue #8, each a (label, test on the results, the figure shown).
 Goal = tuple[str, Callable[[dict[str, Any]], bool | None], Callable[[dict[str, Any]], str]]
@@ -205,7 +205,7 @@ def run(
 
 
 def load_test_or_reason(work: Path) -> dict[str, Any]:
-    from portal.bench.load import load_test
+    from bench.load import load_test
 
     try:
         return load_test(work=work)

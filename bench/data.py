@@ -1,6 +1,6 @@
 """A tier's synthetic programme, written straight into the tables.
 
-Not the demo (portal/demo.py): the demo tells a believable story through the ORM with history
+Not the demo (demo/): the demo tells a believable story through the ORM with history
 rows, at ~12 s per 3,000 facilities; a bench needs millions of rows in minutes. So rows are made
 as tuples and written with PostgreSQL's COPY (foreign-key triggers off for the session, as in a
 restore) or SQLite's executemany, with explicit ids, and no history rows.
@@ -40,6 +40,7 @@ from assessments.models import (
     SelfReportMeasure,
     SupportOrganisation,
 )
+from bench import Tier
 from facilities.models import (
     AdministrativeUnit,
     AwarenessConfirmation,
@@ -53,7 +54,6 @@ from facilities.models import (
     SizeClass,
 )
 from facilities.vietnamese import fold, sort_key
-from portal.bench import Tier
 from portal.models import Role, User
 from programs.models import (
     Agency,

@@ -1,6 +1,6 @@
 """Demo content of the public CP information page: articles, case studies, documents, events.
 
-Called from `portal.demo.seed()` after the programme steps, because case studies tell the story
+Called from `demo.run.seed()` after the programme steps, because case studies tell the story
 of demo facilities that were honoured and have verified CP options. Idempotent (keyed on titles)
 and deterministic: no draw, facilities chosen in tax-code order. One case study is left without
 the facility's consent, as a draft, so the demo shows (and the tests check) that its figures

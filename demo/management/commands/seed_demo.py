@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portal import demo
+from demo import run as demo
 
 
 class Command(BaseCommand):

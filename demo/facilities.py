@@ -1,6 +1,6 @@
 """Demo registry: industrial facilities of Nghệ An and the outreach that reached them.
 
-Never meant for a real deployment (portal/demo.py calls this behind its DEBUG guard). Work runs in
+Never meant for a real deployment (`seed_demo` calls this, behind its DEBUG guard). Work runs in
 two steps. First every record is drawn from `rng` into plain specs without looking at the
 database; then only the specs whose natural keys (tax code; activity title and date) are missing
 are bulk-created. Drawing before looking is what makes a second run with the same seed a no-op:

@@ -7,11 +7,11 @@ from collections import Counter
 import pytest
 from django.db.models import Exists, F, OuterRef, Q
 
-from assessments.demo import seed_assessments
 from assessments.models import CPOption
-from facilities.demo import seed_facilities
+from demo.assessments import seed_assessments
+from demo.facilities import seed_facilities
+from demo.programs import TODAY, seed_programme
 from portal.models import Role, User
-from programs.demo import TODAY, seed_programme
 from programs.models import (
     Agency,
     AgencyTask,

@@ -1,4 +1,4 @@
-"""The simulated users of `make bench`'s load test (run by portal/bench/load.py, not by hand).
+"""The simulated users of `make bench`'s load test (run by bench/load.py, not by hand).
 
 Each user is a department staff member with their own session (cookies made by load.py),
 reading the main pages with a short pause between clicks. Every response time and failure is

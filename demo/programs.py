@@ -1,6 +1,6 @@
 """Demo programme: support projects, training, dedicated officials, awards and agency tasks.
 
-Never meant for a real deployment (portal/demo.py calls this behind its DEBUG guard). It runs on
+Never meant for a real deployment (`seed_demo` calls this, behind its DEBUG guard). It runs on
 top of the facility and assessment demos and, like them, in two steps: first every record is
 drawn from `rng` into plain specs, reading only shipped reference rows (agencies, the 2016–2020
 plan) and what the earlier steps wrote (facilities with their assessments and options, read in
@@ -51,7 +51,7 @@ from programs.models import (
 
 SCALES = ("demo", "province", "national")
 
-# The demo's "today", as in assessments/demo.py: statuses and late tasks follow from it.
+# The demo's "today", as in demo/assessments.py: statuses and late tasks follow from it.
 TODAY = datetime.date(2026, 11, 28)
 _TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # T5 is judged on the last day of the plan.
