@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,7 +19,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from facilities.models import Facility, Product
+from facilities.models import Facility, Product, facility_condition
+from portal.access import role_of
+from portal.lib.dates import end_of_day
+from portal.models import Role
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
@@ -147,6 +151,20 @@ class ConversionFactor(models.Model):
         return f"{self.resource}: {self.toe_per_unit} TOE ({self.source})"
 
 
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def visible_to(self, user: Any) -> AssessmentQuerySet:
+        """Assessments of the facilities `user` may see."""
+        return self.filter(facility__in=Facility.objects.visible_to(user).values("pk"))
+
+    def editable_by(self, user: Any) -> AssessmentQuerySet:
+        """Assessments `user` may change: the Department any it may see, a consultant only their
+        own organisation's (an assigned facility may also have been assessed by someone else)."""
+        assessments = self.visible_to(user)
+        if role_of(user) == Role.CONSULTANT:
+            return assessments.filter(organisation=user.support_organisation_id)
+        return assessments
+
+
 class Assessment(models.Model):
     """A quick (walk-through) or detailed (UNEP/UNIDO) CP assessment at one facility."""
 
@@ -192,6 +210,7 @@ class Assessment(models.Model):
         validators=[FileExtensionValidator(["pdf"]), validate_pdf],
     )
 
+    objects = AssessmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -287,6 +306,14 @@ class Technique(models.TextChoices):
     PRODUCT = "product", _("Cải tiến sản phẩm")
 
 
+class CPOptionQuerySet(models.QuerySet["CPOption"]):
+    def verified_on(self, day: datetime.date) -> CPOptionQuerySet:
+        """Options implemented and verified by `day`: a measure the facility applies."""
+        return self.filter(
+            status=CPOption.Status.VERIFIED, implemented_on__lte=day, verified_on__lte=day
+        )
+
+
 class CPOption(models.Model):
     """An option an assessment found; once implemented and verified, the facility applies CP."""
 
@@ -341,6 +368,7 @@ class CPOption(models.Model):
         related_name="+",
     )
 
+    objects = CPOptionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -403,16 +431,26 @@ class ReportingSchedule(models.Model):
 
 
 class SelfReportQuerySet(models.QuerySet["SelfReport"]):
+    def visible_to(self, user: Any) -> SelfReportQuerySet:
+        """Self-reports of the facilities `user` may see."""
+        return self.filter(facility__in=Facility.objects.visible_to(user).values("pk"))
+
     def current(self) -> SelfReportQuerySet:
         """The latest version of each report (a correction is a new version)."""
         return self.filter(superseded_by__isnull=True)
 
-    def in_force(self) -> SelfReportQuerySet:
-        """The approved figures of each period: the latest approved version. A correction still
-        in draft or review leaves the approved version in force until it is approved itself."""
-        return self.filter(status=SelfReport.Status.APPROVED).exclude(
-            superseded_by__status=SelfReport.Status.APPROVED
-        )
+    def in_force(self, *, on: datetime.date | None = None) -> SelfReportQuerySet:
+        """The approved figures of each period: the latest approved version (as approved by the
+        end of `on`, Vietnam time, when given). A correction still in draft or review leaves the
+        approved version in force until it is approved itself; a correction approved after `on`
+        does not change what was in force on `on`."""
+        approved = self.filter(status=SelfReport.Status.APPROVED)
+        replaced = Q(superseded_by__status=SelfReport.Status.APPROVED)
+        if on is not None:
+            # reviewed_at__date__lte=on in Vietnam time, without a cast per row.
+            approved = approved.filter(reviewed_at__lt=end_of_day(on))
+            replaced &= Q(superseded_by__reviewed_at__lt=end_of_day(on))
+        return approved.exclude(replaced)
 
 
 class SelfReport(models.Model):
@@ -546,6 +584,21 @@ class SelfReportConsumption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource}: {self.quantity}"
+
+
+def applying_q(day: datetime.date, *, facility: str = "pk", per_row: bool = False) -> Q:
+    """Applying CP on `day` (T2), the one definition: a measure implemented and verified by
+    `day`, either an assessment's option verified by then or a measure implemented by then in a
+    self-report in force on `day` (a measure that a correction removed no longer counts).
+    `facility` and `per_row` as in `facilities.models.facility_condition`."""
+    measures = SelfReportMeasure.objects.filter(
+        report__in=SelfReport.objects.in_force(on=day), implemented_on__lte=day
+    )
+    sources = [
+        (CPOption.objects.verified_on(day), "assessment__facility_id"),
+        (measures, "report__facility_id"),
+    ]
+    return facility_condition(sources, facility=facility, per_row=per_row, all_=False)
 
 
 class SelfReportMeasure(models.Model):

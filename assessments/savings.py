@@ -523,3 +523,21 @@ def _warnings(
                     % values
                 )
     return found
+
+
+def savings_chart(series: list[FacilitySavings]) -> dict[str, object] | None:
+    """The chart's data for json_script: savings as ratios, None where there is no figure."""
+    if not series:
+        return None
+
+    def ratio(value: Decimal | None) -> float | None:
+        return None if value is None else float(value)
+
+    return {
+        "labels": [entry.period_label for entry in series],
+        "energy": [ratio(entry.energy.saving if entry.energy else None) for entry in series],
+        "combined": [ratio(entry.combined) for entry in series],
+        "energyLabel": _("Năng lượng (TOE/đơn vị sản phẩm)"),
+        "combinedLabel": _("Năng lượng và nguyên liệu"),
+        "axisLabel": _("Tiết kiệm so với năm cơ sở"),
+    }

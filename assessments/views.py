@@ -38,8 +38,16 @@ from assessments.models import (
     SupportOrganisation,
 )
 from assessments.savings import plausibility_warnings, plausibility_warnings_for
+from facilities.models import Facility
 from portal import access
-from portal.access import DEPARTMENT, allow
+from portal.access import (
+    ASSESSMENT_READERS,
+    ASSESSMENT_WRITERS,
+    DEPARTMENT,
+    PROGRAMME_READERS,
+    SELF_REPORT_WRITERS,
+    allow,
+)
 from portal.lib.downloads import private_file_response
 from portal.lib.history import recent_changes
 from portal.models import Role
@@ -47,13 +55,11 @@ from portal.models import Role
 PAGE_SIZE = 50
 # The warnings filter reads the reports it filters; past this many, narrow by period or area.
 MAX_WARNING_FILTER_ROWS = 5000
-ASSESSMENT_READERS = DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL, Role.CONSULTANT}
-ASSESSMENT_WRITERS = DEPARTMENT | {Role.CONSULTANT}
 
 
 @allow(ASSESSMENT_READERS)
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    assessments = access.assessments_for(request.user).select_related(
+    assessments = Assessment.objects.visible_to(request.user).select_related(
         "facility__administrative_unit", "organisation"
     )
     filterset = AssessmentFilter(request.GET or None, queryset=assessments)
@@ -78,7 +84,8 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
 @allow(ASSESSMENT_READERS | {Role.FACILITY_MANAGER})
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_object_or_404(
-        access.assessments_for(request.user).select_related("facility", "organisation"), pk=pk
+        Assessment.objects.visible_to(request.user).select_related("facility", "organisation"),
+        pk=pk,
     )
     baseline = Baseline.objects.filter(assessment=assessment).first()
     return render(
@@ -100,7 +107,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(ASSESSMENT_READERS | {Role.FACILITY_MANAGER})
 def assessment_report(request: HttpRequest, pk: int) -> FileResponse:
     """The report PDF, only to those who may see the facility (media files are never public)."""
-    assessment = get_object_or_404(access.assessments_for(request.user), pk=pk)
+    assessment = get_object_or_404(Assessment.objects.visible_to(request.user), pk=pk)
     return private_file_response(
         assessment.report, filename=f"bao-cao-danh-gia-{assessment.pk}.pdf"
     )
@@ -114,7 +121,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
 @allow(ASSESSMENT_WRITERS)
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _assessment_form(
-        request, get_object_or_404(access.assessments_editable_by(request.user), pk=pk)
+        request, get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
     )
 
 
@@ -124,7 +131,7 @@ def _assessment_form(request: HttpRequest, assessment: Assessment) -> HttpRespon
         request.POST or None,
         request.FILES or None,
         instance=assessment,
-        facilities=access.facilities_for(request.user),
+        facilities=Facility.objects.visible_to(request.user),
         organisation_fixed=is_consultant,
         initial={"facility": request.GET.get("co_so")} if not assessment.pk else None,
     )
@@ -143,7 +150,7 @@ def _assessment_form(request: HttpRequest, assessment: Assessment) -> HttpRespon
 
 @allow(ASSESSMENT_WRITERS)
 def baseline_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(access.assessments_editable_by(request.user), pk=pk)
+    assessment = get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
     if assessment.kind != Assessment.Kind.DETAILED:
         raise Http404
     baseline = Baseline.objects.filter(assessment=assessment).first() or Baseline(
@@ -161,13 +168,13 @@ def baseline_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(ASSESSMENT_WRITERS)
 def option_create(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(access.assessments_editable_by(request.user), pk=pk)
+    assessment = get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
     return _option_form(request, CPOption(assessment=assessment))
 
 
 @allow(ASSESSMENT_WRITERS)
 def option_edit(request: HttpRequest, pk: int, option_pk: int) -> HttpResponse:
-    assessment = get_object_or_404(access.assessments_editable_by(request.user), pk=pk)
+    assessment = get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
     return _option_form(request, get_object_or_404(CPOption, assessment=assessment, pk=option_pk))
 
 
@@ -189,17 +196,14 @@ def _option_form(request: HttpRequest, option: CPOption) -> HttpResponse:
     )
 
 
-REPORTERS = DEPARTMENT | {Role.FACILITY_MANAGER}
-
-
-@allow(REPORTERS)
+@allow(SELF_REPORT_WRITERS)
 def selfreport_list(request: HttpRequest) -> HttpResponse:
     """A facility manager's reports; the Department works from the review queue."""
     if access.role_of(request.user) in DEPARTMENT:
         return redirect("assessments:review_queue")
-    facilities = access.facilities_for(request.user)
+    facilities = Facility.objects.visible_to(request.user)
     reports = (
-        access.self_reports_for(request.user)
+        SelfReport.objects.visible_to(request.user)
         .current()
         .select_related("facility")
         .order_by("facility__name_sort_key", "-year", "-quarter")
@@ -216,10 +220,10 @@ def selfreport_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@allow(REPORTERS)
+@allow(SELF_REPORT_WRITERS)
 @require_POST
 def selfreport_start(request: HttpRequest) -> HttpResponse:
-    form = StartReportForm(request.POST, facilities=access.facilities_for(request.user))
+    form = StartReportForm(request.POST, facilities=Facility.objects.visible_to(request.user))
     if form.is_valid():
         try:
             report = services.start_self_report(
@@ -239,10 +243,10 @@ def selfreport_start(request: HttpRequest) -> HttpResponse:
     return redirect("assessments:selfreport_list")
 
 
-@allow(REPORTERS)
+@allow(SELF_REPORT_WRITERS)
 def selfreport_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
-        access.self_reports_for(request.user).select_related("facility", "reviewed_by"), pk=pk
+        SelfReport.objects.visible_to(request.user).select_related("facility", "reviewed_by"), pk=pk
     )
     is_department = access.role_of(request.user) in DEPARTMENT
     editable = report.status in (SelfReport.Status.DRAFT, SelfReport.Status.RETURNED)
@@ -302,7 +306,7 @@ def selfreport_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(DEPARTMENT)
 @require_POST
 def selfreport_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    report = get_object_or_404(access.self_reports_for(request.user), pk=pk)
+    report = get_object_or_404(SelfReport.objects.visible_to(request.user), pk=pk)
     form = ReviewForm(request.POST)
     form.is_valid()
     try:
@@ -327,10 +331,10 @@ def selfreport_review(request: HttpRequest, pk: int, action: str) -> HttpRespons
     return redirect("assessments:selfreport_detail", pk=report.pk)
 
 
-@allow(REPORTERS)
+@allow(SELF_REPORT_WRITERS)
 @require_POST
 def selfreport_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(access.self_reports_for(request.user), pk=pk)
+    report = get_object_or_404(SelfReport.objects.visible_to(request.user), pk=pk)
     try:
         correction = services.correct_self_report(report, by=request.user)
     except ValidationError as error:
@@ -340,9 +344,9 @@ def selfreport_correct(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:selfreport_detail", pk=correction.pk)
 
 
-@allow(REPORTERS)
+@allow(SELF_REPORT_WRITERS)
 def selfreport_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    report = get_object_or_404(access.self_reports_for(request.user), pk=pk)
+    report = get_object_or_404(SelfReport.objects.visible_to(request.user), pk=pk)
     attachment = get_object_or_404(SelfReportAttachment, report=report, pk=attachment_pk)
     return private_file_response(attachment.file, filename=f"dinh-kem-{attachment.pk}.pdf")
 
@@ -359,7 +363,7 @@ def _ids(values: list[str]) -> list[int]:
 @allow(DEPARTMENT)
 def review_queue(request: HttpRequest) -> HttpResponse:
     reports = (
-        access.self_reports_for(request.user)
+        SelfReport.objects.visible_to(request.user)
         .current()
         .exclude(status=SelfReport.Status.DRAFT)
         .select_related("facility__administrative_unit")
@@ -383,7 +387,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         ids = _ids(request.POST.getlist("report"))[:PAGE_SIZE]
         chosen = list(
-            access.self_reports_for(request.user)
+            SelfReport.objects.visible_to(request.user)
             .filter(pk__in=ids)
             .select_related("facility")
             .order_by("pk")
@@ -422,7 +426,7 @@ def _latest_ended_quarter(today: datetime.date) -> tuple[int, int]:
     return (today.year, quarter) if quarter else (today.year - 1, 4)
 
 
-@allow(DEPARTMENT, Role.AGENCY_OFFICER, Role.OFFICIAL)
+@allow(PROGRAMME_READERS)
 def completeness_view(request: HttpRequest) -> HttpResponse:
     """Reports received and received on time against those expected, per area, as DHIS2 does."""
     today = timezone.localdate()
@@ -430,7 +434,7 @@ def completeness_view(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None, initial={"year": year, "quarter": quarter})
     if form.is_valid():
         year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
-    facilities = access.facilities_for(request.user)
+    facilities = Facility.objects.visible_to(request.user)
     kind = SelfReport.PeriodKind.QUARTER
     overdue = (
         services.overdue_facilities(kind, year, quarter, today=today)
@@ -475,7 +479,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(SupportOrganisation, pk=pk)
     # The facilities it works for, as far as the reader may see them.
     facilities = (
-        access.facilities_for(request.user)
+        Facility.objects.visible_to(request.user)
         .filter(support_organisations=organisation)
         .select_related("administrative_unit")
         .order_by("name_sort_key")
@@ -488,7 +492,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consultants": organisation.consultants.filter(is_active=True).order_by("full_name"),
             "facilities": facilities[:300],
             "facility_count": facilities.count(),
-            "assessments": access.assessments_for(request.user)
+            "assessments": Assessment.objects.visible_to(request.user)
             .filter(organisation=organisation)
             .select_related("facility")
             .order_by("-started_on")[:20],

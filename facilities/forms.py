@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facilities.models import (
@@ -16,11 +13,8 @@ from facilities.models import (
     DedicatedUnit,
     Facility,
     FacilityQuerySet,
-    IndustrialZone,
     OutreachActivity,
     Sector,
-    SizeClass,
-    descendant_ids,
     normalise_tax_code,
 )
 from portal.lib.numbers import trimmed
@@ -28,20 +22,11 @@ from portal.lib.numbers import trimmed
 YES_NO = [("yes", _("Có")), ("no", _("Không"))]
 ALL = _("Tất cả")
 
-SORTS = {
-    "name": ("name_sort_key", "pk"),
-    "-name": ("-name_sort_key", "-pk"),
-    "tax_code": ("tax_code",),
-    "-tax_code": ("-tax_code",),
-    "sector": ("sector__code", "name_sort_key"),
-    "-sector": ("-sector__code", "name_sort_key"),
-    "area": ("administrative_unit__code", "name_sort_key"),
-    "-area": ("-administrative_unit__code", "name_sort_key"),
-    "employees": ("employees", "name_sort_key"),
-    "-employees": ("-employees", "name_sort_key"),
-    "created": ("created_at", "pk"),
-    "-created": ("-created_at", "-pk"),
-}
+
+class AsOfForm(forms.Form):
+    """The day a list is read at (today unless asked)."""
+
+    on = forms.DateField(label=_("Tại ngày"), required=False)
 
 
 class DateInput(forms.DateInput):
@@ -74,146 +59,6 @@ def localize_decimals(form: forms.BaseForm) -> None:
             field.localize = True
             kept = {k: v for k, v in field.widget.attrs.items() if k not in ("step", "min", "max")}
             field.widget = DecimalInput(kept)
-
-
-class FacilityFilter(django_filters.FilterSet):
-    """Search, filters and sorting of the facility list (and of its XLSX export)."""
-
-    q = django_filters.CharFilter(
-        label=_("Tìm theo tên hoặc mã số thuế"), method="search", max_length=200
-    )
-    area = django_filters.ModelChoiceFilter(
-        label=_("Địa bàn"),
-        empty_label=ALL,
-        queryset=AdministrativeUnit.objects.exclude(level=AdministrativeUnit.Level.PROVINCE),
-        method="in_area",
-    )
-    sector = django_filters.ModelChoiceFilter(
-        label=_("Ngành"),
-        queryset=Sector.objects.filter(level__lte=2),
-        method="in_sector",
-        empty_label=ALL,
-    )
-    size = django_filters.ModelChoiceFilter(
-        label=_("Quy mô"),
-        queryset=SizeClass.objects.all(),
-        field_name="size_class",
-        empty_label=ALL,
-    )
-    zone = django_filters.ModelChoiceFilter(
-        label=_("Khu, cụm công nghiệp"),
-        queryset=IndustrialZone.objects.all(),
-        method="in_zone",
-        empty_label=ALL,
-    )
-    status = django_filters.ChoiceFilter(
-        label=_("Tình trạng"),
-        choices=Facility.Status.choices,
-        method="with_status",
-        empty_label=ALL,
-    )
-    aware = django_filters.ChoiceFilter(
-        label=_("Đã nhận thức SXSH"), choices=YES_NO, method="is_aware", empty_label=ALL
-    )
-    applying = django_filters.ChoiceFilter(
-        label=_("Đang áp dụng SXSH"), choices=YES_NO, method="is_applying", empty_label=ALL
-    )
-    cp_unit = django_filters.ChoiceFilter(
-        label=_("Có bộ phận chuyên trách"), choices=YES_NO, method="has_cp_unit", empty_label=ALL
-    )
-    in_scope = django_filters.ChoiceFilter(
-        label=_("Thuộc phạm vi chương trình"), choices=YES_NO, method="is_in_scope", empty_label=ALL
-    )
-    in_plan = django_filters.ChoiceFilter(
-        label=_("Tính vào chỉ tiêu (trong phạm vi, đang hoạt động)"),
-        choices=YES_NO,
-        method="is_in_plan",
-        empty_label=ALL,
-    )
-    # The day the status and programme filters are read at (the view passes it as `today`):
-    # how the dashboard's figures as of a date drill down to their facilities.
-    on = django_filters.DateFilter(label=_("Tại ngày"), method="at_day", widget=DateInput())
-    sort = django_filters.ChoiceFilter(
-        label=_("Sắp xếp"),
-        choices=[(key, key) for key in SORTS],
-        method="sort_by",
-        empty_label=None,
-    )
-
-    class Meta:
-        model = Facility
-        fields: list[str] = []
-
-    def __init__(self, *args: Any, today: datetime.date | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today or timezone.localdate()
-        self.form.fields["area"].queryset = AdministrativeUnit.objects.exclude(
-            level=AdministrativeUnit.Level.PROVINCE
-        ).order_by("code")
-
-    @property
-    def qs(self) -> FacilityQuerySet:
-        queryset = super().qs
-        if not self.is_bound or not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by(*SORTS["name"])
-        return queryset
-
-    def search(self, queryset: FacilityQuerySet, name: str, value: str) -> FacilityQuerySet:
-        return queryset.matching(value)
-
-    def in_area(self, queryset: FacilityQuerySet, name: str, value: AdministrativeUnit):
-        return queryset.filter(administrative_unit__in=descendant_ids(AdministrativeUnit, value.pk))
-
-    def in_sector(self, queryset: FacilityQuerySet, name: str, value: Sector):
-        return queryset.filter(sector__in=descendant_ids(Sector, value.pk))
-
-    def in_zone(self, queryset: FacilityQuerySet, name: str, value: IndustrialZone):
-        return queryset.filter(Q(zone=value) | Q(zone__parent=value))
-
-    def with_status(self, queryset: FacilityQuerySet, name: str, value: str):
-        day = self.today
-        closed = Q(closed_on__lte=day)
-        not_started = Q(started_on__gt=day)
-        suspended = Q(suspended_on__lte=day) & (Q(resumed_on__isnull=True) | Q(resumed_on__gt=day))
-        if value == Facility.Status.CLOSED:
-            return queryset.filter(closed)
-        if value == Facility.Status.NOT_STARTED:
-            return queryset.filter(not_started).exclude(closed)
-        if value == Facility.Status.SUSPENDED:
-            return queryset.filter(suspended).exclude(closed | not_started)
-        return queryset.operating_on(day)
-
-    def is_aware(self, queryset: FacilityQuerySet, name: str, value: str):
-        aware = queryset.aware_on(self.today)
-        return aware if value == "yes" else queryset.exclude(pk__in=aware.values("pk"))
-
-    def is_applying(self, queryset: FacilityQuerySet, name: str, value: str):
-        applying = queryset.applying_on(self.today)
-        return applying if value == "yes" else queryset.exclude(pk__in=applying.values("pk"))
-
-    def has_cp_unit(self, queryset: FacilityQuerySet, name: str, value: str):
-        with_unit = queryset.with_cp_unit_on(self.today)
-        return with_unit if value == "yes" else queryset.exclude(pk__in=with_unit.values("pk"))
-
-    def is_in_scope(self, queryset: FacilityQuerySet, name: str, value: str):
-        return queryset.filter(in_scope=value == "yes")
-
-    def is_in_plan(self, queryset: FacilityQuerySet, name: str, value: str):
-        counted = queryset.in_denominator_on(self.today)
-        return counted if value == "yes" else queryset.exclude(pk__in=counted.values("pk"))
-
-    def at_day(self, queryset: FacilityQuerySet, name: str, value: datetime.date):
-        return queryset  # read by the view before filtering; see `on` above
-
-    def sort_by(self, queryset: FacilityQuerySet, name: str, value: str):
-        return queryset.order_by(*SORTS[value])
-
-
-def with_list_columns(queryset: FacilityQuerySet, day: datetime.date) -> FacilityQuerySet:
-    """What each list row shows, fetched in the list's one query."""
-    return queryset.select_related(
-        "administrative_unit", "sector", "size_class", "zone"
-    ).with_programme_flags(day)
 
 
 class FacilityForm(forms.ModelForm):

@@ -8,13 +8,10 @@ app_name = "facilities"
 
 urlpatterns = [
     path("dia-ban/", views.unit_list, name="unit_list"),
-    path("co-so/", views.facility_list, name="facility_list"),
-    path("co-so/xuat-excel/", views.facility_export, name="facility_export"),
     path("co-so/them/", views.facility_create, name="facility_create"),
     path("co-so/nhap-excel/", views.import_upload, name="import_upload"),
     path("co-so/nhap-excel/mau/", views.import_template, name="import_template"),
     path("co-so/nhap-excel/<int:pk>/", views.import_preview, name="import_preview"),
-    path("co-so/<int:pk>/", views.facility_detail, name="facility_detail"),
     path("co-so/<int:pk>/sua/", views.facility_edit, name="facility_edit"),
     path("co-so/<int:pk>/lien-he/", views.facility_contacts, name="facility_contacts"),
     path("co-so/<int:pk>/moi-quan-ly/", views.facility_invite, name="facility_invite"),

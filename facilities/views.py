@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -18,44 +17,30 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
-from assessments.savings import FacilitySavings, savings_series
-from facilities import excel, importer, services
+from facilities import importer, services
 from facilities.forms import (
-    SORTS,
+    AsOfForm,
     AwarenessForm,
     ContactsForm,
     DedicatedUnitForm,
-    FacilityFilter,
     FacilityForm,
     InviteManagerForm,
     OutreachFilter,
     OutreachForm,
-    with_list_columns,
 )
 from facilities.models import AdministrativeUnit, Facility, FacilityImport, OutreachActivity
-from facilities.timeline import facility_timeline
 from portal import access
-from portal.access import DEPARTMENT, allow
-from portal.lib.history import recent_changes
+from portal.access import (
+    DEPARTMENT,
+    PROGRAMME_READERS,
+    allow,
+)
 from portal.models import Role
-from reporting.models import DownloadLog
-from reporting.services import log_download
 
 PAGE_SIZE = 50
-# Who may open the registry at all; each sees the rows access.facilities_for() gives them.
-REGISTRY_READERS = DEPARTMENT | {
-    Role.AGENCY_OFFICER,
-    Role.OFFICIAL,
-    Role.FACILITY_MANAGER,
-    Role.CONSULTANT,
-}
 
 
-class AsOfForm(forms.Form):
-    on = forms.DateField(label=gettext_lazy("Tại ngày"), required=False)
-
-
-@allow(DEPARTMENT, Role.AGENCY_OFFICER, Role.OFFICIAL)
+@allow(PROGRAMME_READERS)
 def unit_list(request: HttpRequest) -> HttpResponse:
     """The administrative tree as it stood on a date (today unless asked)."""
     form = AsOfForm(request.GET or None)
@@ -71,154 +56,30 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "facilities/unit_list.html", {"form": form, "day": day, "units": units})
 
 
-@allow(REGISTRY_READERS)
-def facility_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    facilities = access.facilities_for(request.user)
-    if access.role_of(request.user) == Role.FACILITY_MANAGER and facilities.count() == 1:
-        return redirect("facilities:facility_detail", pk=facilities.get().pk)
-    as_of = AsOfForm(request.GET)
-    if as_of.is_valid() and as_of.cleaned_data["on"]:
-        today = as_of.cleaned_data["on"]
-    filterset = FacilityFilter(request.GET or None, queryset=facilities, today=today)
-    page = Paginator(with_list_columns(filterset.qs, today), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "name"
-    return render(
-        request,
-        "facilities/facility_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "query": query.urlencode(),
-            "columns": _sort_columns(query, sort),
-            "total": facilities.count(),
-            "can_edit": access.can_edit_facility(request.user),
-            "can_export": access.role_of(request.user)
-            in DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},
-            "filtered": bool(request.GET.keys() - {"page", "sort"}),
-        },
-    )
-
-
-SORTABLE_COLUMNS = [
-    ("name", gettext_lazy("Tên cơ sở")),
-    ("tax_code", gettext_lazy("Mã số thuế")),
-    ("area", gettext_lazy("Địa bàn")),
-    ("sector", gettext_lazy("Ngành")),
-    ("employees", gettext_lazy("Lao động")),
-]
-
-
-def _sort_columns(query: QueryDict, sort: str) -> list[dict[str, object]]:
-    """Header links: a click sorts by the column, a second click reverses it."""
-    columns = []
-    for key, label in SORTABLE_COLUMNS:
-        params = query.copy()
-        params["sort"] = f"-{key}" if sort == key else key
-        direction = "asc" if sort == key else "desc" if sort == f"-{key}" else ""
-        columns.append({"label": label, "url": f"?{params.urlencode()}", "direction": direction})
-    return columns
-
-
-@allow(DEPARTMENT, Role.AGENCY_OFFICER, Role.OFFICIAL)
-def facility_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as XLSX; rows are written in chunks so memory stays flat."""
-    today = timezone.localdate()
-    as_of = AsOfForm(request.GET)
-    if as_of.is_valid() and as_of.cleaned_data["on"]:
-        today = as_of.cleaned_data["on"]
-    filterset = FacilityFilter(
-        request.GET or None, queryset=access.facilities_for(request.user), today=today
-    )
-    rows = with_list_columns(filterset.qs, today).iterator(chunk_size=2000)
-    log_download(
-        request.user, kind=DownloadLog.Kind.FACILITY_EXPORT, detail=request.GET.urlencode()
-    )
-    response = FileResponse(
-        excel.facility_rows_xlsx(rows, today=today),
-        as_attachment=True,
-        filename=f"danh-sach-co-so-{today:%Y%m%d}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@allow(REGISTRY_READERS)
-def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    facility = access.facility_for(request.user, pk)
-    facility = (
-        Facility.objects.select_related(
-            "administrative_unit", "sector__parent", "size_class", "zone"
-        )
-        .prefetch_related("products", "managers")
-        .get(pk=facility.pk)
-    )
-    today = timezone.localdate()
-    is_department = access.can_edit_facility(request.user)
-    series = savings_series(facility)
-    context = {
-        "facility": facility,
-        "savings": series[-1] if series else None,
-        "savings_chart": savings_chart(series),
-        "status": facility.status_on(today),
-        "timeline": facility_timeline(facility),
-        "can_edit": is_department,
-        "can_edit_contacts": access.can_edit_contacts(request.user, facility),
-        "history": recent_changes(facility) if is_department else None,
-        "awareness_form": AwarenessForm() if is_department else None,
-        "cp_unit_form": DedicatedUnitForm() if is_department else None,
-        "invite_form": InviteManagerForm() if is_department else None,
-    }
-    return render(request, "facilities/facility_detail.html", context)
-
-
-def savings_chart(series: list[FacilitySavings]) -> dict[str, object] | None:
-    """The chart's data for json_script: savings as ratios, None where there is no figure."""
-    if not series:
-        return None
-
-    def ratio(value: Decimal | None) -> float | None:
-        return None if value is None else float(value)
-
-    return {
-        "labels": [entry.period_label for entry in series],
-        "energy": [ratio(entry.energy.saving if entry.energy else None) for entry in series],
-        "combined": [ratio(entry.combined) for entry in series],
-        "energyLabel": _("Năng lượng (TOE/đơn vị sản phẩm)"),
-        "combinedLabel": _("Năng lượng và nguyên liệu"),
-        "axisLabel": _("Tiết kiệm so với năm cơ sở"),
-    }
-
-
 @allow(DEPARTMENT)
 def facility_create(request: HttpRequest) -> HttpResponse:
     form = FacilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         facility = services.save_facility(form.save(commit=False))
         messages.success(request, _("Đã thêm cơ sở %(name)s.") % {"name": facility.name})
-        return redirect("facilities:facility_detail", pk=facility.pk)
+        return redirect("reporting:facility_detail", pk=facility.pk)
     return render(request, "facilities/facility_form.html", {"form": form, "facility": None})
 
 
 @allow(DEPARTMENT)
 def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    facility = access.facility_for(request.user, pk)
+    facility = get_object_or_404(Facility.objects.visible_to(request.user), pk=pk)
     form = FacilityForm(request.POST or None, instance=facility)
     if request.method == "POST" and form.is_valid():
         services.save_facility(form.save(commit=False))
         messages.success(request, _("Đã lưu thay đổi."))
-        return redirect("facilities:facility_detail", pk=facility.pk)
+        return redirect("reporting:facility_detail", pk=facility.pk)
     return render(request, "facilities/facility_form.html", {"form": form, "facility": facility})
 
 
 @allow(DEPARTMENT, Role.FACILITY_MANAGER)
 def facility_contacts(request: HttpRequest, pk: int) -> HttpResponse:
-    facility = access.facility_for(request.user, pk)
+    facility = get_object_or_404(Facility.objects.visible_to(request.user), pk=pk)
     form = ContactsForm(
         request.POST or None,
         initial={field: getattr(facility, field) for field in services.CONTACT_FIELDS},
@@ -226,7 +87,7 @@ def facility_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.update_facility_contacts(facility, **form.cleaned_data)
         messages.success(request, _("Đã cập nhật thông tin liên hệ."))
-        return redirect("facilities:facility_detail", pk=facility.pk)
+        return redirect("reporting:facility_detail", pk=facility.pk)
     return render(
         request, "facilities/facility_contacts.html", {"form": form, "facility": facility}
     )
@@ -234,7 +95,7 @@ def facility_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(DEPARTMENT)
 def facility_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    facility = access.facility_for(request.user, pk)
+    facility = get_object_or_404(Facility.objects.visible_to(request.user), pk=pk)
     form = InviteManagerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +108,7 @@ def facility_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Đã gửi thư mời đến %(email)s: người nhận đặt mật khẩu rồi đăng nhập.")
                 % {"email": user.email},
             )
-            return redirect("facilities:facility_detail", pk=facility.pk)
+            return redirect("reporting:facility_detail", pk=facility.pk)
     return render(request, "facilities/facility_invite.html", {"form": form, "facility": facility})
 
 
@@ -266,14 +127,14 @@ def cp_unit_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _add_related(
     request: HttpRequest, pk: int, form_class: type[forms.ModelForm], success: str
 ) -> HttpResponse:
-    facility = access.facility_for(request.user, pk)
+    facility = get_object_or_404(Facility.objects.visible_to(request.user), pk=pk)
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         record = form.save(commit=False)
         record.facility = facility
         record.save()
         messages.success(request, success)
-        return redirect("facilities:facility_detail", pk=facility.pk)
+        return redirect("reporting:facility_detail", pk=facility.pk)
     heading = capfirst(form_class._meta.model._meta.verbose_name)
     return render(
         request,
@@ -377,7 +238,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Đã nhập xong: %(created)d cơ sở mới, %(updated)d cơ sở được cập nhật.")
                 % {"created": outcome.created, "updated": outcome.updated},
             )
-            return redirect("facilities:facility_list")
+            return redirect("reporting:facility_list")
     rows_with_errors = [row for row in result.rows if row.errors]
     context = {
         "batch": batch,
@@ -391,7 +252,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "facilities/import_preview.html", context)
 
 
-@allow(DEPARTMENT, Role.AGENCY_OFFICER, Role.OFFICIAL)
+@allow(PROGRAMME_READERS)
 def outreach_list(request: HttpRequest) -> HttpResponse:
     filterset = OutreachFilter(
         request.GET or None,
@@ -417,11 +278,11 @@ def outreach_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@allow(DEPARTMENT, Role.AGENCY_OFFICER, Role.OFFICIAL)
+@allow(PROGRAMME_READERS)
 def outreach_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(OutreachActivity.objects.select_related("area"), pk=pk)
     # Participants are shown only where the reader may see the facility itself.
-    visible = access.facilities_for(request.user).filter(participations__activity=activity)
+    visible = Facility.objects.visible_to(request.user).filter(participations__activity=activity)
     participants = Paginator(
         visible.select_related("administrative_unit").order_by("name_sort_key", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))

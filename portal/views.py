@@ -1,32 +1,18 @@
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
-from django import forms
 from django.db import connection
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import SelfReport, SupportOrganisation
-from assessments.savings import savings_series
-from assessments.services import completeness_by_area, deadline_for
-from facilities.models import AdministrativeUnit, Sector
-from facilities.views import savings_chart
 from portal import access
-from portal.access import ALL_ROLES, DEPARTMENT, allow
-from portal.models import Role, User
-from reporting import indicators
-from programs.models import Agency, Plan
-from reporting.services import ended_quarter
+from portal.access import ALL_ROLES, DEPARTMENT
+from portal.models import Role
 
 
 @dataclass(frozen=True)
@@ -45,46 +31,46 @@ MENU = [
     MenuItem(_("Tổng quan"), "dashboard", "speedometer2", ALL_ROLES),
     MenuItem(
         _("Cơ sở"),
-        "facilities:facility_list",
+        "reporting:facility_list",
         "buildings",
-        DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL, Role.FACILITY_MANAGER, Role.CONSULTANT},
+        access.REGISTRY_READERS,
     ),
     MenuItem(
         _("Đánh giá"),
         "assessments:assessment_list",
         "clipboard-check",
-        DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL, Role.CONSULTANT},
+        access.ASSESSMENT_READERS,
     ),
     MenuItem(
         _("Báo cáo định kỳ"),
         "assessments:selfreport_list",
         "journal-text",
-        DEPARTMENT | {Role.FACILITY_MANAGER},
+        access.SELF_REPORT_WRITERS,
     ),
     MenuItem(
         _("Tuyên truyền"),
         "facilities:outreach_list",
         "megaphone",
-        DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},
+        access.PROGRAMME_READERS,
     ),
     MenuItem(
         _("Chương trình"),
         "programs:plan_list",
         "flag",
-        DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},
+        access.PROGRAMME_READERS,
     ),
     MenuItem(_("Trang thông tin"), "public:manage_articles", "globe2", DEPARTMENT, secondary=True),
     MenuItem(
         _("Báo cáo tổng hợp"),
         "reporting:run_list",
         "file-earmark-bar-graph",
-        DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL},
+        access.PROGRAMME_READERS,
     ),
     MenuItem(
         _("Quản trị hệ thống"),
         "admin:index",
         "gear",
-        frozenset({Role.DEPARTMENT_ADMIN}),
+        access.ADMINS,
         secondary=True,
     ),
 ]
@@ -122,266 +108,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
-
-
-@allow(ALL_ROLES)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    role = access.role_of(user)
-    today = timezone.localdate()
-    context: dict[str, Any] = {"role": role, "today": today}
-    if role in DEPARTMENT:
-        context["users_by_role"] = [
-            (Role(row["role"]).label, row["n"])
-            for row in User.objects.filter(is_active=True)
-            .exclude(role="")
-            .values("role")
-            .annotate(n=Count("id"))
-            .order_by("role")
-        ]
-        context["units_in_force"] = AdministrativeUnit.objects.valid_on(today).count()
-        context["unit_count"] = AdministrativeUnit.objects.count()
-        context["agency_count"] = Agency.objects.count()
-        context["organisation_count"] = SupportOrganisation.objects.count()
-    elif role == Role.AGENCY_OFFICER:
-        context["agency"] = user.agency
-        context["area"] = access.area_for(user)
-    if role in access.PROGRAMME_READERS:
-        context.update(_indicators(request, today, area=context.get("area")))
-    if role == Role.FACILITY_MANAGER:
-        context["own_facilities"] = _own_facilities(user, today)
-    if role == Role.CONSULTANT:
-        context["organisation"] = user.support_organisation
-    elif role == Role.OFFICIAL:
-        context["official_body"] = user.get_official_body_display()
-    return render(request, "portal/dashboard.html", context)
-
-
-def _own_facilities(user: User, today: datetime.date) -> list[dict[str, Any]]:
-    """A manager's facilities, each with its savings against its baseline and its reports:
-    the one due now and the latest ones."""
-    year, quarter = ended_quarter(today)
-    due = deadline_for(SelfReport.PeriodKind.QUARTER, year, quarter)
-    reports = access.self_reports_for(user).order_by("-year", "-quarter", "-version")
-    own = []
-    for facility in access.facilities_for(user).order_by("name_sort_key")[:10]:
-        series = savings_series(facility)
-        latest = [report for report in reports.filter(facility=facility)[:12]]
-        current = next(
-            (
-                r
-                for r in latest
-                if r.year == year and r.quarter == quarter and r.period_kind == "quarter"
-            ),
-            None,
-        )
-        own.append(
-            {
-                "facility": facility,
-                "savings": series[-1] if series else None,
-                "savings_chart": savings_chart(series),
-                "reports": latest[:6],
-                "current": current,
-                "current_period": f"Q{quarter}/{year}",
-                "deadline": due,
-                "overdue": current is None and today > due,
-            }
-        )
-    return own
-
-
-class IndicatorsForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.all(), required=False)
-    on = forms.DateField(label=_("Tại ngày"), required=False)
-
-
-def _indicators(
-    request: HttpRequest, today: datetime.date, *, area: AdministrativeUnit | None
-) -> dict[str, Any]:
-    """The plan's indicators as of a date: the active plan (else the latest) and, for a plan
-    that has ended, its last day, unless the reader asks for another."""
-    form = IndicatorsForm(request.GET or None)
-    chosen = form.cleaned_data if form.is_valid() else {}
-    plan = chosen.get("plan") or _default_plan()
-    if plan is None:
-        return {"indicator_form": form}
-    as_of = chosen.get("on") or min(today, datetime.date(plan.end_year, 12, 31))
-    context: dict[str, Any] = {
-        "indicator_form": form,
-        "plan": plan,
-        "as_of": as_of,
-        "cards": _cards(indicators.compute(plan, as_of=as_of), as_of=as_of),
-    }
-    if area is not None:
-        breakdown = indicators.compute_by(plan, as_of=as_of, by="area")
-        own = [group for group in breakdown if group.key == str(area.pk)]
-        context["area_cards"] = _cards(own[0].figures, as_of=as_of, area=area) if own else []
-    return context
-
-
-def _cards(
-    figures: dict[str, indicators.Figure],
-    *,
-    as_of: datetime.date,
-    area: AdministrativeUnit | None = None,
-) -> list[dict[str, Any]]:
-    return [
-        {
-            "figure": figure,
-            # The code stands in the card's corner; the label without it reads as a title.
-            "name": str(figure.label).split(" – ", 1)[-1],
-            "status_label": indicators.Status(figure.status).label,
-            "url": drill_down(figure.indicator, as_of=as_of, area=area),
-        }
-        for figure in figures.values()
-    ]
-
-
-# The indicators that are shares (T3: the median saving), charted and tabled year by year.
-SHARE_CODES = ("T1", "T2", "T3", "T4", "T5")
-
-# Each facility share counts facilities of the list filtered thus, as of the figure's day.
-FACILITY_FILTERS = {
-    "T1": {"aware": "yes"},
-    "T2": {"applying": "yes"},
-    "T3": {"applying": "yes"},
-    "T4": {"cp_unit": "yes"},
-}
-
-
-def drill_down(code: str, *, as_of: datetime.date, area: AdministrativeUnit | None = None) -> str:
-    """The list of records behind an indicator's figure."""
-    if code in FACILITY_FILTERS:
-        query = {"in_plan": "yes", **FACILITY_FILTERS[code], "on": as_of.strftime("%d/%m/%Y")}
-        if area is not None:
-            query["area"] = area.pk
-        return f"{reverse('facilities:facility_list')}?{urlencode(query)}"
-    if code == "T5":
-        return reverse("programs:official_list")
-    if code in ("A1", "A2"):
-        funding = "provincial" if code == "A1" else "central"
-        query = urlencode({"year": as_of.year, "funding": funding})
-        return f"{reverse('programs:project_list')}?{query}"
-    kind = "quick" if code == "A3" else "detailed"
-    return (
-        f"{reverse('assessments:assessment_list')}?{urlencode({'year': as_of.year, 'kind': kind})}"
-    )
-
-
-@allow(access.PROGRAMME_READERS)
-def dashboard_charts(request: HttpRequest) -> HttpResponse:
-    """The dashboard's charts, loaded after its cards: years, areas, sectors and reporting.
-
-    A district officer's charts are the province's (their district is highlighted); every bar
-    and row links to the facilities behind it.
-    """
-    form = IndicatorsForm(request.GET or None)
-    chosen = form.cleaned_data if form.is_valid() else {}
-    plan = chosen.get("plan") or _default_plan()
-    if plan is None:
-        return HttpResponse("")
-    as_of = chosen.get("on") or min(timezone.localdate(), datetime.date(plan.end_year, 12, 31))
-    years = indicators.compute_by(plan, as_of=as_of, by="period")
-    areas = indicators.compute_by(plan, as_of=as_of, by="area")
-    sectors = indicators.compute_by(plan, as_of=as_of, by="sector")
-    year, quarter = ended_quarter(as_of)
-    completeness = completeness_by_area(SelfReport.PeriodKind.QUARTER, year, quarter)
-    on = as_of.strftime("%d/%m/%Y")
-    list_url = reverse("facilities:facility_list")
-
-    sector_pks = dict(
-        Sector.objects.filter(code__in=[group.key for group in sectors]).values_list("code", "pk")
-    )
-
-    def group_rows(groups: list[indicators.Breakdown], param: str) -> list[dict[str, Any]]:
-        rows = []
-        for group in groups:
-            pk = group.key if param == "area" else sector_pks.get(group.key, "")
-            query = urlencode({"in_plan": "yes", "on": on, param: pk})
-            rows.append(
-                {"label": group.label, "figures": group.figures, "url": f"{list_url}?{query}"}
-            )
-        return rows
-
-    area = (
-        access.area_for(request.user)
-        if access.role_of(request.user) == Role.AGENCY_OFFICER
-        else None
-    )
-    charts = {
-        "text": {
-            "minimum": str(_("tối thiểu")),
-            "complete": str(_("Đầy đủ")),
-            "onTime": str(_("Đúng hạn")),
-        },
-        "years": {
-            "labels": [group.label for group in years],
-            "shares": {
-                code: [_float(group.figures[code].value) for group in years] for code in SHARE_CODES
-            },
-            "counts": {
-                code: [_float(group.figures[code].value) for group in years]
-                for code in indicators.COUNT_CODES
-            },
-            "floors": {
-                code: [_float(group.figures[code].floor) for group in years]
-                for code in indicators.COUNT_CODES
-            },
-        },
-        "areas": _share_chart(areas),
-        "ownArea": str(area.pk) if area else "",
-        "sectors": _share_chart(sectors),
-        "completeness": {
-            "labels": [unit.name for unit, _counts in completeness],
-            "completeness": [_float(counts.completeness) for _unit, counts in completeness],
-            "timeliness": [_float(counts.timeliness) for _unit, counts in completeness],
-        },
-    }
-    return render(
-        request,
-        "portal/_dashboard_charts.html",
-        {
-            "charts": charts,
-            "area_rows": group_rows(areas, "area"),
-            "sector_rows": group_rows(sectors, "sector"),
-            "share_codes": SHARE_CODES,
-            "count_codes": indicators.COUNT_CODES,
-            "year_rows": [
-                {
-                    "label": group.label,
-                    "shares": [group.figures[code] for code in SHARE_CODES],
-                    "counts": [group.figures[code] for code in indicators.COUNT_CODES],
-                }
-                for group in years
-            ],
-            "completeness": completeness,
-            "period_label": f"Q{quarter}/{year}",
-            "as_of": as_of,
-        },
-    )
-
-
-def _default_plan() -> Plan | None:
-    return (
-        Plan.objects.filter(status=Plan.Status.ACTIVE).order_by("-end_year").first()
-        or Plan.objects.order_by("-end_year").first()
-    )
-
-
-def _share_chart(groups: list[indicators.Breakdown]) -> dict[str, Any]:
-    return {
-        # Sector names run long: the axis shows the start, the table below the whole name.
-        "labels": [Truncator(group.label).chars(28) for group in groups],
-        "keys": [group.key for group in groups],
-        **{
-            code: [_float(group.figures[code].value) for group in groups]
-            for code in ("T1", "T2", "T4")
-        },
-    }
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None else float(value)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

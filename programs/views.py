@@ -15,9 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import access
-from portal.access import DEPARTMENT, allow
+from portal.access import (
+    DEPARTMENT,
+    PROGRAMME_READERS,
+    allow,
+)
 from portal.lib.downloads import private_file_response
-from portal.models import Role
 from programs import services
 from programs.forms import (
     AwardFilter,
@@ -38,7 +41,7 @@ from programs.forms import (
 from programs.models import AgencyTask, Award, Course, Official, Plan, SupportProject
 
 PAGE_SIZE = 50
-READERS = DEPARTMENT | {Role.AGENCY_OFFICER, Role.OFFICIAL}
+READERS = PROGRAMME_READERS
 
 
 def _list(

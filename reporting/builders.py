@@ -10,8 +10,7 @@ national scale.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -21,82 +20,14 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
 from facilities.models import Facility, OutreachActivity
-from reporting import indicators
 from programs.models import Award, Course, Plan, SupportProject
+from reporting import indicators
 from reporting.models import Audience, period_end, period_label, period_start
+from reporting.snapshot import DATE, DECIMAL, INT, RATIO, TEXT, Column, Snapshot, SummaryRow, Table
 
-# Value kinds a column can hold; the renderers format each kind their own way.
-TEXT, INT, RATIO, DECIMAL, DATE = "text", "int", "ratio", "decimal", "date"
 SHARES = ("T1", "T2", "T3", "T4", "T5")
 
 Progress = Callable[[int, str], None]
-
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    kind: str = TEXT
-    width: int = 14  # in characters, for the workbook
-
-
-@dataclass
-class Table:
-    """A titled table: a section of the PDF and a sheet of the workbook."""
-
-    key: str
-    title: str
-    columns: list[Column]
-    rows: Iterable[list[Any]]
-    note: str = ""
-    total: int | None = None  # the number of rows, when they stream
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    code: str
-    name: str
-    kind: str  # RATIO for the shares, INT for the yearly counts
-    value: Decimal | int | None
-    numerator: int | None
-    denominator: int | None
-    floor: Decimal | None
-    stretch: Decimal | None
-    milestone_year: int | None
-    status: str
-    status_label: str
-
-
-@dataclass
-class Snapshot:
-    plan_name: str
-    plan_decision: str
-    year: int
-    quarter: int
-    period_label: str
-    period_start: datetime.date
-    period_end: datetime.date
-    audience: str
-    audience_label: str
-    as_of: datetime.date
-    generated_on: datetime.date
-    issuer: list[str]
-    recipients: list[str]
-    copies_to: list[str]
-    summary: list[SummaryRow]
-    trend: Table
-    tables: list[Table]
-    # Counts of the period's activities, for the narrative of the PDF.
-    activity_counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def title(self) -> str:
-        return _("Kết quả thực hiện %(plan)s – %(period)s") % {
-            "plan": self.plan_name,
-            "period": self.period_label,
-        }
-
-    def table(self, key: str) -> Table:
-        return next(table for table in self.tables if table.key == key)
 
 
 class FacilityRows:
@@ -446,7 +377,7 @@ def _tasks(plan: Plan, as_of: datetime.date) -> Table:
 
 
 def _facility_annex(as_of: datetime.date, detailed: bool) -> Table:
-    facilities = Facility.objects.in_denominator_on(as_of).with_programme_flags(as_of)
+    facilities = indicators.with_programme_flags(Facility.objects.in_denominator_on(as_of), as_of)
     if not detailed:
         # The Ministry reads the facilities that apply CP; the province reads them all.
         facilities = facilities.filter(is_applying=True)

@@ -7,6 +7,9 @@ formats, a frozen header, an auto-filter and column widths.
 
 from __future__ import annotations
 
+import datetime
+import tempfile
+from collections.abc import Iterable
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -18,13 +21,78 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from facilities.excel import text_cell
-from reporting.builders import DATE, DECIMAL, INT, RATIO, TEXT, Column, Snapshot, Table
+from reporting.snapshot import DATE, DECIMAL, INT, RATIO, TEXT, Column, Snapshot, Table
 
 FORMATS = {RATIO: "0.0%", INT: "#,##0", DECIMAL: "#,##0", DATE: "DD/MM/YYYY"}
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E9EEF4")
 WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+# Characters that make a spreadsheet treat a text as a formula (formula injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(sheet: Worksheet, value: str) -> WriteOnlyCell:
+    """A cell that holds `value` as text, even when it looks like a formula."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if value.startswith(_FORMULA_STARTS):
+        cell.data_type = "s"  # openpyxl stores a text starting with "=" as a formula otherwise
+    return cell
+
+
+def facility_columns() -> list[tuple[str, int]]:
+    """The facility export's columns (title, width), in the order of its rows' values."""
+    return [
+        (_("Tên cơ sở"), 45),
+        (_("Mã số thuế"), 16),
+        (_("Loại hình"), 22),
+        (_("Địa chỉ"), 40),
+        (_("Đơn vị hành chính"), 20),
+        (_("Khu, cụm công nghiệp"), 24),
+        (_("Mã ngành"), 10),
+        (_("Ngành"), 40),
+        (_("Quy mô"), 10),
+        (_("Số lao động"), 12),
+        (_("Tình trạng"), 16),
+        (_("Đã nhận thức SXSH"), 12),
+        (_("Đang áp dụng SXSH"), 12),
+        (_("Có bộ phận chuyên trách"), 12),
+        (_("Ngày bắt đầu hoạt động"), 14),
+        (_("Người liên hệ"), 24),
+        (_("Điện thoại"), 14),
+        (_("Thư điện tử"), 28),
+    ]
+
+
+def facility_rows_xlsx(rows: Iterable[list[Any]]) -> IO[bytes]:
+    """The facility list as a workbook, written row by row (memory stays flat whatever the
+    number of rows); returns the file, rewound. Text is never read as a formula."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Cơ sở"))
+    columns = facility_columns()
+    for index, (_title, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
+    sheet.append(_header(sheet, [Column(title, TEXT, width) for title, width in columns]))
+    for values in rows:
+        sheet.append([_plain_cell(sheet, value) for value in values])
+    # Handed to FileResponse, which closes it once sent: no context manager here.
+    output = tempfile.TemporaryFile()  # noqa: SIM115
+    workbook.save(output)
+    output.seek(0)
+    return output
+
+
+def _plain_cell(sheet: Worksheet, value: Any) -> Any:
+    if isinstance(value, str):
+        return text_cell(sheet, value)
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+    return value
 
 
 def write(snapshot: Snapshot, output: IO[bytes]) -> None:

@@ -33,11 +33,10 @@ from assessments.models import (
     Assessment,
     Baseline,
     BaselineConsumption,
-    CPOption,
     Resource,
     SelfReport,
     SelfReportConsumption,
-    SelfReportMeasure,
+    applying_q,
 )
 
 # The savings arithmetic stays in one place: the engine reuses the comparison and the factor
@@ -47,14 +46,13 @@ from assessments.models import (
 from assessments.savings import compare, factor_table
 from facilities.models import (
     AdministrativeUnit,
-    AwarenessConfirmation,
-    DedicatedUnit,
     Facility,
-    OutreachParticipation,
+    FacilityQuerySet,
     Sector,
     SizeClass,
+    aware_q,
+    cp_unit_q,
 )
-from portal.lib.dates import end_of_day
 from programs.models import CourseParticipant, Indicator, Official, Plan, SupportProject, Target
 
 # Memory per sort or hash for the engine's queries on PostgreSQL; see _with_work_mem().
@@ -249,51 +247,28 @@ def _closer(candidate: int, current: int, year: int) -> bool:
     return candidate > current  # both past: the latest
 
 
-# The conditions of facilities.models (aware_condition, applying_condition, cp_unit_condition)
-# with the same meaning, written as "pk IN (one uncorrelated subquery)" rather than EXISTS per
-# facility: both databases then read each source table once (a hash or an ephemeral index)
-# instead of probing it once per facility, and approval is compared with an instant rather
-# than cast to a local date row by row (SQLite casts in Python). At national scale this is the
-# difference between seconds and a fraction of one; `make bench` checks both still agree.
+# The rules are written once, in the apps that own the facts (aware_q, cp_unit_q in
+# facilities, applying_q in assessments). Counting every facility uses their "IN (one
+# uncorrelated subquery)" form: both databases then read each source table once instead of
+# probing it per facility.
 
 
-def _aware_q(day: datetime.date) -> Q:
-    return Q(
-        pk__in=OutreachParticipation.objects.filter(activity__held_on__lte=day).values(
-            "facility_id"
-        )
-    ) & Q(pk__in=AwarenessConfirmation.objects.filter(confirmed_on__lte=day).values("facility_id"))
-
-
-def _applying_q(day: datetime.date) -> Q:
-    return Q(
-        pk__in=CPOption.objects.filter(
-            status=CPOption.Status.VERIFIED, implemented_on__lte=day, verified_on__lte=day
-        ).values("assessment__facility_id")
-    ) | Q(
-        pk__in=SelfReportMeasure.objects.filter(
-            report__status=SelfReport.Status.APPROVED,
-            # reviewed_at__date__lte=day in the local time zone, without a cast per row.
-            report__reviewed_at__lt=end_of_day(day),
-            implemented_on__lte=day,
-        ).values("report__facility_id")
-    )
-
-
-def _cp_unit_q(day: datetime.date) -> Q:
-    return Q(
-        pk__in=DedicatedUnit.objects.filter(established_on__lte=day)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-        .values("facility_id")
+def with_programme_flags(facilities: FacilityQuerySet, day: datetime.date) -> FacilityQuerySet:
+    """is_aware, is_applying and has_cp_unit on `day` for each row, in the rows' own query (a
+    page or an export of rows: each asked with an index lookup)."""
+    return facilities.annotate(
+        is_aware=aware_q(day, per_row=True),
+        is_applying=applying_q(day, per_row=True),
+        has_cp_unit=cp_unit_q(day, per_row=True),
     )
 
 
 def _facility_count_expressions(day: datetime.date) -> dict[str, Count]:
     return {
         "denominator": Count("pk"),
-        "aware": Count("pk", filter=_aware_q(day)),
-        "applying": Count("pk", filter=_applying_q(day)),
-        "cp_unit": Count("pk", filter=_cp_unit_q(day)),
+        "aware": Count("pk", filter=aware_q(day)),
+        "applying": Count("pk", filter=applying_q(day)),
+        "cp_unit": Count("pk", filter=cp_unit_q(day)),
     }
 
 
@@ -310,30 +285,6 @@ def _facility_counts_by(day: datetime.date, group: str) -> dict[int | None, dict
         .annotate(**_facility_count_expressions(day))
     )
     return {row.pop(group): row for row in rows}
-
-
-def _applying_exists(day: datetime.date, facility: str) -> Q:
-    """`_applying_q` asked of one row at a time (`facility`: the path to its facility id), for
-    a few rows: an index lookup each instead of reading every measure."""
-    return Q(
-        Exists(
-            CPOption.objects.filter(
-                assessment__facility_id=OuterRef(facility),
-                status=CPOption.Status.VERIFIED,
-                implemented_on__lte=day,
-                verified_on__lte=day,
-            )
-        )
-    ) | Q(
-        Exists(
-            SelfReportMeasure.objects.filter(
-                report__facility_id=OuterRef(facility),
-                report__status=SelfReport.Status.APPROVED,
-                report__reviewed_at__lt=end_of_day(day),
-                implemented_on__lte=day,
-            )
-        )
-    )
 
 
 def _official_counts(day: datetime.date) -> dict[str, int]:
@@ -418,7 +369,7 @@ def _savings_by_facility(day: datetime.date) -> dict[int, Decimal]:
     baselines: dict[int, Baseline] = {}
     for pk, facility_id, year, output, unit in (
         Baseline.objects.filter(assessment__in=assessed)
-        .filter(_applying_exists(day, "assessment__facility_id"))
+        .filter(applying_q(day, facility="assessment__facility_id", per_row=True))
         .order_by("-assessment__completed_on", "-assessment_id")
         .values_list("pk", "assessment__facility_id", "year", "output", "output_unit")
     ):
@@ -503,20 +454,18 @@ _ReportRow = tuple[int, int, str, int, int | None, int, Decimal | None, str]
 
 def _reports_compared(baselines: dict[int, Baseline], day: datetime.date) -> dict[int, SelfReport]:
     """Per facility, the report facility_savings() would compare with its baseline on `day`:
-    among the reports in force that day (for each period, the latest version approved by the
-    end of `day`), the latest year report after the baseline year that ended by `day`, else
-    the latest such quarter; none when that report counts output in another unit than the
-    baseline.
+    among the reports in force that day (`SelfReport.objects.in_force(on=day)`), the latest
+    year report after the baseline year that ended by `day`, else the latest such quarter; none
+    when that report counts output in another unit than the baseline.
 
     Only the facilities with a baseline are read (a few in a hundred: their ids go in the
     query), as plain tuples, and only the chosen report of each becomes a (never saved)
     SelfReport: one query, and little Python, however many reports the facilities have.
     """
     rows: list[_ReportRow] = list(
-        SelfReport.objects.filter(
+        SelfReport.objects.in_force(on=day)
+        .filter(
             facility_id__in=list(baselines),
-            status=SelfReport.Status.APPROVED,
-            reviewed_at__lt=end_of_day(day),
             year__gt=min(baseline.year for baseline in baselines.values()),
             year__lte=day.year,
         )
@@ -532,16 +481,10 @@ def _reports_compared(baselines: dict[int, Baseline], day: datetime.date) -> dic
             "output_unit",
         )
     )
-    # The latest version of each facility's report for each period.
-    in_force: dict[tuple[int, str, int, int | None], _ReportRow] = {}
-    for row in rows:
-        key = (row[1], row[2], row[3], row[4])
-        if key not in in_force or row[5] > in_force[key][5]:
-            in_force[key] = row
     # A year report after the baseline year beats any quarter, then the latest period wins;
     # the same order as max(years or pool, key=chronological).
     best: dict[int, tuple[tuple[bool, int, int, int, int], _ReportRow]] = {}
-    for row in in_force.values():
+    for row in rows:
         pk, facility_id, kind, year, quarter, version = row[:6]
         is_year = kind == SelfReport.PeriodKind.YEAR
         if year <= baselines[facility_id].year or _period_end(is_year, year, quarter) > day:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from reporting.builders import DATE, DECIMAL, INT, RATIO, Snapshot, Table
+from reporting.snapshot import DATE, DECIMAL, INT, RATIO, Snapshot, Table
 
 STATIC_DIR = Path(settings.BASE_DIR, "static").resolve()
 NUMERIC = (INT, RATIO, DECIMAL)

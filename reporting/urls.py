@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reporting import views
+from reporting import registry, views
 
 app_name = "reporting"
 urlpatterns = [
+    path("co-so/", registry.facility_list, name="facility_list"),
+    path("co-so/xuat-excel/", registry.facility_export, name="facility_export"),
+    path("co-so/<int:pk>/", registry.facility_detail, name="facility_detail"),
     path("bao-cao-tong-hop/", views.run_list, name="run_list"),
     path("bao-cao-tong-hop/tao/", views.run_create, name="run_create"),
     path("bao-cao-tong-hop/<int:pk>/", views.run_detail, name="run_detail"),

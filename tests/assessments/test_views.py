@@ -238,7 +238,7 @@ def test_staff_assign_facilities_to_an_organisation_by_tax_code(
     )
     assert list(organisation.facilities.all()) == [facilities["own"]]
     consultant = client_for(users["consultant"])
-    listed = consultant.get(reverse("facilities:facility_list"))
+    listed = consultant.get(reverse("reporting:facility_list"))
     assert listed.status_code == 200
     assert [f.pk for f in listed.context["page"]] == [facilities["own"].pk]
 

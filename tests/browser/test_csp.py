@@ -39,8 +39,8 @@ def test_chromium_reports_no_policy_violation_on_the_main_pages(page: Page, live
     page.wait_for_load_state("networkidle")
     paths = [
         reverse("dashboard"),  # with its charts, loaded by htmx
-        reverse("facilities:facility_list"),
-        reverse("facilities:facility_detail", args=[facility.pk]),
+        reverse("reporting:facility_list"),
+        reverse("reporting:facility_detail", args=[facility.pk]),
         reverse("facilities:facility_create"),
         reverse("assessments:selfreport_list"),
         reverse("assessments:completeness"),

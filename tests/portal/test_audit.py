@@ -136,5 +136,5 @@ def test_a_new_manager_is_a_version_of_the_facility_shown_in_its_history(
     latest = facility.history.latest()
     assert latest.history_user == users["department_staff"]
     assert "thu@example.vn" in {row.user.email for row in latest.managers.all()}
-    page = client.get(reverse("facilities:facility_detail", args=[facility.pk])).content.decode()
+    page = client.get(reverse("reporting:facility_detail", args=[facility.pk])).content.decode()
     assert "Người quản lý trên cổng" in page

@@ -10,7 +10,7 @@ from portal.views import MENU
 
 READER = [
     "dashboard",
-    "facilities:facility_list",
+    "reporting:facility_list",
     "assessments:assessment_list",
     "facilities:outreach_list",
     "programs:plan_list",
@@ -18,7 +18,7 @@ READER = [
 ]
 STAFF = [
     "dashboard",
-    "facilities:facility_list",
+    "reporting:facility_list",
     "assessments:assessment_list",
     "assessments:selfreport_list",
     "facilities:outreach_list",
@@ -31,12 +31,12 @@ EXPECTED_MENU = {
     Role.DEPARTMENT_STAFF: STAFF,
     Role.FACILITY_MANAGER: [
         "dashboard",
-        "facilities:facility_list",
+        "reporting:facility_list",
         "assessments:selfreport_list",
     ],
     Role.AGENCY_OFFICER: READER,
     Role.OFFICIAL: READER,
-    Role.CONSULTANT: ["dashboard", "facilities:facility_list", "assessments:assessment_list"],
+    Role.CONSULTANT: ["dashboard", "reporting:facility_list", "assessments:assessment_list"],
 }
 
 

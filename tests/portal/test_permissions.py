@@ -16,8 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments.models import Assessment, CPOption, SelfReport, SelfReportAttachment
 from facilities import importer
 from facilities.models import FacilityImport, OutreachActivity
-from portal.models import Article, CaseStudy, PublicDocument, Role
+from portal.models import Role
 from programs.models import AgencyTask, Award, Course, Official, Plan, SupportProject
+from public.models import Article, CaseStudy, PublicDocument
 from reporting.models import ReportRun
 
 ANON = "anonymous"
@@ -100,15 +101,15 @@ CASES = [
     Case("password_reset_complete", outcomes(200, **EVERYONE_SIGNED_IN)),
     Case("set_language", outcomes(302, **{a: 302 for a in ACTORS[1:]}), method="post"),
     Case(
-        "facilities:facility_list",
+        "reporting:facility_list",
         # A manager of a single facility is taken straight to it.
         only(READERS | {"facility_manager", "consultant"})
         | {"facility_manager": 302, "other_facility_manager": 302},
     ),
-    Case("facilities:facility_export", only(READERS)),
+    Case("reporting:facility_export", only(READERS)),
     Case("facilities:facility_create", only(DEPARTMENT)),
     Case(
-        "facilities:facility_detail",
+        "reporting:facility_detail",
         only(READERS | {"facility_manager", "consultant"}) | OUTSIDERS,
         kwargs={"pk": OWN},
     ),

@@ -49,6 +49,7 @@ from assessments.models import (
     SelfReport,
     SelfReportConsumption,
     SelfReportMeasure,
+    applying_q,
 )
 from assessments.savings import facility_savings
 from facilities.models import (
@@ -61,8 +62,8 @@ from facilities.models import (
     Sector,
     SizeClass,
 )
-from reporting.indicators import ALL_CODES, compute, compute_by
 from programs.models import Course, CourseParticipant, Official, Plan, SupportProject, Target
+from reporting.indicators import ALL_CODES, compute, compute_by
 from tests.factories import FacilityFactory
 
 D = Decimal
@@ -395,6 +396,26 @@ def test_a_facility_applies_cp_once_a_measure_is_verified_or_approved_by_the_dat
     assert summary(compute(shipped_plan, as_of=END_2018)["T2"])[:3] == (D("0.8"), 4, 5)
 
 
+def test_a_measure_that_an_approved_correction_removed_no_longer_counts_as_applying(
+    shipped_plan, db
+) -> None:
+    facility = make_facility()
+    first = make_report(
+        facility, reviewed_at=local(2018, 2, 1), year=2017, quarter=4,
+        measure_on=datetime.date(2017, 11, 1),
+    )  # fmt: skip
+    make_report(
+        facility, reviewed_at=local(2018, 9, 1), year=2017, quarter=4, version=2,
+        supersedes=first,
+    )  # fmt: skip
+    # Before the correction was approved the first version was in force, and with it its
+    # measure; from its approval on, only the correction's (none) counts.
+    assert summary(compute(shipped_plan, as_of=AS_OF)["T2"])[:3] == (D("1"), 1, 1)
+    assert summary(compute(shipped_plan, as_of=END_2018)["T2"])[:3] == (D("0"), 0, 1)
+    assert not Facility.objects.filter(applying_q(END_2018, per_row=True)).exists()
+    assert Facility.objects.filter(applying_q(AS_OF, per_row=True)).exists()
+
+
 def test_a_cp_unit_counts_from_the_day_it_is_set_up_until_it_ends(shipped_plan, world) -> None:
     # f1 since 2017 and f4 set up on AS_OF itself; f2's unit ended 31/05/2018.
     assert summary(compute(shipped_plan, as_of=AS_OF)["T4"]) == (D("0.5"), 2, 4, "on_track")
@@ -430,7 +451,7 @@ def test_the_savings_of_a_facility_are_those_its_page_shows_once_all_is_approved
     shipped_plan, world
 ) -> None:
     # After every approval the engine's choice of baseline and report is facility_savings'.
-    applying = Facility.objects.in_denominator_on(END_2018).applying_on(END_2018)
+    applying = Facility.objects.in_denominator_on(END_2018).filter(applying_q(END_2018))
     figures = [facility_savings(f, on=END_2018) for f in applying]
     expected = [result.combined for result in figures if result is not None]
     assert compute(shipped_plan, as_of=END_2018)["T3"].value == median(expected)

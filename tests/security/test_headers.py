@@ -67,9 +67,9 @@ def pages(users, facilities, client_for, production):
         "login": client_for(None).get(reverse("login"), secure=True),
         "dashboard": staff.get(reverse("dashboard"), secure=True),
         "facility": staff.get(
-            reverse("facilities:facility_detail", args=[facilities["own"].pk]), secure=True
+            reverse("reporting:facility_detail", args=[facilities["own"].pk]), secure=True
         ),
-        "export": staff.get(reverse("facilities:facility_export"), secure=True),
+        "export": staff.get(reverse("reporting:facility_export"), secure=True),
         # A download whose view sets no cache header: the middleware adds it.
         "import_template": staff.get(reverse("facilities:import_template"), secure=True),
         "report_pdf": staff.get(

@@ -103,7 +103,7 @@ FORMULA_NAMES = ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("ht
 def test_names_that_look_like_formulas_are_exported_as_text(users, facilities, client_for) -> None:
     for number, name in enumerate(FORMULA_NAMES):
         FacilityFactory(name=name, tax_code=tax_code(8_000_000 + 10 * number))
-    response = client_for(users["department_staff"]).get(reverse("facilities:facility_export"))
+    response = client_for(users["department_staff"]).get(reverse("reporting:facility_export"))
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from programs.models import Plan
 from reporting import indicators
 from reporting.indicators import Breakdown, Figure
-from programs.models import Plan
 
 COLUMNS = ("code", "value", "num/den", "floor–stretch", "milestone", "status")
 

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from demo import run as demo
 from facilities.models import Facility
+from portal import demo
 from portal.models import (
     Article,
     CaseStudy,

@@ -1,0 +1,82 @@
+"""What a report says, as plain data: the builder fills these from the engine's figures, and the
+renderers (pdf.py, excel.py) turn them into files without touching a model."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+# Value kinds a column can hold; the renderers format each kind their own way.
+TEXT, INT, RATIO, DECIMAL, DATE = "text", "int", "ratio", "decimal", "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = TEXT
+    width: int = 14  # in characters, for the workbook
+
+
+@dataclass
+class Table:
+    """A titled table: a section of the PDF and a sheet of the workbook."""
+
+    key: str
+    title: str
+    columns: list[Column]
+    rows: Iterable[list[Any]]
+    note: str = ""
+    total: int | None = None  # the number of rows, when they stream
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    code: str
+    name: str
+    kind: str  # RATIO for the shares, INT for the yearly counts
+    value: Decimal | int | None
+    numerator: int | None
+    denominator: int | None
+    floor: Decimal | None
+    stretch: Decimal | None
+    milestone_year: int | None
+    status: str
+    status_label: str
+
+
+@dataclass
+class Snapshot:
+    plan_name: str
+    plan_decision: str
+    year: int
+    quarter: int
+    period_label: str
+    period_start: datetime.date
+    period_end: datetime.date
+    audience: str
+    audience_label: str
+    as_of: datetime.date
+    generated_on: datetime.date
+    issuer: list[str]
+    recipients: list[str]
+    copies_to: list[str]
+    summary: list[SummaryRow]
+    trend: Table
+    tables: list[Table]
+    # Counts of the period's activities, for the narrative of the PDF.
+    activity_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return _("Kết quả thực hiện %(plan)s – %(period)s") % {
+            "plan": self.plan_name,
+            "period": self.period_label,
+        }
+
+    def table(self, key: str) -> Table:
+        return next(table for table in self.tables if table.key == key)
