@@ -19,18 +19,15 @@ from __future__ import annotations
 
 import datetime
 import random
-from bisect import bisect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import accumulate
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from django.db import models, transaction
 from django.db.models import Min
-from simple_history.utils import bulk_create_with_history
 
+from assessments import services
 from assessments.models import (
     Assessment,
     Baseline,
@@ -46,6 +43,20 @@ from assessments.models import (
     SupportOrganisation,
     Technique,
 )
+from demo.kit import (
+    BATCH_SIZE,
+    CHANGE_REASON,
+    TODAY,
+    TZ,
+    Drawer,
+    at,
+    bulk,
+    check_scale,
+    clock_at,
+    cumulative,
+    link_missing,
+    weekday,
+)
 from facilities.models import (
     AwarenessConfirmation,
     DedicatedUnit,
@@ -55,24 +66,16 @@ from facilities.models import (
 )
 from portal.models import User
 
-SCALES = ("demo", "province", "national")
-
-# The demo's "today": statuses, due dates and the last reported quarter follow from it, so a
-# seed loaded next year shows the same programme.
-TODAY = datetime.date(2026, 11, 28)
-_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-_NOW = datetime.datetime(2026, 11, 28, 10, 0, tzinfo=_TZ)
+_NOW = datetime.datetime.combine(TODAY, datetime.time(10, 0), tzinfo=TZ)
 _LAST_QUARTER = (2026, 3)  # the last quarter that has ended by TODAY
 # This autumn's reports wait behind the Department's year-end reporting to the Ministry.
-_BACKLOG_FROM = datetime.datetime(2026, 10, 1, tzinfo=_TZ)
+_BACKLOG_FROM = datetime.datetime(2026, 10, 1, tzinfo=TZ)
 
 _M = TypeVar("_M", bound=models.Model)
 
-_BATCH_SIZE = 2000
 # Self-reports are drawn and written this many at a time, so a national run never holds them
 # all in memory.
 _REPORT_CHUNK = 20_000
-_CHANGE_REASON = "Dữ liệu minh họa"
 
 _PROVINCE_SIZE = 3000
 _PLAN_YEARS = range(2015, 2021)
@@ -86,6 +89,8 @@ _ASSESSMENTS_PER_PROVINCE = 6 * (4 + 2) + len(_LATER_YEARS) * (2 + 1)
 _SAMPLE_FROM = (2019, 1)
 _SAMPLE_SHARE = 0.15
 _SAMPLE_MAX = 5000
+# Reports of this year on go through the workflow services (see seed_assessments).
+_LIVE_FROM_YEAR = TODAY.year
 
 _Kind = Assessment.Kind
 _MANAGER_DISTRICT = "425"  # Diễn Châu
@@ -868,6 +873,31 @@ class _Reference:
         )
 
 
+@dataclass(slots=True)
+class _People:
+    """Who moves the reports: the Department's reviewer and clerk, and the facilities' managers."""
+
+    reviewer: User | None
+    clerk: User | None
+    managers: dict[int, User]
+
+    @classmethod
+    def load(cls, reviewer: User | None, clerk: User | None) -> _People:
+        if clerk is not None and reviewer is not None and clerk.pk == reviewer.pk:
+            raise ValueError("the clerk who keys in paper reports cannot also approve them")
+        managers = User.objects.filter(
+            pk__in=Facility.managers.through.objects.values("user_id")
+        ).in_bulk()
+        return cls(reviewer=reviewer, clerk=clerk, managers=managers)
+
+    def submitter(self, site: _Site) -> User | None:
+        """The facility's manager; for a paper report, the clerk, or else the reviewer (only
+        on the bulk path: the services would refuse the reviewer's approval)."""
+        if site.manager_id is not None:
+            return self.managers[site.manager_id]
+        return self.clerk or self.reviewer
+
+
 # --- Public entry point -------------------------------------------------------------------------
 
 
@@ -878,6 +908,7 @@ def seed_assessments(
     consultant: User | None,
     reviewer: User | None,
     manager: User | None = None,
+    clerk: User | None = None,
 ) -> None:
     """Add support organisations, assessments and self-reports on top of the demo registry.
 
@@ -888,9 +919,17 @@ def seed_assessments(
     transitions, since every transition needs a person. `consultant`, if given, is moved to
     the organisation that carried out the most assessments. `manager`, if given, also runs the
     plant of a completed detailed assessment, so that the demo manager has reports to look at.
+
+    A facility's manager submits its reports; `clerk` (a Department user other than `reviewer`)
+    keys in the paper reports of facilities without a portal account, so that the four-eyes
+    rule lets `reviewer` approve them. With both people given, at the demo scale, the reports
+    of the current year (the review queue and what was just approved) are submitted, returned
+    and approved through the workflow services, as a user's would be. Older reports, and all
+    of them at the province and national scales, are bulk-written in their final state: the
+    services take a dozen queries a step, and replaying the demo's 1,100 reports took
+    seed_demo from 5 s to 14 s (tens of thousands at the larger scales would take many minutes).
     """
-    if scale not in SCALES:
-        raise ValueError(f"scale must be one of {SCALES}")
+    check_scale(scale)
     with transaction.atomic():
         reference = _Reference.load()
         sites = _load_sites()
@@ -905,8 +944,13 @@ def seed_assessments(
                 "facility_id", "year", "quarter", "version"
             )
         )
+        people = _People.load(reviewer, clerk)
+        replay = scale == "demo" and people.reviewer is not None and people.clerk is not None
         for chunk in draw.reports(assessments):
-            _write_reports(chunk, existing, reference, reviewer)
+            live = [spec for spec in chunk if replay and spec.year >= _LIVE_FROM_YEAR]
+            archive = [spec for spec in chunk if not (replay and spec.year >= _LIVE_FROM_YEAR)]
+            _write_reports(archive, existing, reference, people, replay=False)
+            _write_reports(live, existing, reference, people, replay=True)
         if consultant is not None:
             busiest = _busiest_organisation(assessments)
             organisation_id = organisation_ids[_ORGANISATIONS[busiest].name]
@@ -1029,21 +1073,12 @@ def _next_quarter(year: int, quarter: int) -> tuple[int, int]:
     return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
 
 
-def _at(day: datetime.date, minutes: int) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(minutes // 60, minutes % 60), tzinfo=_TZ)
-
-
-def _weekday(day: datetime.date) -> datetime.date:
-    """The day itself, or the Monday after a weekend: the Department reviews on working days."""
-    return day + datetime.timedelta(days=7 - day.weekday() if day.weekday() >= 5 else 0)
-
-
-class _Draw:
+class _Draw(Drawer):
     """Draws organisations' work, assessments and self-reports from one `rng`, in a fixed order,
     without looking at what this seed wrote before."""
 
     def __init__(self, rng: random.Random, sites: list[_Site], reference: _Reference) -> None:
-        self.rng = rng
+        super().__init__(rng)
         self.sites = sites
         self.reference = reference
         size = len(sites)
@@ -1075,22 +1110,15 @@ class _Draw:
         count = min(count, len(candidates))
         if count == 0:
             return []
-        cumulative = list(accumulate(weights))
-        total = cumulative[-1]
+        weights = cumulative(weights)
         chosen: list[_Site] = []
         taken: set[int] = set()
         while len(chosen) < count:
-            index = bisect(cumulative, self.rng.random() * total)
+            index = self.index_by(weights)
             if index < len(candidates) and index not in taken:
                 taken.add(index)
                 chosen.append(candidates[index])
         return chosen
-
-    def _pick(self, options: dict[str, float]) -> str:
-        return self.rng.choices(list(options), weights=list(options.values()))[0]
-
-    def _day_between(self, first: datetime.date, last: datetime.date) -> datetime.date:
-        return first + datetime.timedelta(days=self.rng.randint(0, (last - first).days))
 
     def _profile(self, site: _Site) -> _Profile:
         """The facility's output and intensities, drawn the first time they are needed."""
@@ -1219,14 +1247,14 @@ class _Draw:
                 started = TODAY - datetime.timedelta(days=rng.randint(1, 6))
             else:
                 last = min(datetime.date(year, 11, 30), TODAY - datetime.timedelta(days=40))
-                started = self._day_between(datetime.date(year, 3, 1), last)
+                started = self.day_between(datetime.date(year, 3, 1), last)
             # A walk-through takes a day or two; the report follows within a few weeks.
             completed = started + datetime.timedelta(days=rng.randint(7, 25))
         else:
             if stage == _Status.IN_PROGRESS:
-                started = self._day_between(datetime.date(year, 8, 1), TODAY)
+                started = self.day_between(datetime.date(year, 8, 1), TODAY)
             else:
-                started = self._day_between(datetime.date(year, 2, 1), datetime.date(year, 9, 30))
+                started = self.day_between(datetime.date(year, 2, 1), datetime.date(year, 9, 30))
             completed = started + datetime.timedelta(days=rng.randint(100, 240))
         status = _Status.COMPLETED
         if started > TODAY:
@@ -1246,7 +1274,7 @@ class _Draw:
             completed_on=completed if status == _Status.COMPLETED else None,
             organisation=organisation,
             team=team,
-            funding=self._pick(_FUNDING_WEIGHTS[kind]),
+            funding=self.pick(_FUNDING_WEIGHTS[kind]),
         )
         profile = self._profile(site)
         # Yearly use the options are sized against: the baseline year's.
@@ -1611,7 +1639,7 @@ class _Draw:
         return _MeasureSpec(
             technique=template.technique,
             description=template.text,
-            implemented_on=self._day_between(begin, end),
+            implemented_on=self.day_between(begin, end),
             cost=_round_money(savings * rng.uniform(low, high)),
             savings_vnd=savings,
         )
@@ -1634,10 +1662,10 @@ class _Draw:
             submit_day = due + datetime.timedelta(days=1 + int(rng.random() ** 2 * 70))
         else:
             submit_day = due - datetime.timedelta(days=int(rng.random() ** 1.5 * 17))
-        submitted = _at(submit_day, self._submit_minutes())
+        submitted = at(submit_day, self._submit_minutes())
         opened = max(
             submitted - datetime.timedelta(days=rng.randint(0, 6), hours=rng.randint(1, 8)),
-            _at(end + datetime.timedelta(days=1), 8 * 60),
+            at(end + datetime.timedelta(days=1), 8 * 60),
         )
         report = _ReportSpec(
             site=site,
@@ -1676,7 +1704,7 @@ class _Draw:
             report.transitions.append(
                 (_ReportStatus.SUBMITTED, _ReportStatus.RETURNED, False, review, comment)
             )
-            resubmitted = _at(
+            resubmitted = at(
                 review.date() + datetime.timedelta(days=rng.randint(1, 20)), self._submit_minutes()
             )
             if resubmitted > _NOW:
@@ -1709,17 +1737,11 @@ class _Draw:
         days = self.rng.randint(1, 10) if quick else 2 + int(self.rng.random() ** 2 * 55)
         if after >= _BACKLOG_FROM:
             days += self.rng.randint(5, 35)
-        day = _weekday(after.date() + datetime.timedelta(days=days))
-        return _at(day, self.rng.randint(8 * 60, 16 * 60 + 30))
+        day = weekday(after.date() + datetime.timedelta(days=days))
+        return at(day, self.rng.randint(8 * 60, 16 * 60 + 30))
 
 
 # --- Writing ------------------------------------------------------------------------------------
-
-
-def _bulk(objects: list[_M], model: type[_M]) -> list[_M]:
-    return bulk_create_with_history(
-        objects, model, batch_size=_BATCH_SIZE, default_change_reason=_CHANGE_REASON
-    )
 
 
 def _write_organisations(assigned: list[set[int]]) -> dict[str, int]:
@@ -1743,9 +1765,9 @@ def _write_organisations(assigned: list[set[int]]) -> dict[str, int]:
         for name in changed:
             setattr(found, name, getattr(definition, name))
         if changed:
-            found._change_reason = _CHANGE_REASON
+            found._change_reason = CHANGE_REASON
             found.save()
-    created = _bulk(
+    created = bulk(
         [
             SupportOrganisation(
                 name=definition.name,
@@ -1761,20 +1783,14 @@ def _write_organisations(assigned: list[set[int]]) -> dict[str, int]:
         SupportOrganisation,
     )
     ids = {organisation.name: organisation.pk for organisation in (*existing.values(), *created)}
-    through = SupportOrganisation.facilities.through
-    present = set(
-        through.objects.filter(supportorganisation_id__in=ids.values()).values_list(
-            "supportorganisation_id", "facility_id"
-        )
-    )
-    through.objects.bulk_create(
-        [
-            through(supportorganisation_id=ids[definition.name], facility_id=facility_id)
+    link_missing(
+        SupportOrganisation.facilities.through,
+        ("supportorganisation_id", "facility_id"),
+        {
+            (ids[definition.name], facility_id)
             for definition, facilities in zip(_ORGANISATIONS, assigned, strict=True)
-            for facility_id in sorted(facilities)
-            if (ids[definition.name], facility_id) not in present
-        ],
-        batch_size=_BATCH_SIZE,
+            for facility_id in facilities
+        },
     )
     return ids
 
@@ -1787,7 +1803,7 @@ def _write_assessments(
 ) -> None:
     existing = set(Assessment.objects.values_list("facility_id", "kind", "started_on"))
     new = [spec for spec in specs if (spec.site.pk, spec.kind, spec.started_on) not in existing]
-    assessments = _bulk(
+    assessments = bulk(
         [
             Assessment(
                 facility_id=spec.site.pk,
@@ -1809,7 +1825,7 @@ def _write_assessments(
         for spec, assessment in zip(new, assessments, strict=True)
         if spec.baseline_year is not None
     ]
-    baselines = _bulk(
+    baselines = bulk(
         [
             Baseline(
                 assessment=assessment,
@@ -1821,7 +1837,7 @@ def _write_assessments(
         ],
         Baseline,
     )
-    _bulk(
+    bulk(
         [
             BaselineConsumption(
                 baseline=baseline,
@@ -1833,7 +1849,7 @@ def _write_assessments(
         ],
         BaselineConsumption,
     )
-    _bulk(
+    bulk(
         [
             CPOption(
                 assessment=assessment,
@@ -1860,24 +1876,30 @@ def _write_reports(
     specs: list[_ReportSpec],
     existing: set[tuple[int, int, int | None, int]],
     reference: _Reference,
-    reviewer: User | None,
+    people: _People,
+    *,
+    replay: bool,
 ) -> None:
+    """Create the missing reports with their figures; `replay` writes them as first drafts and
+    moves each through the workflow services, otherwise they are written in their final state."""
     new = [spec for spec in specs if (spec.site.pk, spec.year, spec.quarter, 1) not in existing]
+    final = not replay
+    reviewer = people.reviewer
     reports = [
         SelfReport(
             facility_id=spec.site.pk,
             period_kind=SelfReport.PeriodKind.QUARTER,
             year=spec.year,
             quarter=spec.quarter,
-            status=spec.status,
+            status=spec.status if final else _ReportStatus.DRAFT,
             output=_quantity(spec.output),
             output_unit=spec.unit,
             has_cp_unit=spec.has_cp_unit,
             notes=spec.notes,
-            submitted_at=spec.submitted_at,
-            reviewed_at=spec.reviewed_at if reviewer is not None else None,
-            reviewed_by=reviewer if spec.reviewed_at is not None else None,
-            reviewer_comment=spec.reviewer_comment,
+            submitted_at=spec.submitted_at if final else None,
+            reviewed_at=spec.reviewed_at if final and reviewer is not None else None,
+            reviewed_by=reviewer if final and spec.reviewed_at is not None else None,
+            reviewer_comment=spec.reviewer_comment if final else "",
             created_at=spec.created_at,
         )
         for spec in new
@@ -1885,7 +1907,7 @@ def _write_reports(
     # created_at is auto_now_add, which even bulk_create fills with the current time: write
     # the drawn dates back before the history rows copy them.
     _create_keeping(reports, [spec.created_at for spec in new], "created_at", SelfReport)
-    _bulk(
+    bulk(
         [
             SelfReportConsumption(
                 report=report, resource=reference.resources[code], quantity=_quantity(quantity)
@@ -1895,7 +1917,7 @@ def _write_reports(
         ],
         SelfReportConsumption,
     )
-    _bulk(
+    bulk(
         [
             SelfReportMeasure(
                 report=report,
@@ -1912,41 +1934,80 @@ def _write_reports(
     )
     if reviewer is None:
         return  # a transition needs a person
+    # The creation is written in bulk either way, like the report rows above.
+    _write_transitions(new, reports, people, creation_only=replay)
+    if replay:
+        facilities = Facility.objects.in_bulk({spec.site.pk for spec in new})
+        for spec, report in zip(new, reports, strict=True):
+            report.facility = facilities[spec.site.pk]
+            _replay(spec, report, people)
+
+
+def _write_transitions(
+    specs: list[_ReportSpec],
+    reports: list[SelfReport],
+    people: _People,
+    *,
+    creation_only: bool,
+) -> None:
+    """Bulk-write the reports' transitions: all of them, or only the creation when the services
+    write the rest."""
+    assert people.reviewer is not None
     transitions: list[SelfReportTransition] = []
     times: list[datetime.datetime] = []
-    for spec, report in zip(new, reports, strict=True):
-        # Facilities without a portal account send paper reports that staff key in.
-        submitter_id = spec.site.manager_id or reviewer.pk
-        for from_status, to_status, by_submitter, at, comment in spec.transitions:
+    for spec, report in zip(specs, reports, strict=True):
+        submitter = people.submitter(spec.site)
+        assert submitter is not None
+        for from_status, to_status, by_submitter, moment, comment in (
+            spec.transitions[:1] if creation_only else spec.transitions
+        ):
             if not from_status and spec.site.manager_id is None:
+                # Facilities without a portal account send paper reports that staff key in.
                 comment = _PAPER_COMMENT
             transitions.append(
                 SelfReportTransition(
                     report=report,
                     from_status=from_status,
                     to_status=to_status,
-                    by_id=submitter_id if by_submitter else reviewer.pk,
-                    at=at,
+                    by=submitter if by_submitter else people.reviewer,
+                    at=moment,
                     comment=comment,
                 )
             )
-            times.append(at)
-    SelfReportTransition.objects.bulk_create(transitions, batch_size=_BATCH_SIZE)
-    for transition, at in zip(transitions, times, strict=True):
-        transition.at = at
-    SelfReportTransition.objects.bulk_update(transitions, ["at"], batch_size=_BATCH_SIZE)
+            times.append(moment)
+    SelfReportTransition.objects.bulk_create(transitions, batch_size=BATCH_SIZE)
+    for transition, moment in zip(transitions, times, strict=True):
+        transition.at = moment
+    SelfReportTransition.objects.bulk_update(transitions, ["at"], batch_size=BATCH_SIZE)
+
+
+def _replay(spec: _ReportSpec, report: SelfReport, people: _People) -> None:
+    """Move a first draft through the drawn submissions, returns and approval with the
+    services, each at its drawn moment."""
+    reviewer, submitter = people.reviewer, people.submitter(spec.site)
+    assert reviewer is not None and submitter is not None
+    for _from_status, to_status, _by_submitter, moment, comment in spec.transitions[1:]:
+        with clock_at(moment):
+            if to_status == _ReportStatus.SUBMITTED:
+                services.submit_self_report(report, by=submitter)
+            elif to_status == _ReportStatus.RETURNED:
+                services.return_self_report(report, by=reviewer, comment=comment)
+            else:
+                services.approve_self_report(report, by=reviewer, comment=comment)
 
 
 def _create_keeping(
     objects: list[_M], values: Sequence[datetime.datetime], name: str, model: type[_M]
 ) -> None:
     """bulk_create_with_history, but keeping drawn values in an auto_now_add field."""
-    model._default_manager.bulk_create(objects, batch_size=_BATCH_SIZE)
+    model._default_manager.bulk_create(objects, batch_size=BATCH_SIZE)
     for obj, value in zip(objects, values, strict=True):
         setattr(obj, name, value)
-    model._default_manager.bulk_update(objects, [name], batch_size=_BATCH_SIZE)
+    model._default_manager.bulk_update(objects, [name], batch_size=BATCH_SIZE)
+    for obj, value in zip(objects, values, strict=True):
+        obj._history_date = value  # type: ignore[attr-defined]  # the history starts then too
     model.history.bulk_history_create(  # type: ignore[attr-defined]
-        objects, batch_size=_BATCH_SIZE, default_change_reason=_CHANGE_REASON
+        objects, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON
     )
 
 

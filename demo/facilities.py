@@ -15,17 +15,13 @@ from __future__ import annotations
 
 import datetime
 import random
-from bisect import bisect
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import accumulate
-from typing import TypeVar
 
-from django.db import models, transaction
-from simple_history.utils import bulk_create_with_history
+from django.db import transaction
 from stdnum.vn import mst
 
+from demo.kit import Drawer, bulk, check_scale, create_missing, cumulative
 from facilities.models import (
     AdministrativeUnit,
     AwarenessConfirmation,
@@ -43,15 +39,11 @@ from portal.models import User
 
 SCALE_SIZES = {"demo": 300, "province": 3000, "national": 200_000}
 
-_M = TypeVar("_M", bound=models.Model)
-
 # Nghệ An lists about 60 designated energy users; other scales keep the same proportion.
 _DESIGNATED_PER_PROVINCE = 60
-# Rows per INSERT and per history INSERT; facilities are written in larger chunks so that the
-# model instances of a national run never all sit in memory at once.
-_BATCH_SIZE = 2000
+# Facilities are written in chunks so that the model instances of a national run never all sit
+# in memory at once.
 _CHUNK_SIZE = 20_000
-_CHANGE_REASON = "Dữ liệu minh họa"
 
 _Unit = Product.Unit
 _LegalForm = Facility.LegalForm
@@ -646,8 +638,7 @@ def seed_facilities(*, scale: str, rng: random.Random, manager: User | None) -> 
     run with the same seed adds nothing. The number returned is the size of the demo registry
     (300, 3,000 or 200,000), whether this run created the facilities or found them.
     """
-    if scale not in SCALE_SIZES:
-        raise ValueError(f"scale must be one of {tuple(SCALE_SIZES)}")
+    check_scale(scale)
     with transaction.atomic():
         reference = _Reference.load()
         registry = _RegistryDraw(rng, reference, SCALE_SIZES[scale]).draw()
@@ -661,26 +652,22 @@ def seed_facilities(*, scale: str, rng: random.Random, manager: User | None) -> 
 # --- Drawing ------------------------------------------------------------------------------------
 
 
-def _cumulative(weights: Sequence[float]) -> list[float]:
-    return list(accumulate(weights))
-
-
-class _RegistryDraw:
+class _RegistryDraw(Drawer):
     """Draws a whole registry from one `rng`, in a fixed order, touching no database."""
 
     def __init__(self, rng: random.Random, reference: _Reference, size: int) -> None:
-        self.rng = rng
+        super().__init__(rng)
         self.reference = reference
         self.size = size
         self.sector_codes = sorted(reference.sectors)
-        self.sector_cum = _cumulative([_PROFILES[code].weight for code in self.sector_codes])
+        self.sector_cum = cumulative([_PROFILES[code].weight for code in self.sector_codes])
         self.district_codes = sorted(_DISTRICT_WEIGHTS)
         self.district_cum: dict[str, list[float]] = {}
         self.tax_codes: set[str] = set()
         self.names: set[str] = set()
         self.branch_count: dict[str, int] = {}
         self.surnames = list(_SURNAMES)
-        self.surname_cum = _cumulative(list(_SURNAMES.values()))
+        self.surname_cum = cumulative(list(_SURNAMES.values()))
 
     # The parts below are called in a fixed order; reordering them changes every later draw.
     def draw(self) -> _Registry:
@@ -723,31 +710,27 @@ class _RegistryDraw:
         cum = self.district_cum.get(sector_code)
         if cum is None:
             bias = _SECTOR_DISTRICT_BIAS.get(sector_code, {})
-            cum = _cumulative(
+            cum = cumulative(
                 [_DISTRICT_WEIGHTS[code] * bias.get(code, 1) for code in self.district_codes]
             )
             self.district_cum[sector_code] = cum
-        return self.district_codes[bisect(cum, self.rng.random() * cum[-1])]
-
-    def _pick(self, options: dict[str, float]) -> str:
-        keys = list(options)
-        return self.rng.choices(keys, weights=list(options.values()))[0]
+        return self.district_codes[self.index_by(cum)]
 
     def _person(self) -> str:
         rng = self.rng
-        surname = self.surnames[bisect(self.surname_cum, rng.random() * self.surname_cum[-1])]
+        surname = self.surnames[self.index_by(self.surname_cum)]
         if rng.random() < 0.65:
             return f"{surname} {rng.choice(_MALE_MIDDLE)} {rng.choice(_MALE_GIVEN)}"
         return f"{surname} {rng.choice(_FEMALE_MIDDLE)} {rng.choice(_FEMALE_GIVEN)}"
 
     def _facility(self, forced_unit: str | None) -> _FacilitySpec:
         rng = self.rng
-        sector_code = self.sector_codes[bisect(self.sector_cum, rng.random() * self.sector_cum[-1])]
+        sector_code = self.sector_codes[self.index_by(self.sector_cum)]
         profile = _PROFILES[sector_code]
         trade = rng.choices(profile.trades, weights=[t.weight for t in profile.trades])[0]
         unit_code = forced_unit or self._district_for(sector_code)
-        size = self._pick(_SIZE_WEIGHTS)
-        legal_form = self._pick(_LEGAL_FORM_WEIGHTS[size])
+        size = self.pick(_SIZE_WEIGHTS)
+        legal_form = self.pick(_LEGAL_FORM_WEIGHTS[size])
         commune = rng.choice(_COMMUNES[unit_code])
         name, brand = self._unique_name(legal_form, trade.word, unit_code, commune)
         return self._complete(
@@ -777,7 +760,7 @@ class _RegistryDraw:
             commune=self.rng.choice(_COMMUNES[unit_code]),
             sector_code=parent.sector_code,
             trade=parent.trade,
-            size=self._pick(_SIZE_WEIGHTS),
+            size=self.pick(_SIZE_WEIGHTS),
             is_branch=True,
         )
 
@@ -967,7 +950,7 @@ class _RegistryDraw:
         rng = self.rng
         # Events grow with the registry so that each keeps a believable number of participants.
         rounds = max(1, round(self.size / SCALE_SIZES["province"]))
-        district_cum = _cumulative([_DISTRICT_WEIGHTS[code] for code in self.district_codes])
+        district_cum = cumulative([_DISTRICT_WEIGHTS[code] for code in self.district_codes])
         groups = sorted(_GROUP_LABELS)
         plan: list[_ActivitySpec] = []
         for year in _YEARS:
@@ -980,7 +963,7 @@ class _RegistryDraw:
                 return first + rng.randrange(last - first + 1)
 
             def district() -> AdministrativeUnit:
-                code = self.district_codes[bisect(district_cum, rng.random() * district_cum[-1])]
+                code = self.district_codes[self.index_by(district_cum)]
                 return self.reference.units[code]
 
             for _ in range(rounds):
@@ -1270,14 +1253,6 @@ def _write(registry: _Registry, reference: _Reference) -> None:
         _write_facilities(new[start : start + _CHUNK_SIZE], activity_ids, reference, zones)
 
 
-def _bulk(objects: list[_M], model: type[_M]) -> list[_M]:
-    # With history rows, like every other write to the registry; in batches that keep each
-    # INSERT within the database's parameter limit.
-    return bulk_create_with_history(
-        objects, model, batch_size=_BATCH_SIZE, default_change_reason=_CHANGE_REASON
-    )
-
-
 def _write_activities(plan: list[_ActivitySpec], reference: _Reference) -> list[int]:
     """Create the missing events; return the id of every planned event, in plan order."""
     days = [spec.held_on for spec in plan]
@@ -1289,26 +1264,23 @@ def _write_activities(plan: list[_ActivitySpec], reference: _Reference) -> list[
         ).values_list("title", "held_on", "pk")
     }
     areas = {"40": reference.province, **reference.units}
-    missing = [spec for spec in plan if (spec.title, spec.held_on) not in ids]
-    created = _bulk(
-        [
-            OutreachActivity(
-                kind=spec.kind,
-                title=spec.title,
-                held_on=datetime.date.fromordinal(spec.held_on),
-                organiser=spec.organiser,
-                area=areas[spec.area_code] if spec.area_code else None,
-                channel=spec.channel,
-                estimated_reach=spec.estimated_reach,
-                description=_DESCRIPTIONS[spec.kind],
-            )
-            for spec in missing
-        ],
+    return create_missing(
+        plan,
         OutreachActivity,
+        existing=ids,
+        key=lambda spec: (spec.title, spec.held_on),
+        row_key=lambda activity: (activity.title, activity.held_on.toordinal()),
+        build=lambda spec: OutreachActivity(
+            kind=spec.kind,
+            title=spec.title,
+            held_on=datetime.date.fromordinal(spec.held_on),
+            organiser=spec.organiser,
+            area=areas[spec.area_code] if spec.area_code else None,
+            channel=spec.channel,
+            estimated_reach=spec.estimated_reach,
+            description=_DESCRIPTIONS[spec.kind],
+        ),
     )
-    for activity in created:
-        ids[(activity.title, activity.held_on.toordinal())] = activity.pk
-    return [ids[(spec.title, spec.held_on)] for spec in plan]
 
 
 def _date(ordinal: int | None) -> datetime.date | None:
@@ -1346,7 +1318,7 @@ def _write_facilities(
         # Bulk creation skips the save service, so the derived keys are set here.
         facility.refresh_search_keys()
         facilities.append(facility)
-    ids = {facility.tax_code: facility.pk for facility in _bulk(facilities, Facility)}
+    ids = {facility.tax_code: facility.pk for facility in bulk(facilities, Facility)}
 
     products: list[Product] = []
     participations: list[OutreachParticipation] = []
@@ -1383,7 +1355,7 @@ def _write_facilities(
             )
             for established, ended, head, members in spec.cp_units
         ]
-    _bulk(products, Product)
-    _bulk(participations, OutreachParticipation)
-    _bulk(confirmations, AwarenessConfirmation)
-    _bulk(cp_units, DedicatedUnit)
+    bulk(products, Product)
+    bulk(participations, OutreachParticipation)
+    bulk(confirmations, AwarenessConfirmation)
+    bulk(cp_units, DedicatedUnit)

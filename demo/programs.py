@@ -22,19 +22,25 @@ from __future__ import annotations
 
 import datetime
 import random
-from bisect import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import accumulate
-from typing import TypeVar
-from zoneinfo import ZoneInfo
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Count, Min, Q, Sum
-from simple_history.utils import bulk_create_with_history
 
 from assessments.models import Assessment, CPOption
+from demo.kit import (
+    TODAY,
+    Drawer,
+    at,
+    bulk,
+    check_scale,
+    create_missing,
+    cumulative,
+    link_missing,
+    weekday,
+)
 from facilities.models import AdministrativeUnit, Facility
 from portal.models import User
 from programs.models import (
@@ -49,18 +55,8 @@ from programs.models import (
     TaskUpdate,
 )
 
-SCALES = ("demo", "province", "national")
-
-# The demo's "today", as in demo/assessments.py: statuses and late tasks follow from it.
-TODAY = datetime.date(2026, 11, 28)
-_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # T5 is judged on the last day of the plan.
 T5_AS_OF = datetime.date(2020, 12, 31)
-
-_M = TypeVar("_M", bound=models.Model)
-
-_BATCH_SIZE = 2000
-_CHANGE_REASON = "Dữ liệu minh họa"
 
 _PLAN_YEARS = range(2016, 2021)
 _LATER_YEARS = range(2021, 2026)
@@ -424,8 +420,7 @@ def seed_programme(*, scale: str, rng: random.Random, officers: list[User]) -> N
     agency: each of `officers` posts those of their own agency's tasks; the other tasks carry
     their status and progress but no updates.
     """
-    if scale not in SCALES:
-        raise ValueError(f"scale must be one of {SCALES}")
+    check_scale(scale)
     with transaction.atomic():
         agencies = _load_agencies()
         plan = Plan.objects.filter(start_year=2016, end_year=2020).order_by("pk").first()
@@ -534,15 +529,6 @@ def _load_sites() -> list[_Site]:
 # --- Drawing ------------------------------------------------------------------------------------
 
 
-def _at(day: datetime.date, minutes: int) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(minutes // 60, minutes % 60), tzinfo=_TZ)
-
-
-def _weekday(day: datetime.date) -> datetime.date:
-    """The day itself, or the Monday after a weekend."""
-    return day + datetime.timedelta(days=7 - day.weekday() if day.weekday() >= 5 else 0)
-
-
 def _dmy(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -560,12 +546,12 @@ def _capped_support(budget: int, facilities: int, share: float) -> int:
     return min(wanted, cap)
 
 
-class _Draw:
+class _Draw(Drawer):
     """Draws the programme from one `rng`, in a fixed order, without looking at what this seed
     wrote before. The public methods must be called in the order seed_programme calls them."""
 
     def __init__(self, rng: random.Random, sites: list[_Site]) -> None:
-        self.rng = rng
+        super().__init__(rng)
         self.sites = sites
         self.names: set[str] = set()
 
@@ -581,11 +567,8 @@ class _Draw:
                 self.names.add(name)
                 return name
 
-    def _day_between(self, first: datetime.date, last: datetime.date) -> datetime.date:
-        return first + datetime.timedelta(days=self.rng.randint(0, (last - first).days))
-
     def _working_day(self, first: datetime.date, last: datetime.date) -> datetime.date:
-        return min(_weekday(self._day_between(first, last)), last)
+        return min(weekday(self.day_between(first, last)), last)
 
     def _choose(
         self, candidates: Sequence[_Site], weights: Sequence[float], count: int
@@ -594,8 +577,8 @@ class _Draw:
         pool = [(site, weight) for site, weight in zip(candidates, weights, strict=True) if weight]
         chosen: list[_Site] = []
         for _ in range(min(count, len(pool))):
-            cumulative = list(accumulate(weight for _site, weight in pool))
-            index = min(bisect(cumulative, self.rng.random() * cumulative[-1]), len(pool) - 1)
+            weights = cumulative([weight for _site, weight in pool])
+            index = min(self.index_by(weights), len(pool) - 1)
             chosen.append(pool.pop(index)[0])
         return chosen
 
@@ -647,13 +630,13 @@ class _Draw:
             earliest_leave = start + datetime.timedelta(days=365)
             if roll < 0.2 and earliest_leave <= datetime.date(2020, 8, 31):
                 # Moved on during the plan; a successor takes over the post within two months.
-                holder.dedicated_to = self._day_between(earliest_leave, datetime.date(2020, 8, 31))
+                holder.dedicated_to = self.day_between(earliest_leave, datetime.date(2020, 8, 31))
                 successor = _OfficialSpec(
                     full_name=self._person(),
                     agency_code=holder.agency_code,
                     workplace=workplace,
                     level=level,
-                    dedicated_from=_weekday(
+                    dedicated_from=weekday(
                         holder.dedicated_to + datetime.timedelta(days=rng.randint(1, 60))
                     ),
                     area_label=holder.area_label,
@@ -662,7 +645,7 @@ class _Draw:
                 holder = successor
             elif roll < 0.32:
                 # Moved on after the plan; successors after 2020 are outside this demo.
-                holder.dedicated_to = self._day_between(
+                holder.dedicated_to = self.day_between(
                     datetime.date(2021, 3, 1), datetime.date(2024, 12, 31)
                 )
             # The district level was abolished in 2025 (Cửa Lò merged into Vinh before).
@@ -1015,7 +998,7 @@ class _Draw:
             spec.outcomes = rng.choice(_REJECTION_NOTES).format(year=year)
             return spec
         approved_on = min(
-            _weekday(proposed_on + datetime.timedelta(days=rng.randint(45, 150))),
+            weekday(proposed_on + datetime.timedelta(days=rng.randint(45, 150))),
             datetime.date(year, 12, 15),
         )
         spec.approved_on = approved_on
@@ -1128,7 +1111,7 @@ class _Draw:
             last = task.due_on + datetime.timedelta(days=rng.randint(-60, 20))
             count = rng.randint(3, 5) if task.recurring else rng.randint(2, 4)
         levels = sorted(rng.sample(range(10, task.progress, 5), count - 1)) + [task.progress]
-        days = sorted(self._day_between(start, last) for _ in range(count - 1)) + [last]
+        days = sorted(self.day_between(start, last) for _ in range(count - 1)) + [last]
         for number, (level, day) in enumerate(zip(levels, days, strict=True)):
             if number == count - 1:
                 if task.status == _TaskStatus.DONE:
@@ -1140,7 +1123,7 @@ class _Draw:
                 text = rng.choice(_FIRST_UPDATES)
             else:
                 text = rng.choice(_MIDDLE_UPDATES)
-            posted_at = _at(_weekday(day), rng.randint(7 * 60 + 30, 16 * 60 + 30))
+            posted_at = at(weekday(day), rng.randint(7 * 60 + 30, 16 * 60 + 30))
             if task.updates and posted_at <= task.updates[-1].posted_at:
                 # Two reports never share a moment: the time is an update's natural key.
                 posted_at = task.updates[-1].posted_at + datetime.timedelta(days=1)
@@ -1148,12 +1131,6 @@ class _Draw:
 
 
 # --- Writing ------------------------------------------------------------------------------------
-
-
-def _bulk(objects: list[_M], model: type[_M]) -> list[_M]:
-    return bulk_create_with_history(
-        objects, model, batch_size=_BATCH_SIZE, default_change_reason=_CHANGE_REASON
-    )
 
 
 def _write_courses(courses: list[_CourseSpec]) -> list[int]:
@@ -1164,25 +1141,22 @@ def _write_courses(courses: list[_CourseSpec]) -> list[int]:
             title__in={course.title for course in courses}
         ).values_list("title", "starts_on", "pk")
     }
-    created = _bulk(
-        [
-            Course(
-                title=course.title,
-                kind=course.kind,
-                starts_on=course.starts_on,
-                ends_on=course.ends_on,
-                organiser=course.organiser,
-                place=course.place,
-                qualifies_for_t5=course.qualifies,
-            )
-            for course in courses
-            if (course.title, course.starts_on) not in ids
-        ],
+    return create_missing(
+        courses,
         Course,
+        existing=ids,
+        key=lambda course: (course.title, course.starts_on),
+        row_key=lambda course: (course.title, course.starts_on),
+        build=lambda course: Course(
+            title=course.title,
+            kind=course.kind,
+            starts_on=course.starts_on,
+            ends_on=course.ends_on,
+            organiser=course.organiser,
+            place=course.place,
+            qualifies_for_t5=course.qualifies,
+        ),
     )
-    for course in created:
-        ids[(course.title, course.starts_on)] = course.pk
-    return [ids[(course.title, course.starts_on)] for course in courses]
 
 
 def _write_officials(officials: list[_OfficialSpec], agencies: list[_AgencyInfo]) -> list[int]:
@@ -1193,24 +1167,21 @@ def _write_officials(officials: list[_OfficialSpec], agencies: list[_AgencyInfo]
             full_name__in={official.full_name for official in officials}
         ).values_list("full_name", "dedicated_from", "pk")
     }
-    created = _bulk(
-        [
-            Official(
-                full_name=official.full_name,
-                agency_id=agency_ids[official.agency_code] if official.agency_code else None,
-                workplace=official.workplace,
-                level=official.level,
-                dedicated_from=official.dedicated_from,
-                dedicated_to=official.dedicated_to,
-            )
-            for official in officials
-            if (official.full_name, official.dedicated_from) not in ids
-        ],
+    return create_missing(
+        officials,
         Official,
+        existing=ids,
+        key=lambda official: (official.full_name, official.dedicated_from),
+        row_key=lambda official: (official.full_name, official.dedicated_from),
+        build=lambda official: Official(
+            full_name=official.full_name,
+            agency_id=agency_ids[official.agency_code] if official.agency_code else None,
+            workplace=official.workplace,
+            level=official.level,
+            dedicated_from=official.dedicated_from,
+            dedicated_to=official.dedicated_to,
+        ),
     )
-    for official in created:
-        ids[(official.full_name, official.dedicated_from)] = official.pk
-    return [ids[(official.full_name, official.dedicated_from)] for official in officials]
 
 
 def _write_participations(
@@ -1221,7 +1192,7 @@ def _write_participations(
             "course_id", "official_id"
         )
     )
-    _bulk(
+    bulk(
         [
             CourseParticipant(
                 course_id=course_ids[seat.course],
@@ -1243,47 +1214,33 @@ def _write_projects(projects: list[_ProjectSpec]) -> None:
             title__in={project.title for project in projects}
         ).values_list("title", "year", "funding", "pk")
     }
-    new = [
-        project for project in projects if (project.title, project.year, project.funding) not in ids
-    ]
-    created = _bulk(
-        [
-            SupportProject(
-                title=project.title,
-                year=project.year,
-                funding=project.funding,
-                status=project.status,
-                budget_vnd=Decimal(project.budget),
-                state_support_vnd=Decimal(project.state_support),
-                proposed_on=project.proposed_on,
-                ministry_decision=project.ministry_decision,
-                approved_on=project.approved_on,
-                outcomes=project.outcomes,
-            )
-            for project in new
-        ],
+    project_ids = create_missing(
+        projects,
         SupportProject,
+        existing=ids,
+        key=lambda project: (project.title, project.year, project.funding),
+        row_key=lambda project: (project.title, project.year, project.funding),
+        build=lambda project: SupportProject(
+            title=project.title,
+            year=project.year,
+            funding=project.funding,
+            status=project.status,
+            budget_vnd=Decimal(project.budget),
+            state_support_vnd=Decimal(project.state_support),
+            proposed_on=project.proposed_on,
+            ministry_decision=project.ministry_decision,
+            approved_on=project.approved_on,
+            outcomes=project.outcomes,
+        ),
     )
-    for project in created:
-        ids[(project.title, project.year, project.funding)] = project.pk
-    through = SupportProject.facilities.through
-    present = set(
-        through.objects.filter(supportproject_id__in=ids.values()).values_list(
-            "supportproject_id", "facility_id"
-        )
-    )
-    links = [
-        (ids[(project.title, project.year, project.funding)], site.pk)
-        for project in projects
-        for site in project.sites
-    ]
-    through.objects.bulk_create(
-        [
-            through(supportproject_id=project_id, facility_id=facility_id)
-            for project_id, facility_id in links
-            if (project_id, facility_id) not in present
-        ],
-        batch_size=_BATCH_SIZE,
+    link_missing(
+        SupportProject.facilities.through,
+        ("supportproject_id", "facility_id"),
+        {
+            (project_id, site.pk)
+            for project, project_id in zip(projects, project_ids, strict=True)
+            for site in project.sites
+        },
     )
 
 
@@ -1293,7 +1250,7 @@ def _write_awards(awards: list[tuple[_Site, int, str, str]]) -> None:
             "facility_id", "year", "title"
         )
     )
-    _bulk(
+    bulk(
         [
             Award(facility_id=site.pk, year=year, title=title, issued_by=issued_by)
             for site, year, title, issued_by in awards
@@ -1311,29 +1268,26 @@ def _write_tasks(tasks: list[_TaskSpec], plan: Plan, officers: dict[int | None, 
             "agency_id", "title", "pk"
         )
     }
-    created = _bulk(
-        [
-            AgencyTask(
-                plan=plan,
-                agency_id=agency_ids[task.agency_code],
-                title=task.title,
-                description=task.description,
-                due_on=task.due_on,
-                status=task.status,
-                progress=task.progress,
-            )
-            for task in tasks
-            if (agency_ids[task.agency_code], task.title) not in ids
-        ],
+    task_ids = create_missing(
+        tasks,
         AgencyTask,
+        existing=ids,
+        key=lambda task: (agency_ids[task.agency_code], task.title),
+        row_key=lambda task: (task.agency_id, task.title),
+        build=lambda task: AgencyTask(
+            plan=plan,
+            agency_id=agency_ids[task.agency_code],
+            title=task.title,
+            description=task.description,
+            due_on=task.due_on,
+            status=task.status,
+            progress=task.progress,
+        ),
     )
-    for task in created:
-        ids[(task.agency_id, task.title)] = task.pk
-    task_ids = [ids[(agency_ids[task.agency_code], task.title)] for task in tasks]
     present = set(
         TaskUpdate.objects.filter(task_id__in=task_ids).values_list("task_id", "posted_at")
     )
-    _bulk(
+    bulk(
         [
             TaskUpdate(
                 task_id=task_id,

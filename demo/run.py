@@ -16,6 +16,7 @@ from assessments.models import SupportOrganisation
 from assessments.services import ensure_reminder_schedule
 from demo.assessments import seed_assessments
 from demo.facilities import seed_facilities
+from demo.kit import check_scale
 from demo.programs import seed_programme
 from demo.public import seed_public_page
 from portal.models import OfficialBody, Role, User
@@ -23,7 +24,6 @@ from programs.models import Agency
 from reporting.services import ensure_report_schedules
 
 DEMO_PASSWORD = "SxshDemo@2026"
-SCALES = ("demo", "province", "national")
 
 
 @dataclass(frozen=True)
@@ -96,8 +96,7 @@ def seed_users() -> list[User]:
 
 @transaction.atomic
 def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
-    if scale not in SCALES:
-        raise ValueError(f"scale must be one of {SCALES}")
+    check_scale(scale)
     users = seed_users()
     # Each step draws from its own generator seeded alike, so adding a step never reshuffles
     # the data of the steps before it.
@@ -109,6 +108,7 @@ def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
         consultant=by_username["tuvan"],
         reviewer=by_username["canbo"],
         manager=by_username["coso"],
+        clerk=by_username["quantri"],
     )
     seed_programme(
         scale=scale,

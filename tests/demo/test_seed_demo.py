@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
-from assessments.models import SelfReport
+from assessments.models import SelfReport, SelfReportTransition
 from demo.run import DEMO_PASSWORD
 from facilities.models import AdministrativeUnit, Facility
 from portal.models import Role, User
@@ -52,3 +54,27 @@ def test_it_creates_one_user_per_role_and_is_idempotent(settings, client) -> Non
     client.force_login(User.objects.get(username="coso"))
     page = client.get(reverse("dashboard")).content.decode()
     assert 'id="savings-data"' in page
+
+
+@pytest.mark.django_db
+def test_the_demo_staff_user_can_approve_a_queued_report(settings, client) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    staff = User.objects.get(username="canbo")
+    queued = SelfReport.objects.filter(status=SelfReport.Status.SUBMITTED).order_by("pk")
+    assert queued.exists()
+    # Four eyes: whoever submitted a report cannot approve it, so the queue is someone else's.
+    assert not SelfReportTransition.objects.filter(
+        report__in=queued, to_status=SelfReport.Status.SUBMITTED, by=staff
+    ).exists()
+
+    report = queued.first()
+    client.force_login(staff)
+    response = client.post(
+        reverse("assessments:selfreport_approve", args=[report.pk]), {"confirm_warnings": "on"}
+    )
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == SelfReport.Status.APPROVED
+    assert report.reviewed_by == staff

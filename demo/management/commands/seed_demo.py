@@ -5,14 +5,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from demo import run as demo
+from demo import kit, run
 
 
 class Command(BaseCommand):
     help = "Load the demo programme (users of every role, and what later steps add). Idempotent."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", choices=demo.SCALES, default="demo")
+        parser.add_argument("--scale", choices=kit.SCALES, default="demo")
         parser.add_argument("--seed", type=int, default=2016)
         parser.add_argument(
             "--force",
@@ -26,8 +26,8 @@ class Command(BaseCommand):
                 "Refusing to load demo data with DEBUG=0: its accounts have a published "
                 "password. Use --force only on a throw-away deployment."
             )
-        logins = demo.seed(scale=scale, seed=seed)
+        logins = run.seed(scale=scale, seed=seed)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded (scale={scale}, seed={seed})."))
-        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+        self.stdout.write(f"Demo logins (password for all: {run.DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<14} {login.role_label} — {login.full_name}")
