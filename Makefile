@@ -33,6 +33,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/bandit -c pyproject.toml -r portal facilities assessments programs reporting demo \
 	  bench -ll -q
 

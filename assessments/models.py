@@ -586,19 +586,25 @@ class SelfReportConsumption(models.Model):
         return f"{self.resource}: {self.quantity}"
 
 
-def applying_q(day: datetime.date, *, facility: str = "pk", per_row: bool = False) -> Q:
-    """Applying CP on `day` (T2), the one definition: a measure implemented and verified by
-    `day`, either an assessment's option verified by then or a measure implemented by then in a
-    self-report in force on `day` (a measure that a correction removed no longer counts).
-    `facility` and `per_row` as in `facilities.models.facility_condition`."""
+def applying_sources(day: datetime.date) -> list[tuple[models.QuerySet[Any], str]]:
+    """Applying CP on `day` (T2), the one definition: a facility is applying when it has a
+    measure implemented and verified by `day`, either an assessment's option verified by then or
+    a measure implemented by then in a self-report in force on `day` (a measure that a later
+    approved correction removed no longer counts). Each source with the path to its facility id.
+    """
     measures = SelfReportMeasure.objects.filter(
         report__in=SelfReport.objects.in_force(on=day), implemented_on__lte=day
     )
-    sources = [
+    return [
         (CPOption.objects.verified_on(day), "assessment__facility_id"),
         (measures, "report__facility_id"),
     ]
-    return facility_condition(sources, facility=facility, per_row=per_row, all_=False)
+
+
+def applying_q(day: datetime.date, *, facility: str = "pk", per_row: bool = False) -> Q:
+    """The facilities applying CP on `day` (see `applying_sources`) as a condition on
+    `facility`; `per_row` as in `facilities.models.facility_condition`."""
+    return facility_condition(applying_sources(day), facility=facility, per_row=per_row, all_=False)
 
 
 class SelfReportMeasure(models.Model):

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
 from assessments.models import (
     Assessment,
@@ -30,6 +31,7 @@ from assessments.models import (
     SelfReport,
     SelfReportConsumption,
     SelfReportMeasure,
+    applying_sources,
 )
 from facilities.models import (
     AwarenessConfirmation,
@@ -37,6 +39,8 @@ from facilities.models import (
     Facility,
     OutreachActivity,
     OutreachParticipation,
+    aware_sources,
+    cp_unit_sources,
 )
 from portal.lib import dates
 from programs.models import Course, CourseParticipant, Official, SupportProject
@@ -84,29 +88,14 @@ def _dates() -> tuple[str, str]:
 
 
 FLOOR_SQL = """
-WITH den AS (
-    SELECT f.id FROM facilities_facility f
-    WHERE f.in_scope
-      AND (f.started_on IS NULL OR f.started_on <= %(day)s)
-      AND (f.closed_on IS NULL OR f.closed_on > %(day)s)
-      AND NOT (f.suspended_on IS NOT NULL AND f.suspended_on <= %(day)s
-               AND (f.resumed_on IS NULL OR f.resumed_on > %(day)s))
-), aware AS (
-    SELECT p.facility_id AS id FROM facilities_outreachparticipation p
-    JOIN facilities_outreachactivity a ON a.id = p.activity_id WHERE a.held_on <= %(day)s
-    INTERSECT
-    SELECT c.facility_id FROM facilities_awarenessconfirmation c WHERE c.confirmed_on <= %(day)s
-), applying AS (
-    SELECT a.facility_id AS id FROM assessments_cpoption o
-    JOIN assessments_assessment a ON a.id = o.assessment_id
-    WHERE o.status = 'verified' AND o.implemented_on <= %(day)s AND o.verified_on <= %(day)s
-    UNION
-    SELECT r.facility_id FROM assessments_selfreportmeasure m
-    JOIN assessments_selfreport r ON r.id = m.report_id
-    WHERE r.status = 'approved' AND r.reviewed_at < %(eod)s AND m.implemented_on <= %(day)s
-), cp_unit AS (
-    SELECT DISTINCT u.facility_id AS id FROM facilities_dedicatedunit u
-    WHERE u.established_on <= %(day)s AND (u.ended_on IS NULL OR u.ended_on > %(day)s)
+WITH den(id) AS (
+    {den}
+), aware(id) AS (
+    {aware}
+), applying(id) AS (
+    {applying}
+), cp_unit(id) AS (
+    {cp_unit}
 ), shares AS (
     SELECT COUNT(*) AS denominator, COUNT(aw.id) AS aware, COUNT(ap.id) AS applying,
            COUNT(cu.id) AS cp_unit
@@ -127,7 +116,7 @@ WITH den AS (
            ROW_NUMBER() OVER (PARTITION BY r.facility_id, r.period_kind, r.year, r.quarter
                               ORDER BY r.version DESC) AS latest
     FROM assessments_selfreport r JOIN baseline b ON b.facility_id = r.facility_id
-    WHERE r.status = 'approved' AND r.reviewed_at < %(eod)s AND r.year > b.year
+    WHERE r.id IN ({in_force}) AND r.year > b.year
       AND ((r.period_kind = 'quarter' AND r.year * 4 + r.quarter - 1 <= %(last_quarter)s)
            OR (r.period_kind = 'year' AND r.year <= %(last_year)s))
 ), ranked AS (
@@ -239,11 +228,43 @@ def _share(numerator: int, denominator: int) -> tuple[Any, Any, Any]:
     )
 
 
+class _Rules:
+    """The domain's rules (operating, aware, applying, CP unit, in force) as SQL for the floor's
+    statement: compiled from their one definition in the apps, never written again here, with
+    their parameters renamed into the statement's named ones."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+
+    def sql(self, queryset: QuerySet[Any]) -> str:
+        text, params = queryset.order_by().query.sql_with_params()
+        parts = text.split("%s")
+        out = [parts[0]]
+        for value, part in zip(params, parts[1:], strict=True):
+            name = f"rule_{len(self.params)}"
+            self.params[name] = value
+            out.append(f"%({name})s{part}")
+        return "".join(out)
+
+    def facility_ids(self, sources: list[tuple[QuerySet[Any], str]], *, all_: bool) -> str:
+        glue = "\n    INTERSECT\n    " if all_ else "\n    UNION\n    "
+        return glue.join(self.sql(rows.values(path)) for rows, path in sources)
+
+
 def sql_floor(day: datetime.date, *, t3_floor: Decimal | None) -> Numbers:
     """The indicators' numbers as of `day` in one SQL statement."""
     baseline_end, report_end = _dates()
-    sql = FLOOR_SQL.replace("{baseline_end}", baseline_end).replace("{report_end}", report_end)
-    params = _params(day) | {"t3_floor": t3_floor if t3_floor is not None else 10**9}
+    rules = _Rules()
+    sql = FLOOR_SQL.format(
+        den=rules.sql(Facility.objects.in_denominator_on(day).values("pk")),
+        aware=rules.facility_ids(aware_sources(day), all_=True),
+        applying=rules.facility_ids(applying_sources(day), all_=False),
+        cp_unit=rules.facility_ids(cp_unit_sources(day), all_=True),
+        in_force=rules.sql(SelfReport.objects.in_force(on=day).values("pk")),
+        baseline_end=baseline_end,
+        report_end=report_end,
+    )
+    params = _params(day) | rules.params | {"t3_floor": t3_floor if t3_floor is not None else 10**9}
     if connection.vendor != "postgresql":
         params["t3_floor"] = float(params["t3_floor"])
     with transaction.atomic(), connection.cursor() as cursor:
@@ -314,14 +335,19 @@ def naive_loop(day: datetime.date, *, t3_floor: Decimal | None) -> Numbers:
             "output_unit",
         )
     }
+    # A period's figures in force: its latest version approved by the end of `day`.
+    latest_approved: dict[tuple[Any, ...], int] = {}
+    for facility, status, reviewed, kind, year, quarter, version, *_rest in reports.values():
+        if status == "approved" and reviewed is not None and reviewed < end_of_day:
+            key = (facility, kind, year, quarter)
+            latest_approved[key] = max(version, latest_approved.get(key, 0))
     for report_id, implemented in SelfReportMeasure.objects.values_list(
         "report_id", "implemented_on"
     ):
-        facility, status, reviewed = reports[report_id][:3]
+        facility, status, reviewed, kind, year, quarter, version = reports[report_id][:7]
         if (
-            status == "approved"
-            and reviewed is not None
-            and reviewed < end_of_day
+            latest_approved.get((facility, kind, year, quarter)) == version
+            and status == "approved"
             and implemented <= day
         ):
             applying.add(facility)

@@ -30,12 +30,12 @@ from django.utils import timezone
 from assessments.models import Assessment, SelfReport, SupportOrganisation
 from bench.data import STAFF_USERNAME
 from bench.floor import mismatches, naive_loop, sql_floor
-from facilities import excel
-from facilities.forms import with_list_columns
 from facilities.models import Facility, OutreachActivity
 from portal.models import User
 from programs.models import AgencyTask, Plan
-from reporting import indicators
+from reporting import excel, indicators
+from reporting.forms import with_list_columns
+from reporting.registry import export_rows
 
 
 def staff_client() -> Client:
@@ -50,11 +50,8 @@ def staff_client() -> Client:
 
 
 def dashboard_plan() -> tuple[Plan, datetime.date]:
-    """The plan and date the dashboard shows by default (portal.views._indicators)."""
-    plan = (
-        Plan.objects.filter(status=Plan.Status.ACTIVE).order_by("-end_year").first()
-        or Plan.objects.order_by("-end_year").first()
-    )
+    """The plan and date the dashboard shows by default (reporting.dashboards)."""
+    plan = Plan.objects.shown_by_default()
     assert plan is not None, "no plan: the migrations ship one"
     return plan, min(timezone.localdate(), datetime.date(plan.end_year, 12, 31))
 
@@ -151,13 +148,13 @@ def pages() -> dict[str, str]:
     add("dashboard", "dashboard")
     add("dashboard_charts", "dashboard_charts")  # loaded by the dashboard after its cards
     add("unit_list", "facilities:unit_list")
-    add("facility_list", "facilities:facility_list")
-    add("facility_list_last_page", "facilities:facility_list")
+    add("facility_list", "reporting:facility_list")
+    add("facility_list_last_page", "reporting:facility_list")
     found["facility_list_last_page"] += "?page=last"
-    add("facility_search", "facilities:facility_list")
+    add("facility_search", "reporting:facility_list")
     found["facility_search"] += "?q=29"  # a tax-code prefix every bench facility has
     if facility is not None:
-        add("facility_detail", "facilities:facility_detail", facility.pk)
+        add("facility_detail", "reporting:facility_detail", facility.pk)
         report = SelfReport.objects.filter(facility=facility).order_by("pk").first()
         if report is not None:
             add("selfreport_detail", "assessments:selfreport_detail", report.pk)
@@ -202,15 +199,17 @@ def query_counts() -> dict[str, dict[str, int]]:
     return counts
 
 
-def _facility_rows(limit: int, copies: int) -> Iterator[Facility]:
-    """The export's rows (as the export view reads them), `copies` times over."""
+def _facility_rows(limit: int, copies: int) -> Iterator[list[Any]]:
+    """The export's rows (as the export view reads and writes them), `copies` times over."""
     today = timezone.localdate()
     queryset = with_list_columns(Facility.objects.order_by("pk")[:limit], today)
-    return itertools.chain.from_iterable(queryset.iterator(chunk_size=2000) for _ in range(copies))
+    return itertools.chain.from_iterable(
+        export_rows(queryset.iterator(chunk_size=2000), today=today) for _ in range(copies)
+    )
 
 
 def _openpyxl_export(limit: int, copies: int) -> int:
-    output = excel.facility_rows_xlsx(_facility_rows(limit, copies), today=timezone.localdate())
+    output = excel.facility_rows_xlsx(_facility_rows(limit, copies))
     size = output.seek(0, os.SEEK_END)
     output.close()
     return size
@@ -220,41 +219,18 @@ def _xlsxwriter_export(limit: int, copies: int) -> int:
     """The same rows and columns with XlsxWriter's constant-memory mode: the yardstick."""
     import xlsxwriter
 
-    today = timezone.localdate()
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
         workbook = xlsxwriter.Workbook(handle.name, {"constant_memory": True})
         sheet = workbook.add_worksheet("Cơ sở")
         dates = workbook.add_format({"num_format": "dd/mm/yyyy"})
         bold = workbook.add_format({"bold": True})
-        sheet.write_row(0, 0, [f"Cột {n}" for n in range(1, 19)], bold)
-        for number, facility in enumerate(_facility_rows(limit, copies), start=1):
-            sheet.write_row(
-                number,
-                0,
-                [
-                    facility.name,
-                    facility.tax_code,
-                    str(facility.get_legal_form_display()),
-                    facility.address,
-                    facility.administrative_unit.name,
-                    facility.zone.name if facility.zone else "",
-                    facility.sector.code,
-                    facility.sector.name,
-                    facility.size_class.name,
-                    facility.employees,
-                    str(facility.status_on(today).label),
-                    "Có" if facility.is_aware else "Không",
-                    "Có" if facility.is_applying else "Không",
-                    "Có" if facility.has_cp_unit else "Không",
-                ],
-            )
-            if facility.started_on:
-                sheet.write_datetime(number, 14, facility.started_on, dates)
-            sheet.write_row(
-                number,
-                15,
-                [facility.contact_name, facility.contact_phone, facility.contact_email],
-            )
+        sheet.write_row(0, 0, [title for title, _width in excel.facility_columns()], bold)
+        for number, values in enumerate(_facility_rows(limit, copies), start=1):
+            for column, value in enumerate(values):
+                if isinstance(value, datetime.date):
+                    sheet.write_datetime(number, column, value, dates)
+                elif value is not None:
+                    sheet.write(number, column, value)
         workbook.close()
         return os.path.getsize(handle.name)
 
@@ -369,8 +345,6 @@ def pdf_report(repetitions: int, *, annex_rows: int) -> dict[str, Any]:
 
     def workbook(copies: int) -> int:
         """The same report as XLSX; returns the rows written (every table's)."""
-        from reporting import excel
-
         annex.rows = [row for _ in range(copies) for row in rows]
         excel.write(snapshot, io.BytesIO())
         return sum(len(table.rows) for table in [snapshot.trend, *snapshot.tables])

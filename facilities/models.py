@@ -266,23 +266,30 @@ def facility_condition(
     return condition
 
 
-def aware_q(day: datetime.date, *, facility: str = "pk", per_row: bool = False) -> Q:
-    """Aware on `day` (T1): took part in outreach held by then and confirmed awareness by then."""
-    sources = [
+def aware_sources(day: datetime.date) -> list[tuple[models.QuerySet[Any], str]]:
+    """Aware on `day` (T1), the one definition: took part in outreach held by then *and*
+    confirmed awareness by then. Each source with the path to its facility id."""
+    return [
         (OutreachParticipation.objects.filter(activity__held_on__lte=day), "facility_id"),
         (AwarenessConfirmation.objects.filter(confirmed_on__lte=day), "facility_id"),
     ]
-    return facility_condition(sources, facility=facility, per_row=per_row, all_=True)
 
 
-def cp_unit_q(day: datetime.date, *, facility: str = "pk", per_row: bool = False) -> Q:
-    """With a dedicated CP unit on `day` (T4): established by then and not yet ended."""
+def cp_unit_sources(day: datetime.date) -> list[tuple[models.QuerySet[Any], str]]:
+    """With a dedicated CP unit on `day` (T4), the one definition: a unit established by then
+    and not yet ended."""
     units = DedicatedUnit.objects.filter(established_on__lte=day).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=day)
     )
-    return facility_condition(
-        [(units, "facility_id")], facility=facility, per_row=per_row, all_=True
-    )
+    return [(units, "facility_id")]
+
+
+def aware_q(day: datetime.date, *, facility: str = "pk", per_row: bool = False) -> Q:
+    return facility_condition(aware_sources(day), facility=facility, per_row=per_row, all_=True)
+
+
+def cp_unit_q(day: datetime.date, *, facility: str = "pk", per_row: bool = False) -> Q:
+    return facility_condition(cp_unit_sources(day), facility=facility, per_row=per_row, all_=True)
 
 
 class Facility(models.Model):

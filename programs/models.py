@@ -76,6 +76,22 @@ class Indicator(models.TextChoices):
     A4_DETAILED_ASSESSMENTS = "A4", _("A4 – Đánh giá chi tiết, tư vấn SXSH")
 
 
+class PlanQuerySet(models.QuerySet["Plan"]):
+    def covering(self, year: int) -> PlanQuerySet:
+        """The plans, drafts aside, whose period includes `year`: latest end first."""
+        return (
+            self.exclude(status=Plan.Status.DRAFT)
+            .filter(start_year__lte=year, end_year__gte=year)
+            .order_by("-end_year", "-pk")
+        )
+
+    def shown_by_default(self) -> Plan | None:
+        """The plan dashboards, the public page and the commands show unless asked: the one in
+        progress ending last, else the plan ending last."""
+        latest = self.order_by("-end_year", "-pk")
+        return latest.filter(status=Plan.Status.ACTIVE).first() or latest.first()
+
+
 class Plan(models.Model):
     """A plan of the province (or of the nation) with its period and targets: data staff edit."""
 
@@ -95,6 +111,7 @@ class Plan(models.Model):
     )
     summary = models.TextField(_("tóm tắt"), blank=True)
 
+    objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

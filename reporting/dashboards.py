@@ -106,7 +106,7 @@ def _indicators(
     that has ended, its last day, unless the reader asks for another."""
     form = IndicatorsForm(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
-    plan = chosen.get("plan") or _default_plan()
+    plan = chosen.get("plan") or Plan.objects.shown_by_default()
     if plan is None:
         return {"indicator_form": form}
     as_of = chosen.get("on") or min(today, datetime.date(plan.end_year, 12, 31))
@@ -181,7 +181,7 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
     """
     form = IndicatorsForm(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
-    plan = chosen.get("plan") or _default_plan()
+    plan = chosen.get("plan") or Plan.objects.shown_by_default()
     if plan is None:
         return HttpResponse("")
     as_of = chosen.get("on") or min(timezone.localdate(), datetime.date(plan.end_year, 12, 31))
@@ -262,13 +262,6 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
             "period_label": f"Q{quarter}/{year}",
             "as_of": as_of,
         },
-    )
-
-
-def _default_plan() -> Plan | None:
-    return (
-        Plan.objects.filter(status=Plan.Status.ACTIVE).order_by("-end_year").first()
-        or Plan.objects.order_by("-end_year").first()
     )
 
 

@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -36,6 +37,7 @@ from portal.tasks import send_email
 from programs.models import Plan
 from reporting import builders, excel, pdf
 from reporting.models import Audience, DownloadLog, ReportRun, period_end
+from reporting.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -111,35 +113,62 @@ def generate(run_id: int) -> ReportRun:
             progress=percent, step=step[:120], heartbeat_at=timezone.now()
         )
 
+    report = render_report(
+        run.plan,
+        year=run.year,
+        quarter=run.quarter,
+        audience=run.audience,
+        as_of=run.as_of,
+        progress=progress,
+    )
+    pdf_name = _store(run, "pdf", report.pdf)
+    xlsx_name = _store(run, "xlsx", report.xlsx)
+    summary = [
+        {
+            "code": row.code,
+            "name": str(row.name),
+            "kind": row.kind,
+            "value": None if row.value is None else str(row.value),
+            "status": row.status,
+            "status_label": str(row.status_label),
+        }
+        for row in report.snapshot.summary
+    ]
+    return _finish(run_id, pdf_name, xlsx_name, report.pages, summary)
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    snapshot: Snapshot
+    pdf: bytes
+    pages: int
+    xlsx: bytes
+
+
+def render_report(
+    plan: Plan,
+    *,
+    year: int,
+    quarter: int,
+    audience: str,
+    as_of: datetime.date | None,
+    progress: builders.Progress | None = None,
+) -> RenderedReport:
+    """Build a report's snapshot and render its PDF and workbook, in the portal's language:
+    the steps the worker (`generate`) and `manage.py generate_report` share."""
+    step = progress or (lambda _percent, _step: None)
     with translation.override(settings.LANGUAGE_CODE):
         snapshot = builders.build(
-            run.plan,
-            year=run.year,
-            quarter=run.quarter,
-            audience=run.audience,
-            as_of=run.as_of,
-            progress=progress,
+            plan, year=year, quarter=quarter, audience=audience, as_of=as_of, progress=progress
         )
-        progress(70, _("Tạo tệp PDF"))
+        step(70, _("Tạo tệp PDF"))
         rendered = pdf.render(snapshot)
-        pdf_name = _store(run, "pdf", rendered.content)
-        progress(90, _("Tạo tệp Excel"))
+        step(90, _("Tạo tệp Excel"))
         with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as workbook:
             excel.write(snapshot, workbook)
             workbook.seek(0)
-            xlsx_name = _store(run, "xlsx", workbook.read())
-        summary = [
-            {
-                "code": row.code,
-                "name": row.name,
-                "kind": row.kind,
-                "value": None if row.value is None else str(row.value),
-                "status": row.status,
-                "status_label": row.status_label,
-            }
-            for row in snapshot.summary
-        ]
-    return _finish(run_id, pdf_name, xlsx_name, rendered.pages, summary)
+            xlsx = workbook.read()
+    return RenderedReport(snapshot=snapshot, pdf=rendered.content, pages=rendered.pages, xlsx=xlsx)
 
 
 def _store(run: ReportRun, extension: str, content: bytes) -> str:
@@ -257,10 +286,7 @@ def generate_scheduled(*, today: datetime.date, period: str | None = None) -> li
         periods = [(year, quarter)] + ([(year, 0)] if quarter == 4 else [])
     runs = []
     for year, quarter in periods:
-        plans = Plan.objects.exclude(status=Plan.Status.DRAFT).filter(
-            start_year__lte=year, end_year__gte=year
-        )
-        for plan in plans:
+        for plan in Plan.objects.covering(year):
             for audience in Audience.values:
                 run, _created = request_report(
                     plan,

@@ -54,10 +54,7 @@ def _plan(plan_id: int | None) -> Plan:
             return Plan.objects.get(pk=plan_id)
         except Plan.DoesNotExist as exc:
             raise CommandError(f"There is no plan with id {plan_id}.") from exc
-    plan = (
-        Plan.objects.filter(status=Plan.Status.ACTIVE).order_by("-end_year", "-pk").first()
-        or Plan.objects.order_by("-end_year", "-pk").first()
-    )
+    plan = Plan.objects.shown_by_default()
     if plan is None:
         raise CommandError("There is no plan yet: add one (with its targets) first.")
     return plan

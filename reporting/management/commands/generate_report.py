@@ -7,12 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
 
 from programs.models import Plan
-from reporting import builders, excel, pdf
 from reporting.models import Audience
-from reporting.services import parse_period
+from reporting.services import parse_period, render_report
 
 
 class Command(BaseCommand):
@@ -38,7 +36,7 @@ class Command(BaseCommand):
             year, quarter = parse_period(options["period"])
         except ValidationError as error:
             raise CommandError(error.messages[0]) from error
-        plans = Plan.objects.filter(start_year__lte=year, end_year__gte=year).order_by("-end_year")
+        plans = Plan.objects.covering(year)
         if options["plan"]:
             plans = plans.filter(pk=options["plan"])
         plan = plans.first()
@@ -47,21 +45,18 @@ class Command(BaseCommand):
         output: Path = options["output"]
         output.mkdir(parents=True, exist_ok=True)
         stem = f"bao-cao-sxsh-{options['period']}-{options['audience']}"
-        with translation.override(settings.LANGUAGE_CODE):
-            snapshot = builders.build(
-                plan,
-                year=year,
-                quarter=quarter,
-                audience=options["audience"],
-                as_of=options["as_of"],
-            )
-            if options["format"] in ("pdf", "both"):
-                path = output / f"{stem}.pdf"
-                rendered = pdf.render(snapshot)
-                path.write_bytes(rendered.content)
-                self.stdout.write(f"{path}  ({rendered.pages} pages)")
-            if options["format"] in ("xlsx", "both"):
-                path = output / f"{stem}.xlsx"
-                with path.open("wb") as workbook:
-                    excel.write(snapshot, workbook)
-                self.stdout.write(str(path))
+        report = render_report(
+            plan,
+            year=year,
+            quarter=quarter,
+            audience=options["audience"],
+            as_of=options["as_of"],
+        )
+        if options["format"] in ("pdf", "both"):
+            path = output / f"{stem}.pdf"
+            path.write_bytes(report.pdf)
+            self.stdout.write(f"{path}  ({report.pages} pages)")
+        if options["format"] in ("xlsx", "both"):
+            path = output / f"{stem}.xlsx"
+            path.write_bytes(report.xlsx)
+            self.stdout.write(str(path))
