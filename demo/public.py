@@ -22,8 +22,8 @@ from weasyprint import HTML
 from assessments.models import CPOption
 from facilities.models import Facility, OutreachActivity
 from portal.lib.dates import LOCAL_TZ
-from portal.models import Article, CaseStudy, PublicationStatus, PublicDocument
 from programs.models import Award, Course, Plan
+from public.models import Article, CaseStudy, PublicationStatus, PublicDocument
 
 PUBLISHED = PublicationStatus.PUBLISHED
 DRAFT = PublicationStatus.DRAFT

@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.models import Article, CaseStudy, PublicDocument, User
+from portal.models import User
 
 
 @admin.register(User)
@@ -49,34 +49,3 @@ class PortalUserAdmin(SimpleHistoryAdmin, UserAdmin):
     def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
         obj.apply_role_flags()
         super().save_model(request, obj, form, change)
-
-
-# The public page's content: staff manage it in the portal (/thong-tin/quan-ly/); the admin is the
-# fallback, with the same model validation (sanitised text, checked files) and history.
-class PublishableAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "status", "published_at", "updated_at"]
-    list_filter = ["status"]
-    search_fields = ["title"]
-    date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["title"]}
-
-
-@admin.register(Article)
-class ArticleAdmin(PublishableAdmin):
-    list_display = ["title", "kind", "status", "published_at", "updated_at"]
-    list_filter = ["kind", "status"]
-
-
-@admin.register(CaseStudy)
-class CaseStudyAdmin(PublishableAdmin):
-    list_display = ["title", "facility", "consent_given", "status", "published_at"]
-    list_filter = ["status", "consent_given"]
-    list_select_related = ["facility"]
-    autocomplete_fields = ["facility"]
-
-
-@admin.register(PublicDocument)
-class PublicDocumentAdmin(PublishableAdmin):
-    list_display = ["title", "kind", "number", "issued_on", "status"]
-    list_filter = ["kind", "status"]
-    search_fields = ["title", "number"]

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "reporting",
     "demo",
     "bench",
+    "public",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -5,8 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from portal import public, views
+from portal import views
 from portal.forms import QueuedPasswordResetForm
+from public import views as public_views
 
 admin.site.site_header = _("Quản trị Cổng SXSH Nghệ An")
 admin.site.site_title = _("Cổng SXSH Nghệ An")
@@ -46,7 +47,7 @@ accounts = [
 ]
 
 urlpatterns = [
-    path("", public.home, name="home"),
+    path("", public_views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("tong-quan/", views.dashboard, name="dashboard"),
     path("tong-quan/bieu-do/", views.dashboard_charts, name="dashboard_charts"),
@@ -56,7 +57,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("programs.urls")),
     path("", include("reporting.urls")),
-    path("", include("portal.public_urls")),
+    path("", include("public.urls")),
     path("quan-tri/", admin.site.urls),
 ]
 

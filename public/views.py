@@ -30,9 +30,10 @@ from assessments.models import SupportOrganisation
 from facilities.models import OutreachActivity
 from portal import access
 from portal.access import DEPARTMENT, allow
-from portal.forms import ArticleForm, CaseStudyForm, PublicDocumentForm
 from portal.lib.downloads import private_file_response
-from portal.models import (
+from programs.models import Award, Course, Indicator, Plan
+from public.forms import ArticleForm, CaseStudyForm, PublicDocumentForm
+from public.models import (
     Article,
     CaseStudy,
     PublicationStatus,
@@ -40,7 +41,6 @@ from portal.models import (
     image_type,
 )
 from reporting import indicators
-from programs.models import Award, Course, Indicator, Plan
 
 # The plan's figures move slowly and cost a dozen aggregate queries: the public home shows them
 # from the cache, at most this old.

@@ -17,14 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from demo import run as demo
 from facilities.models import Facility
-from portal import demo
-from portal.models import (
+from portal.models import User
+from public.models import (
     Article,
     CaseStudy,
     PublicationStatus,
     PublicDocument,
-    User,
     validate_document,
     validate_image,
 )
