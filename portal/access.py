@@ -35,6 +35,9 @@ ASSESSMENT_READERS = PROGRAMME_READERS | {Role.CONSULTANT}
 ASSESSMENT_WRITERS = DEPARTMENT | {Role.CONSULTANT}
 # Self-reports: written by a facility's managers, and by the Department on their behalf.
 SELF_REPORT_WRITERS = DEPARTMENT | {Role.FACILITY_MANAGER}
+# Who requests a quarterly or annual report: the Department, and officials for the report
+# addressed to their own body (`reporting.models.Audience.for_user`).
+REPORT_REQUESTERS = DEPARTMENT | {Role.OFFICIAL}
 # Django's admin and the settings only department admins change.
 ADMINS = frozenset({Role.DEPARTMENT_ADMIN})
 

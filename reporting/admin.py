@@ -4,8 +4,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
-from reporting.models import DownloadLog, ReportRun
+from reporting.models import DownloadLog, ReportRun, ReportSettings
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,3 +36,17 @@ class DownloadLogAdmin(ReadOnlyAdmin):
     search_fields = ["user__username", "detail"]
     list_select_related = ["user", "run"]
     date_hierarchy = "at"
+
+
+@admin.register(ReportSettings)
+class ReportSettingsAdmin(SimpleHistoryAdmin):
+    """One row per audience, shipped by the migrations: edited here or on the settings page
+    (which checks the signer and the recipients), never added or removed."""
+
+    list_display = ["audience", "symbol", "signer_name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

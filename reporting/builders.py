@@ -22,7 +22,14 @@ from assessments.models import Assessment
 from facilities.models import Facility, OutreachActivity
 from programs.models import Award, Course, Plan, SupportProject
 from reporting import indicators
-from reporting.models import Audience, period_end, period_label, period_start
+from reporting.models import (
+    Audience,
+    PeriodBasis,
+    ReportSettings,
+    lines,
+    period_bounds,
+    period_label,
+)
 from reporting.snapshot import DATE, DECIMAL, INT, RATIO, TEXT, Column, Snapshot, SummaryRow, Table
 
 SHARES = ("T1", "T2", "T3", "T4", "T5")
@@ -72,12 +79,13 @@ def build(
     quarter: int,
     audience: str,
     as_of: datetime.date | None = None,
+    basis: str = PeriodBasis.CALENDAR,
     progress: Progress | None = None,
 ) -> Snapshot:
-    """The snapshot of `plan`'s report for a quarter (1–4) or a year (0), as of `as_of`
-    (the period's last day unless given)."""
+    """The snapshot of `plan`'s report for a quarter (1–4) or a year (0), calendar or cut as
+    Decree 09/2019 says (`basis`), as of `as_of` (the period's last day unless given)."""
     step = progress or (lambda percent, label: None)
-    start, end = period_start(year, quarter), period_end(year, quarter)
+    start, end = period_bounds(year, quarter, basis)
     as_of = as_of or end
     detailed = audience == Audience.PROVINCE
 
@@ -109,6 +117,7 @@ def build(
     tables.append(_facility_annex(as_of, detailed))
 
     local_today = timezone.localdate()
+    heading = ReportSettings.objects.for_audience(audience)
     return Snapshot(
         plan_name=plan.name,
         plan_decision=_decision(plan),
@@ -117,20 +126,19 @@ def build(
         period_label=period_label(year, quarter),
         period_start=start,
         period_end=end,
+        basis=basis,
         audience=audience,
         audience_label=str(Audience(audience).label),
         as_of=as_of,
         generated_on=local_today,
-        issuer=[_("UBND TỈNH NGHỆ AN"), _("SỞ CÔNG THƯƠNG")],
-        recipients=[_("Ủy ban nhân dân tỉnh Nghệ An")]
-        if detailed
-        else [_("Bộ Công Thương (Vụ Khoa học và Công nghệ)")],
-        copies_to=[
-            _("Như trên"),
-            _("Bộ Công Thương (để báo cáo)") if detailed else _("UBND tỉnh (để báo cáo)"),
-            _("Giám đốc Sở (để biết)"),
-            _("Lưu: VT, KTAT"),
-        ],
+        issuer=lines(heading.issuing_body),
+        recipients=lines(heading.addressees),
+        copies_to=lines(heading.copies_to),
+        archive=heading.archive,
+        symbol=heading.symbol,
+        place=heading.place,
+        signer_title=lines(heading.signer_title),
+        signer_name=heading.signer_name,
         summary=summary,
         trend=trend,
         tables=tables,
@@ -162,7 +170,21 @@ def _summary_row(figure: indicators.Figure) -> SummaryRow:
         milestone_year=figure.milestone_year,
         status=figure.status,
         status_label=str(indicators.Status(figure.status).label),
+        parts_label=parts_label(figure.indicator),
     )
+
+
+def parts_label(code: str) -> str:
+    """What a figure's numerator / denominator count, as the report's tables head them. The one
+    place that says it: keep it in step with `indicators.Figure` (T3 counts the facilities
+    reaching the floor among those with a savings figure; T5 counts officials)."""
+    if code not in SHARES:
+        return ""  # A1–A4 are counts
+    if code == "T3":
+        return _("Số cơ sở đạt / có số liệu")
+    if code == "T5":
+        return _("Số cán bộ / tổng")
+    return _("Số cơ sở / tổng")
 
 
 def _trend(years: list[indicators.Breakdown]) -> Table:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import django_filters
@@ -22,7 +23,14 @@ from facilities.models import (
 )
 from programs.models import Plan
 from reporting.indicators import with_programme_flags
-from reporting.models import Audience, ReportRun, period_start
+from reporting.models import (
+    Audience,
+    PeriodBasis,
+    ReportRun,
+    ReportSettings,
+    lines,
+    period_bounds,
+)
 
 SORTS = {
     "name": ("name_sort_key", "pk"),
@@ -181,7 +189,8 @@ def with_list_columns(queryset: FacilityQuerySet, day: datetime.date) -> Facilit
 
 
 class ReportRequestForm(forms.Form):
-    """Any period, audience and as-of date, for staff who need a report now."""
+    """Any period, cut-off, audience and as-of date, for those who need a report now; an
+    official is offered their own body's audience only (`audiences`)."""
 
     plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.order_by("-end_year"))
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
@@ -196,6 +205,14 @@ class ReportRequestForm(forms.Form):
             (0, _("Cả năm")),
         ],
     )
+    basis = forms.ChoiceField(
+        label=_("Cách tính kỳ"),
+        choices=PeriodBasis.choices,
+        initial=PeriodBasis.CALENDAR,
+        help_text=_(
+            "Nghị định 09/2019: quý từ ngày 15 tháng trước quý đến ngày 14 tháng cuối quý."
+        ),
+    )
     audience = forms.ChoiceField(label=_("Gửi"), choices=Audience.choices)
     as_of = forms.DateField(
         label=_("Số liệu tính đến ngày"),
@@ -203,6 +220,13 @@ class ReportRequestForm(forms.Form):
         widget=DateInput(),
         help_text=_("Để trống: ngày cuối của kỳ báo cáo."),
     )
+
+    def __init__(self, *args: Any, audiences: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if audiences is not None:
+            self.fields["audience"].choices = [
+                (value, label) for value, label in Audience.choices if value in audiences
+            ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -213,9 +237,90 @@ class ReportRequestForm(forms.Form):
                 _("Năm phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).")
                 % {"start": plan.start_year, "end": plan.end_year},
             )
-        as_of, quarter = data.get("as_of"), data.get("quarter")
-        if as_of and year and quarter is not None and as_of < period_start(year, quarter):
-            self.add_error("as_of", _("Ngày số liệu không được trước ngày đầu kỳ báo cáo."))
+        as_of, quarter, basis = data.get("as_of"), data.get("quarter"), data.get("basis")
+        if as_of and year and quarter is not None and basis:  # noqa: SIM102 (the bounds need all)
+            if as_of < period_bounds(year, quarter, basis)[0]:
+                self.add_error("as_of", _("Ngày số liệu không được trước ngày đầu kỳ báo cáo."))
+        return data
+
+
+class ReportSettingsForm(forms.ModelForm):
+    """An audience's heading, recipients and signer, checked the way Decree 30/2020 writes them."""
+
+    class Meta:
+        model = ReportSettings
+        fields = [
+            "issuing_body",
+            "symbol",
+            "place",
+            "addressees",
+            "copies_to",
+            "archive",
+            "signer_title",
+            "signer_name",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("issuing_body", "addressees", "copies_to", "signer_title")
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Blank in the shipped rows (the Department names its signer), required once edited.
+        self.fields["signer_name"].required = True
+
+    @staticmethod
+    def _lines(text: str) -> str:
+        # The PDF adds the separators: a typed ";" or "." at a line's end would be doubled.
+        return "\n".join(line.rstrip(";.,").strip() for line in lines(text))
+
+    def clean_issuing_body(self) -> str:
+        return "\n".join(lines(self.cleaned_data["issuing_body"]))
+
+    def clean_addressees(self) -> str:
+        return self._lines(self.cleaned_data["addressees"])
+
+    def clean_copies_to(self) -> str:
+        return self._lines(self.cleaned_data["copies_to"])
+
+    def clean_signer_title(self) -> str:
+        return "\n".join(lines(self.cleaned_data["signer_title"]))
+
+    def clean_symbol(self) -> str:
+        symbol = self.cleaned_data["symbol"].strip().upper().removeprefix("BC-")
+        if not symbol.replace("-", "").isalnum():
+            raise forms.ValidationError(
+                _("Ký hiệu chỉ gồm chữ in hoa, chữ số và dấu gạch nối, ví dụ SCT hoặc SCT-KTAT.")
+            )
+        return symbol
+
+    def clean_archive(self) -> str:
+        text = self.cleaned_data["archive"].strip()
+        if text.casefold().startswith("lưu:"):
+            text = text[4:]
+        return text.strip().rstrip(";.,").strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        copies, titles = data.get("copies_to"), data.get("signer_title")
+        if copies and titles:
+            # The signer's own position is the title's last line ("KT. GIÁM ĐỐC" / "PHÓ GIÁM
+            # ĐỐC": a deputy signs); a document is not sent to the one who signs it.
+            position = lines(titles)[-1].casefold()
+            own = {position, f"{position} sở", f"{position} sở công thương"}
+            name = (data.get("signer_name") or "").strip().casefold()
+            for line in lines(copies):
+                # "Giám đốc Sở (để biết)" names the Director; "Giám đốc Sở Tài chính" does not.
+                folded = re.sub(r"\s*\(.*\)$", "", line.casefold()).strip()
+                if folded in own or (name and name in folded):
+                    self.add_error(
+                        "copies_to",
+                        _(
+                            "“%(line)s”: người ký văn bản không ghi trong nơi nhận (Nghị định "
+                            "30/2020/NĐ-CP)."
+                        )
+                        % {"line": line},
+                    )
         return data
 
 

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
-from portal.models import OfficialBody
+from portal.access import PROGRAMME_READERS, role_of
+from portal.models import OfficialBody, Role
 
 
 class Audience(models.TextChoices):
@@ -20,6 +23,30 @@ class Audience(models.TextChoices):
     def for_official_body(cls, body: str) -> Audience:
         return cls.MINISTRY if body == OfficialBody.MINISTRY else cls.PROVINCE
 
+    @classmethod
+    def official_body_of(cls, audience: str) -> str:
+        return (
+            OfficialBody.MINISTRY if audience == cls.MINISTRY else OfficialBody.PROVINCIAL_COMMITTEE
+        )
+
+    @classmethod
+    def for_user(cls, user: Any) -> list[str]:
+        """The audiences whose reports `user` reads and may request: an official those of their
+        own body, the Department and the agencies both."""
+        role = role_of(user)
+        if role == Role.OFFICIAL:
+            return [cls.for_official_body(user.official_body)]
+        return list(cls.values) if role in PROGRAMME_READERS else []
+
+
+class PeriodBasis(models.TextChoices):
+    """How a report's period is cut: calendar quarters and years, or the data cut-off of Decree
+    09/2019/NĐ-CP on state reporting (a quarter from the 15th of the month before it to the
+    14th of its last month). The two give different figures: they are different reports."""
+
+    CALENDAR = "calendar", _("Theo quý, năm dương lịch")
+    DECREE_09 = "decree09", _("Theo thời gian chốt số liệu của Nghị định 09/2019/NĐ-CP")
+
 
 class ReportRunQuerySet(models.QuerySet["ReportRun"]):
     def same_report(self, run: ReportRun) -> ReportRunQuerySet:
@@ -27,9 +54,14 @@ class ReportRunQuerySet(models.QuerySet["ReportRun"]):
             plan=run.plan_id,
             year=run.year,
             quarter=run.quarter,
+            basis=run.basis,
             audience=run.audience,
             as_of=run.as_of,
         )
+
+    def visible_to(self, user: Any) -> ReportRunQuerySet:
+        """The runs `user` may open: an official reads the reports addressed to their body."""
+        return self.filter(audience__in=Audience.for_user(user))
 
 
 class ReportRun(models.Model):
@@ -59,6 +91,9 @@ class ReportRun(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     # 1–4 for a quarter, 0 for the whole year (a number, so the uniqueness rule holds in SQL).
     quarter = models.PositiveSmallIntegerField(_("quý"), default=0)
+    basis = models.CharField(
+        _("cách tính kỳ"), max_length=8, choices=PeriodBasis.choices, default=PeriodBasis.CALENDAR
+    )
     audience = models.CharField(_("nơi nhận"), max_length=8, choices=Audience.choices)
     as_of = models.DateField(_("số liệu tính đến ngày"))
     version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
@@ -102,8 +137,8 @@ class ReportRun(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "year", "quarter", "audience", "as_of", "version"],
-                name="reporting_reportrun_one_per_version",
+                fields=["plan", "year", "quarter", "basis", "audience", "as_of", "version"],
+                name="reporting_reportrun_one_per_version_and_basis",
             ),
             models.CheckConstraint(
                 condition=models.Q(quarter__lte=4), name="reporting_reportrun_quarter_0_to_4"
@@ -119,11 +154,19 @@ class ReportRun(models.Model):
 
     @property
     def period_label(self) -> str:
-        return period_label(self.year, self.quarter)
+        label = period_label(self.year, self.quarter)
+        if self.basis == PeriodBasis.DECREE_09:
+            label += " " + str(_("(kỳ Nghị định 09/2019)"))
+        return label
 
     @property
     def period_code(self) -> str:
-        return f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)
+        code = f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)
+        return code + ("-nd09" if self.basis == PeriodBasis.DECREE_09 else "")
+
+    @property
+    def period_bounds(self) -> tuple[datetime.date, datetime.date]:
+        return period_bounds(self.year, self.quarter, self.basis)
 
     @property
     def is_finished(self) -> bool:
@@ -152,6 +195,19 @@ def period_end(year: int, quarter: int) -> datetime.date:
 
 def period_start(year: int, quarter: int) -> datetime.date:
     return datetime.date(year, (quarter - 1) * 3 + 1 if quarter else 1, 1)
+
+
+def period_bounds(
+    year: int, quarter: int, basis: str = PeriodBasis.CALENDAR
+) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a quarter (1–4) or a year (0), calendar or Decree 09/2019."""
+    if basis == PeriodBasis.DECREE_09:
+        # The cut-off is written once, where the facilities' self-reports use it too (imported
+        # here: that module loads other apps' models, which are not ready while these load).
+        from assessments.services import period_bounds as cut_off
+
+        return cut_off("quarter" if quarter else "year", year, quarter or None, cutoff=basis)
+    return period_start(year, quarter), period_end(year, quarter)
 
 
 class DownloadLog(models.Model):
@@ -187,3 +243,106 @@ class DownloadLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_kind_display()} – {self.at:%d/%m/%Y %H:%M}"
+
+
+# What the Department ships for each audience; admins change it on the settings page. The data
+# migration 0003 keeps its own copy, as migrations must not follow later edits of this one.
+SHIPPED_SETTINGS: dict[str, dict[str, str]] = {
+    "province": {
+        "issuing_body": "UBND TỈNH NGHỆ AN\nSỞ CÔNG THƯƠNG",
+        "symbol": "SCT",
+        "place": "Nghệ An",
+        "addressees": "Ủy ban nhân dân tỉnh Nghệ An",
+        "copies_to": "Như trên\nBộ Công Thương (để báo cáo)",
+        "archive": "VT, KTAT",
+        "signer_title": "GIÁM ĐỐC",
+        "signer_name": "",
+    },
+    "ministry": {
+        "issuing_body": "UBND TỈNH NGHỆ AN\nSỞ CÔNG THƯƠNG",
+        "symbol": "SCT",
+        "place": "Nghệ An",
+        "addressees": "Bộ Công Thương (Vụ Tiết kiệm năng lượng và Phát triển bền vững)",
+        "copies_to": "Như trên\nUBND tỉnh Nghệ An (để báo cáo)",
+        "archive": "VT, KTAT",
+        "signer_title": "GIÁM ĐỐC",
+        "signer_name": "",
+    },
+}
+
+
+def lines(text: str) -> list[str]:
+    """The non-empty lines of a multi-line setting, trimmed."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class ReportSettingsQuerySet(models.QuerySet["ReportSettings"]):
+    def for_audience(self, audience: str) -> ReportSettings:
+        """The saved settings of `audience`, or the shipped ones when the row is missing (a test
+        database flushed after the migrations ran)."""
+        found = self.filter(audience=audience).first()
+        return found or ReportSettings(audience=audience, **SHIPPED_SETTINGS[audience])
+
+
+class ReportSettings(models.Model):
+    """How the reports of one audience are issued (Decree 30/2020/NĐ-CP): the issuing body, the
+    symbol after the number, place, addressees, copies, the archive line and the signer."""
+
+    audience = models.CharField(
+        _("nơi nhận báo cáo"), max_length=8, choices=Audience.choices, unique=True
+    )
+    issuing_body = models.TextField(
+        _("cơ quan ban hành"),
+        help_text=_(
+            "Một dòng một cấp: cơ quan chủ quản trước, cơ quan ban hành (in đậm) ở dòng cuối."
+        ),
+    )
+    symbol = models.CharField(
+        _("ký hiệu cơ quan"),
+        max_length=30,
+        help_text=_(
+            "Viết sau “Số: …/BC-”, ví dụ SCT (số hiệu in ra: …/BC-SCT). Thêm đơn vị soạn thảo "
+            "(SCT-KTAT) chỉ khi quy chế công tác văn thư của Sở quy định."
+        ),
+    )
+    place = models.CharField(_("địa danh"), max_length=60)
+    addressees = models.TextField(
+        _("kính gửi"),
+        help_text=_(
+            "Một dòng một cơ quan. Đơn vị nhận báo cáo tại Bộ Công Thương (mặc định: Vụ Tiết kiệm "
+            "năng lượng và Phát triển bền vững, nơi đặt đầu mối SXSH của Bộ từ năm 2018) cần "
+            "được Sở Công Thương xác nhận."
+        ),
+    )
+    copies_to = models.TextField(
+        _("nơi nhận"),
+        help_text=_(
+            "Một dòng một nơi nhận, không ghi dấu chấm phẩy cuối dòng và không ghi người ký "
+            "văn bản. Dòng “Lưu” ghi ở ô riêng."
+        ),
+    )
+    archive = models.CharField(
+        _("lưu"),
+        max_length=100,
+        help_text=_("Nơi lưu văn bản, ví dụ: VT, KTAT (in ra: Lưu: VT, KTAT.)."),
+    )
+    signer_title = models.TextField(
+        _("chức vụ người ký"),
+        help_text=_(
+            "Một dòng một cấp, ví dụ GIÁM ĐỐC; hoặc KT. GIÁM ĐỐC rồi PHÓ GIÁM ĐỐC ở dòng sau."
+        ),
+    )
+    signer_name = models.CharField(_("họ và tên người ký"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
+    objects = ReportSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thể thức báo cáo")
+        verbose_name_plural = _("thể thức báo cáo")
+        ordering = ["audience"]
+
+    def __str__(self) -> str:
+        return str(
+            _("Thể thức báo cáo gửi %(audience)s") % {"audience": self.get_audience_display()}
+        )

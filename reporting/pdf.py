@@ -74,8 +74,11 @@ def context(snapshot: Snapshot) -> dict[str, Any]:
     return {
         "s": snapshot,
         "fonts": (STATIC_DIR / "fonts" / "liberation-serif-2.1.5").as_uri(),
-        "place_date": _("Nghệ An, ngày %(d)s tháng %(m)s năm %(y)s")
-        % {"d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": day.year},
+        "place_date": _("%(place)s, ngày %(d)s tháng %(m)s năm %(y)s")
+        % {"place": snapshot.place, "d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": day.year},
+        "period_note": period_note(snapshot),
+        # Decree 30/2020 closes the list of recipients with the archive line and a full stop.
+        "archive": _("Lưu: %(archive)s.") % {"archive": snapshot.archive.strip().rstrip(".;,")},
         "summary": [
             {
                 "row": row,
@@ -87,6 +90,7 @@ def context(snapshot: Snapshot) -> dict[str, Any]:
                     if row.kind == RATIO and row.denominator is not None
                     else ""
                 ),
+                "parts_label": row.parts_label,
             }
             for row in snapshot.summary
         ],
@@ -97,6 +101,20 @@ def context(snapshot: Snapshot) -> dict[str, Any]:
         "activities": [formatted(t) for t in snapshot.tables if t.key in ACTIVITY_TABLES],
         "annex": formatted(snapshot.table("facilities"), limit=PDF_ANNEX_LIMIT),
     }
+
+
+def period_note(snapshot: Snapshot) -> str:
+    """The days the figures cover, and by which rule: a Decree 09/2019 report and a calendar one
+    of the same quarter are different reports, and the reader must see which one this is."""
+    days = {
+        "start": snapshot.period_start.strftime("%d/%m/%Y"),
+        "end": snapshot.period_end.strftime("%d/%m/%Y"),
+    }
+    if snapshot.basis == "decree09":
+        return (
+            _("Số liệu từ %(start)s đến %(end)s (kỳ báo cáo theo Nghị định 09/2019/NĐ-CP)") % days
+        )
+    return _("Số liệu từ %(start)s đến %(end)s (kỳ báo cáo theo quý, năm dương lịch)") % days
 
 
 def cell(value: Any, kind: str) -> str:

@@ -36,7 +36,7 @@ from portal.models import Role, User
 from portal.tasks import send_email
 from programs.models import Plan
 from reporting import builders, excel, pdf
-from reporting.models import Audience, DownloadLog, ReportRun, period_end
+from reporting.models import Audience, DownloadLog, PeriodBasis, ReportRun, period_bounds
 from reporting.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
@@ -56,12 +56,14 @@ def request_report(
     quarter: int,
     audience: str,
     as_of: datetime.date | None = None,
+    basis: str = PeriodBasis.CALENDAR,
     requested_by: User | None = None,
     trigger: str = ReportRun.Trigger.REQUEST,
     new_version: bool = False,
 ) -> tuple[ReportRun, bool]:
     """The run of this report, created and queued if it does not exist yet (or if asked for a
-    new version, or if every earlier attempt failed). Returns (run, created)."""
+    new version, or if every earlier attempt failed). Returns (run, created). A calendar and a
+    Decree 09/2019 report of the same quarter are two reports, each with its own versions."""
     if not plan.start_year <= year <= plan.end_year:
         raise ValidationError(
             _("Kỳ báo cáo phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).")
@@ -69,8 +71,17 @@ def request_report(
         )
     if quarter not in (0, 1, 2, 3, 4):
         raise ValidationError(_("Quý phải từ 1 đến 4, hoặc cả năm."))
-    as_of = as_of or period_end(year, quarter)
-    key = {"plan": plan, "year": year, "quarter": quarter, "audience": audience, "as_of": as_of}
+    if basis not in PeriodBasis.values:
+        raise ValidationError(_("Hãy chọn cách tính kỳ báo cáo."))
+    as_of = as_of or period_bounds(year, quarter, basis)[1]
+    key = {
+        "plan": plan,
+        "year": year,
+        "quarter": quarter,
+        "basis": basis,
+        "audience": audience,
+        "as_of": as_of,
+    }
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -119,6 +130,7 @@ def generate(run_id: int) -> ReportRun:
         quarter=run.quarter,
         audience=run.audience,
         as_of=run.as_of,
+        basis=run.basis,
         progress=progress,
     )
     pdf_name = _store(run, "pdf", report.pdf)
@@ -152,6 +164,7 @@ def render_report(
     quarter: int,
     audience: str,
     as_of: datetime.date | None,
+    basis: str = PeriodBasis.CALENDAR,
     progress: builders.Progress | None = None,
 ) -> RenderedReport:
     """Build a report's snapshot and render its PDF and workbook, in the portal's language:
@@ -159,7 +172,13 @@ def render_report(
     step = progress or (lambda _percent, _step: None)
     with translation.override(settings.LANGUAGE_CODE):
         snapshot = builders.build(
-            plan, year=year, quarter=quarter, audience=audience, as_of=as_of, progress=progress
+            plan,
+            year=year,
+            quarter=quarter,
+            audience=audience,
+            as_of=as_of,
+            basis=basis,
+            progress=progress,
         )
         step(70, _("Tạo tệp PDF"))
         rendered = pdf.render(snapshot)
@@ -228,20 +247,28 @@ def fail(run_id: int, error: str) -> None:
 
 
 def notify_officials(run: ReportRun) -> None:
-    """Mail the officials the report is addressed to: a link, never the file itself."""
-    bodies = {Audience.PROVINCE: "ppc", Audience.MINISTRY: "moit"}
+    """Mail the officials the report is addressed to (the active official users of the run's
+    audience's body): links to the run's page and its files, never the files themselves (the
+    links ask for a login, and the download is logged)."""
     recipients = list(
-        User.objects.filter(role=Role.OFFICIAL, official_body=bodies[run.audience], is_active=True)
+        User.objects.filter(
+            role=Role.OFFICIAL,
+            official_body=Audience.official_body_of(run.audience),
+            is_active=True,
+        )
         .exclude(email="")
+        .order_by("pk")
         .values_list("email", flat=True)
     )
     if not recipients:
         return
+    portal = settings.PORTAL_URL.rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "run": run,
-            "link": settings.PORTAL_URL.rstrip("/")
-            + reverse("reporting:run_detail", args=[run.pk]),
+            "link": portal + reverse("reporting:run_detail", args=[run.pk]),
+            "pdf_link": portal + reverse("reporting:run_download", args=[run.pk, "pdf"]),
+            "xlsx_link": portal + reverse("reporting:run_download", args=[run.pk, "xlsx"]),
         }
         subject = render_to_string("emails/report_ready_subject.txt", context).strip()
         body = render_to_string("emails/report_ready.txt", context)

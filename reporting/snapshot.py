@@ -47,6 +47,9 @@ class SummaryRow:
     milestone_year: int | None
     status: str
     status_label: str
+    # What numerator / denominator count for this row ("Số cơ sở / tổng", "Số cán bộ / tổng");
+    # empty for the yearly counts, which have no denominator.
+    parts_label: str = ""
 
 
 @dataclass
@@ -58,13 +61,21 @@ class Snapshot:
     period_label: str
     period_start: datetime.date
     period_end: datetime.date
+    # "calendar" or "decree09" (the data cut-off of Decree 09/2019/NĐ-CP).
+    basis: str
     audience: str
     audience_label: str
     as_of: datetime.date
     generated_on: datetime.date
-    issuer: list[str]
-    recipients: list[str]
-    copies_to: list[str]
+    # The document's heading and closing (Decree 30/2020), from the audience's report settings.
+    issuer: list[str]  # parent bodies first, the issuing body last
+    recipients: list[str]  # "Kính gửi"
+    copies_to: list[str]  # "Nơi nhận", without the archive line
+    archive: str  # after "Lưu:", e.g. "VT, KTAT"
+    symbol: str  # after "Số: …/BC-", e.g. "SCT"
+    place: str
+    signer_title: list[str]  # e.g. ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+    signer_name: str
     summary: list[SummaryRow]
     trend: Table
     tables: list[Table]

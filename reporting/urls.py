@@ -11,6 +11,7 @@ urlpatterns = [
     path("co-so/<int:pk>/", registry.facility_detail, name="facility_detail"),
     path("bao-cao-tong-hop/", views.run_list, name="run_list"),
     path("bao-cao-tong-hop/tao/", views.run_create, name="run_create"),
+    path("bao-cao-tong-hop/the-thuc/<str:audience>/", views.settings_edit, name="settings_edit"),
     path("bao-cao-tong-hop/<int:pk>/", views.run_detail, name="run_detail"),
     path("bao-cao-tong-hop/<int:pk>/tien-do/", views.run_status, name="run_status"),
     path("bao-cao-tong-hop/<int:pk>/tao-lai/", views.run_regenerate, name="run_regenerate"),

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import access
-from portal.access import DEPARTMENT, PROGRAMME_READERS, allow
+from portal.access import ADMINS, DEPARTMENT, PROGRAMME_READERS, REPORT_REQUESTERS, allow
 from portal.lib.downloads import private_file_response
 from reporting import services
-from reporting.forms import ArchiveFilterForm, ReportRequestForm
-from reporting.models import DownloadLog, ReportRun
+from reporting.forms import ArchiveFilterForm, ReportRequestForm, ReportSettingsForm
+from reporting.models import Audience, DownloadLog, ReportRun, ReportSettings
 
 PAGE_SIZE = 30
 CONTENT_TYPES = {
@@ -25,14 +25,18 @@ CONTENT_TYPES = {
 
 @allow(PROGRAMME_READERS)
 def run_list(request: HttpRequest) -> HttpResponse:
-    """The archive of reports, newest first, and (for staff) the form to request one."""
+    """The archive of the reports the user may read, newest first, and (for the Department and
+    officials) the form to request one."""
     form = None
-    if access.role_of(request.user) in DEPARTMENT:
+    if access.role_of(request.user) in REPORT_REQUESTERS:
         plan = ReportRequestForm.base_fields["plan"].queryset.first()
         year, quarter = services.previous_period(timezone.localdate())
         if plan is not None and year > plan.end_year:
             year, quarter = plan.end_year, 4  # a plan that has ended: its last quarter
-        form = ReportRequestForm(initial={"plan": plan, "year": year, "quarter": quarter})
+        form = ReportRequestForm(
+            initial={"plan": plan, "year": year, "quarter": quarter},
+            audiences=Audience.for_user(request.user),
+        )
     return _archive(request, form)
 
 
@@ -41,7 +45,7 @@ def _archive(
 ) -> HttpResponse:
     """The archive page: the runs the filters in the query string choose, and `form`."""
     filters = ArchiveFilterForm(request.GET or None)
-    runs = ReportRun.objects.select_related("plan", "requested_by")
+    runs = ReportRun.objects.visible_to(request.user).select_related("plan", "requested_by")
     if filters.is_valid():
         chosen = {k: v for k, v in filters.cleaned_data.items() if v not in (None, "")}
         runs = runs.filter(**chosen)
@@ -57,15 +61,17 @@ def _archive(
             "query": query.urlencode(),
             "form": form,
             "filtered": bool(request.GET.keys() - {"page"}),
+            "can_edit_settings": access.role_of(request.user) in ADMINS,
         },
         status=status,
     )
 
 
-@allow(DEPARTMENT)
+@allow(REPORT_REQUESTERS)
 @require_POST
 def run_create(request: HttpRequest) -> HttpResponse:
-    form = ReportRequestForm(request.POST)
+    # An official's form offers their own body's audience only: another one is refused there.
+    form = ReportRequestForm(request.POST, audiences=Audience.for_user(request.user))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -75,6 +81,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
                 quarter=data["quarter"],
                 audience=data["audience"],
                 as_of=data["as_of"],
+                basis=data["basis"],
                 requested_by=request.user,
             )
         except ValidationError as error:
@@ -97,7 +104,9 @@ def run_create(request: HttpRequest) -> HttpResponse:
 
 @allow(PROGRAMME_READERS)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(ReportRun.objects.select_related("plan", "requested_by"), pk=pk)
+    run = get_object_or_404(
+        ReportRun.objects.visible_to(request.user).select_related("plan", "requested_by"), pk=pk
+    )
     versions = ReportRun.objects.same_report(run).order_by("-version")
     return render(
         request,
@@ -113,7 +122,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @allow(PROGRAMME_READERS)
 def run_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress panel alone, polled by htmx every two seconds while the run is not done."""
-    run = get_object_or_404(ReportRun, pk=pk)
+    run = get_object_or_404(ReportRun.objects.visible_to(request.user), pk=pk)
     response = render(request, "reporting/_run_status.html", {"run": run})
     if run.is_finished and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"  # show the files and figures of the finished run
@@ -130,6 +139,7 @@ def run_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
         quarter=run.quarter,
         audience=run.audience,
         as_of=run.as_of,
+        basis=run.basis,
         requested_by=request.user,
         new_version=True,
     )
@@ -141,7 +151,9 @@ def run_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @allow(PROGRAMME_READERS)
 def run_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    run = get_object_or_404(ReportRun, pk=pk, status=ReportRun.Status.DONE)
+    run = get_object_or_404(
+        ReportRun.objects.visible_to(request.user), pk=pk, status=ReportRun.Status.DONE
+    )
     if fmt not in CONTENT_TYPES:
         raise Http404
     services.log_download(
@@ -152,4 +164,28 @@ def run_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
     return private_file_response(
         getattr(run, fmt), filename=run.filename(fmt), content_type=CONTENT_TYPES[fmt]
+    )
+
+
+@allow(ADMINS)
+def settings_edit(request: HttpRequest, audience: str) -> HttpResponse:
+    """How one audience's reports are issued: heading, recipients, archive line and signer."""
+    if audience not in Audience.values:
+        raise Http404
+    form = ReportSettingsForm(
+        request.POST or None, instance=ReportSettings.objects.for_audience(audience)
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            _("Đã lưu thể thức báo cáo gửi %(audience)s. Báo cáo tạo từ nay dùng thể thức này.")
+            % {"audience": Audience(audience).label},
+        )
+        return redirect("reporting:settings_edit", audience=audience)
+    return render(
+        request,
+        "reporting/settings_form.html",
+        {"form": form, "audience": audience, "audiences": Audience.choices},
+        status=400 if form.errors else 200,
     )

@@ -215,8 +215,9 @@ CASES = [
     Case("programs:task_edit", only(DEPARTMENT), kwargs={"pk": TASK}),
     Case("dashboard_charts", only(READERS)),
     Case("reporting:run_list", only(READERS)),
-    # An empty request form is re-rendered with its errors.
-    Case("reporting:run_create", only(DEPARTMENT, status=400), method="post"),
+    # An empty request form is re-rendered with its errors; officials request their body's.
+    Case("reporting:run_create", only(DEPARTMENT | {"official"}, status=400), method="post"),
+    Case("reporting:settings_edit", only({"department_admin"}), kwargs={"audience": "province"}),
     Case("reporting:run_detail", only(READERS), kwargs={"pk": RUN}),
     Case("reporting:run_status", only(READERS), kwargs={"pk": RUN}),
     Case(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from programs.models import Plan
-from reporting.models import Audience
+from reporting.models import Audience, PeriodBasis
 from reporting.services import parse_period, render_report
 
 
@@ -23,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--period", required=True, help="2020-Q4 (a quarter) or 2020 (a year)")
         parser.add_argument("--audience", required=True, choices=Audience.values)
         parser.add_argument("--as-of", type=datetime.date.fromisoformat, help="YYYY-MM-DD")
+        parser.add_argument(
+            "--basis",
+            choices=PeriodBasis.values,
+            default=PeriodBasis.CALENDAR,
+            help="calendar quarters and years, or the Decree 09/2019 cut-off (15th to 14th)",
+        )
         parser.add_argument("--format", choices=["pdf", "xlsx", "both"], default="both")
         parser.add_argument(
             "--output", type=Path, default=Path(settings.BASE_DIR, "var", "reports")
@@ -45,12 +51,15 @@ class Command(BaseCommand):
         output: Path = options["output"]
         output.mkdir(parents=True, exist_ok=True)
         stem = f"bao-cao-sxsh-{options['period']}-{options['audience']}"
+        if options["basis"] == PeriodBasis.DECREE_09:
+            stem += "-nd09"
         report = render_report(
             plan,
             year=year,
             quarter=quarter,
             audience=options["audience"],
             as_of=options["as_of"],
+            basis=options["basis"],
         )
         if options["format"] in ("pdf", "both"):
             path = output / f"{stem}.pdf"
