@@ -207,7 +207,11 @@ class ReportRequestForm(forms.Form):
     )
     basis = forms.ChoiceField(
         label=_("Cách tính kỳ"),
-        choices=PeriodBasis.choices,
+        # Short labels: the form sits in one row beside the period and the audience.
+        choices=[
+            (PeriodBasis.CALENDAR, _("Theo dương lịch")),
+            (PeriodBasis.DECREE_09, _("Theo NĐ 09/2019")),
+        ],
         initial=PeriodBasis.CALENDAR,
         help_text=_(
             "Nghị định 09/2019: quý từ ngày 15 tháng trước quý đến ngày 14 tháng cuối quý."
