@@ -1,25 +1,39 @@
 """Savings per unit of product (target T3): a facility's baseline against its approved reports.
 
 Intensity is consumption per unit of product; a saving is `(baseline − current) / baseline` of
-that intensity, as a plain Decimal ratio (0.13 = 13%). Energy resources are also added up in TOE
-with the conversion factor valid on the date of the data (31/12 of the baseline year for the
-baseline, the period end for a report): the factors are rows with validity dates, so a figure
-for 2017 keeps the factor of 2017 after a new legal text is entered.
+that intensity, as a plain Decimal ratio (0.13 = 13%). Nothing is rounded here: rounding is for
+display.
 
-Nothing is rounded here: rounding is for display.
+What a facility's T3 figure compares (`compared_reports`, shared with the indicator engine's fast
+path, so the facility page and the provincial figure never disagree):
 
-Only the approved figures in force count (`SelfReport.objects.in_force()`), and only
-reports for periods after the baseline year: a report for the baseline year or earlier measures
-no saving against it.
+- like periods: the baseline is a calendar year, so it is compared with a whole year, never
+  with a single quarter (a quarter against a year measures the season, not the savings). The
+  period is the facility's latest year report after the baseline year or its latest four
+  consecutive quarters after the baseline year (summed: consumption and output), whichever
+  ends later; on the same end (a year and its own four quarters) the year report, the
+  facility's own annual figure. Only the approved figures in force count, ended by the date.
+- TOE: energy resources are added up in TOE, the baseline and the compared period converted with
+  the SAME factors, those valid on the last day of the compared period (`factor_day`). A new
+  legal factor then changes how energy carriers are weighed against each other, never the
+  saving of a plant whose consumption did not change; the factors used are kept with the
+  figure (`FacilitySavings.factors`). An energy resource consumed on either side that has no
+  factor on that day leaves the energy saving undefined and is named in
+  `FacilitySavings.missing_factors` (a warning, never a silent zero).
+- the facility's figure (`FacilitySavings.combined`) is the plain mean of its energy saving
+  and its main-material saving; a facility lacking either of them has no T3 figure (its
+  resource-level savings still show). See `reporting.indicators.T3_DEFINITION` for the text
+  the reports print.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol, TypeVar
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -83,29 +97,119 @@ class ResourceSaving:
 
 
 @dataclass(frozen=True)
+class UsedFactor:
+    """A conversion factor a comparison used, for both its baseline and its compared period."""
+
+    resource: Resource
+    factor: ConversionFactor
+
+    @property
+    def toe_per_unit(self) -> Decimal:
+        return self.factor.toe_per_unit
+
+
+@dataclass(frozen=True)
 class FacilitySavings:
-    """One report measured against the facility's baseline.
+    """One like period measured against the facility's baseline.
 
     `baseline_unit` is the unit code of `Product.Unit` (e.g. "t"); `Product.Unit(code).label`
-    gives the label. `resources` lists every resource reported at baseline or in the report,
-    in the resources' own order. `energy` adds all energy resources up in TOE per unit of
-    product; its `resource` is `TOE_TOTAL`, an unsaved stand-in (pk None, unit "TOE").
+    gives the label. The compared period is one year report or four consecutive quarters
+    (`period_label` "Quý 1/2020 – Quý 4/2020", `reports` their pks); see `compared_reports`.
+    `resources` lists every resource reported at baseline or in the period, in the resources'
+    own order. `energy` adds all energy resources up in TOE per unit of product, both sides with
+    the factors valid on `factor_day` (the period's last day), listed in `factors`; its
+    `resource` is `TOE_TOTAL`, an unsaved stand-in (pk None, unit "TOE"). `missing_factors`
+    are the energy resources consumed on either side without a factor that day: the energy
+    saving is then None.
+
+    `material` and `water` are the savings of the MATERIAL resources (the main material) and of
+    the WATER resources, each the mean of its resources' savings when every one of them has one
+    (in practice one resource each), else None.
 
     `combined` is the facility's figure for target T3 ("savings of energy and raw material per
-    unit of product"): the unweighted mean of `energy.saving` and the savings of each MATERIAL
-    resource that has one; None when none of them has one. Energy counts once, as the TOE
-    total, so a plant burning five fuels does not weigh energy five times, and a switch of fuel
-    shows as what it is. Energy and materials share no unit (no prices are stored to weigh them
-    by cost), hence the plain mean. Water is reported per resource but is not part of T3.
+    unit of product"): the unweighted mean of `energy.saving` and `material`, None unless both
+    exist. Energy counts once, as the TOE total, so a plant burning five fuels does not weigh
+    energy five times, and a switch of fuel shows as what it is. Energy and materials share no
+    unit (no prices are stored to weigh them by cost), hence the plain mean; a figure made of
+    one of them alone would mean something else than the other facilities' figures, so there is
+    none (the coverage of T3 says how many facilities have one). Water is reported per
+    resource but is not part of T3.
     """
 
     baseline_year: int
     baseline_unit: str
     period_label: str
+    period_start: datetime.date
     period_end: datetime.date
+    reports: tuple[int, ...]
     resources: list[ResourceSaving]
     energy: ResourceSaving | None
+    material: Decimal | None
+    water: Decimal | None
     combined: Decimal | None
+    factor_day: datetime.date
+    factors: tuple[UsedFactor, ...]
+    missing_factors: tuple[Resource, ...]
+
+
+# --- which period: like periods ----------------------------------------------------------------
+
+PeriodKey = tuple[str, int, int | None]  # (period kind, year, quarter)
+_R = TypeVar("_R")
+
+
+def period_end(kind: str, year: int, quarter: int | None) -> datetime.date:
+    """The last day of a year or of a quarter (as `SelfReport.period_end`, without an instance)."""
+    if kind != SelfReport.PeriodKind.QUARTER or quarter is None:
+        return datetime.date(year, 12, 31)
+    return datetime.date(year + (quarter == 4), 3 * quarter % 12 + 1, 1) - datetime.timedelta(
+        days=1
+    )
+
+
+def _quarter_before(year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def compared_reports(
+    reports: Mapping[PeriodKey, _R], *, baseline_year: int, day: datetime.date
+) -> list[_R]:
+    """The reports a facility's T3 figure compares with its baseline on `day`, oldest first.
+
+    `reports` are the facility's reports in force, keyed by (period kind, year, quarter). A
+    baseline is a whole calendar year, so the comparison is with a whole year too (a single
+    quarter would measure the season): either the latest year report after the baseline year,
+    or the latest four consecutive quarters all after the baseline year, whichever ends later
+    (the more recent picture of the facility); on the same end, the year report (the facility's
+    own annual figure, which may correct its quarters). Only periods ended by `day` count. An
+    empty list when there is neither.
+
+    Used by `facility_savings` and by the engine's fast path
+    (`reporting.indicators._reports_compared`) alike, so both choose the same reports.
+    """
+    year_pick: tuple[int, _R] | None = None
+    quarters: dict[tuple[int, int], _R] = {}
+    for (kind, year, quarter), report in reports.items():
+        if year <= baseline_year or period_end(kind, year, quarter) > day:
+            continue
+        if kind == SelfReport.PeriodKind.YEAR:
+            if year_pick is None or year > year_pick[0]:
+                year_pick = (year, report)
+        elif quarter is not None:
+            quarters[(year, quarter)] = report
+    window: list[tuple[int, int]] = []
+    for last in sorted(quarters, reverse=True):
+        run = [last]
+        while len(run) < 4 and _quarter_before(*run[-1]) in quarters:
+            run.append(_quarter_before(*run[-1]))
+        if len(run) == 4:
+            window = run[::-1]
+            break
+    if window:
+        window_end = period_end(SelfReport.PeriodKind.QUARTER, *window[-1])
+        if year_pick is None or window_end > datetime.date(year_pick[0], 12, 31):
+            return [quarters[key] for key in window]
+    return [year_pick[1]] if year_pick is not None else []
 
 
 def baseline_for(facility: Facility, *, on: datetime.date | None = None) -> Baseline | None:
@@ -131,39 +235,42 @@ def baseline_for(facility: Facility, *, on: datetime.date | None = None) -> Base
 
 
 def facility_savings(facility: Facility, *, on: datetime.date) -> FacilitySavings | None:
-    """The facility's savings as of `on`, against the baseline in force that day.
+    """The facility's T3 comparison as of `on`, against the baseline in force that day.
 
-    The report compared is the latest approved current YEAR report whose period ended by `on`
-    (a whole year compares with a baseline year without seasonal swings); without one, the
-    latest such quarter. None when there is no baseline, no such report, or the report counts
-    its output in another unit than the baseline (intensities would not be comparable).
+    The compared period is `compared_reports`' choice among the approved reports in force
+    (a year report, or four consecutive quarters summed) that ended by `on`. None when there is
+    no baseline, no such period, or a report of the period counts its output in another unit
+    than the baseline (intensities would not be comparable).
     """
     baseline = baseline_for(facility, on=on)
     if baseline is None:
         return None
-    candidates = [
-        report
-        for report in _approved_reports(facility).filter(year__gt=baseline.year, year__lte=on.year)
-        if report.period_end <= on
-    ]
-    years = [r for r in candidates if r.period_kind == SelfReport.PeriodKind.YEAR]
-    pool = years or candidates
-    if not pool:
+    reports = _approved_reports(facility).filter(year__gt=baseline.year, year__lte=on.year)
+    chosen = compared_reports(
+        {(r.period_kind, r.year, r.quarter): r for r in reports},
+        baseline_year=baseline.year,
+        day=on,
+    )
+    if not chosen or any(report.output_unit != baseline.output_unit for report in chosen):
         return None
-    report = max(pool, key=chronological)
-    if report.output_unit != baseline.output_unit:
-        return None
-    lines = list(SelfReportConsumption.objects.filter(report=report).select_related("resource"))
-    return compare(baseline, list(baseline.consumptions.all()), report, lines, factor_table())
+    lines = list(
+        SelfReportConsumption.objects.filter(report__in=[r.pk for r in chosen]).select_related(
+            "resource"
+        )
+    )
+    return compare(baseline, list(baseline.consumptions.all()), chosen, lines, factor_table())
 
 
 def savings_series(facility: Facility) -> list[FacilitySavings]:
     """Every approved current report against the facility's latest baseline, oldest first.
 
     For the facility page's chart: one baseline for the whole series, so the points share a
-    reference. Reports for the baseline year or earlier, and reports counted in another unit
-    than the baseline, are left out (no saving can be measured). A quarter comes before the
-    year that ends on the same day. Five queries whatever the number of reports.
+    reference, and each report on its own (a quarter's point shows that quarter, season and
+    all; the T3 figure is `facility_savings`, over like periods). Each point converts its
+    energy with the factors of its own period end, the baseline with the same ones. Reports for
+    the baseline year or earlier, and reports counted in another unit than the baseline, are
+    left out (no saving can be measured). A quarter comes before the year that ends on the same
+    day. Five queries whatever the number of reports.
     """
     baseline = baseline_for(facility)
     if baseline is None:
@@ -175,7 +282,7 @@ def savings_series(facility: Facility) -> list[FacilitySavings]:
     factors = factor_table()
     baseline_lines = list(baseline.consumptions.all())
     return [
-        compare(baseline, baseline_lines, report, list(report.consumptions.all()), factors)
+        compare(baseline, baseline_lines, [report], list(report.consumptions.all()), factors)
         for report in reports
     ]
 
@@ -198,7 +305,10 @@ def plausibility_warnings_for(reports: Iterable[SelfReport]) -> dict[int, list[s
       period kind against the baseline, or against the previous approved current report of the
       same period kind (in the same unit);
     - a resource consumed at baseline reported as 0, or not reported at all (a fuel left out
-      counts as none burnt in the TOE total).
+      counts as none burnt in the TOE total);
+    - an energy resource consumed in the report or at baseline without a TOE conversion factor
+      valid on the report's period end: the facility's energy saving (and so its T3 figure)
+      cannot be computed until one is entered.
 
     The baseline is the facility's latest (the one its savings page shows).
     """
@@ -217,6 +327,7 @@ def plausibility_warnings_for(reports: Iterable[SelfReport]) -> dict[int, list[s
         ReportingSchedule.objects.values_list("period_kind", "intensity_change_threshold")
     )
     baselines = _latest_baselines(facility_ids)
+    factors = factor_table()
     history: dict[tuple[int, str], list[SelfReport]] = defaultdict(list)
     approved = (
         SelfReport.objects.in_force()
@@ -247,6 +358,7 @@ def plausibility_warnings_for(reports: Iterable[SelfReport]) -> dict[int, list[s
             baseline=baselines.get(report.facility_id),
             previous=previous,
             threshold=thresholds.get(report.period_kind, default_threshold),
+            factors=factors,
         )
     return warnings
 
@@ -262,11 +374,15 @@ class _FactorTable:
         for factor in sorted(factors, key=lambda f: f.valid_from, reverse=True):
             self._by_resource[factor.resource_id].append(factor)
 
-    def on(self, resource_id: int, day: datetime.date) -> Decimal | None:
+    def factor_on(self, resource_id: int, day: datetime.date) -> ConversionFactor | None:
         for factor in self._by_resource.get(resource_id, []):
             if factor.valid_from <= day and (factor.valid_to is None or factor.valid_to >= day):
-                return factor.toe_per_unit
+                return factor
         return None
+
+    def on(self, resource_id: int, day: datetime.date) -> Decimal | None:
+        factor = self.factor_on(resource_id, day)
+        return factor.toe_per_unit if factor is not None else None
 
 
 def factor_table() -> _FactorTable:
@@ -325,43 +441,69 @@ def _latest_baselines(facility_ids: set[int]) -> dict[int, Baseline]:
 
 
 def _quantities(lines: Iterable[BaselineConsumption | SelfReportConsumption]) -> dict[int, Decimal]:
-    return {line.resource_id: line.quantity for line in lines}
+    """Quantity per resource; the lines of several reports (four quarters) add up."""
+    totals: dict[int, Decimal] = {}
+    for line in lines:
+        totals[line.resource_id] = totals.get(line.resource_id, Decimal(0)) + line.quantity
+    return totals
 
 
-def _toe(
-    quantities: dict[int, Decimal],
-    resource_ids: Iterable[int],
-    day: datetime.date,
-    factors: _FactorTable,
-) -> Decimal | None:
-    """Total TOE of the energy resources; None if one that was consumed has no factor."""
-    total = Decimal(0)
-    for resource_id in resource_ids:
-        # An energy resource missing on one side counts as none consumed, so a switch from
-        # coal to gas shows in the total instead of dropping out of it.
-        quantity = quantities.get(resource_id, Decimal(0))
-        if quantity == 0:
-            continue
-        factor = factors.on(resource_id, day)
-        if factor is None:
-            return None
-        total += quantity * factor
-    return total
+class _ReportLike(Protocol):
+    """What `compare` reads of a report: a SelfReport, or the engine's unsaved stand-in."""
+
+    pk: int | None
+    output: Decimal | None
+
+    @property
+    def period_label(self) -> str: ...
+
+    @property
+    def period_start(self) -> datetime.date: ...
+
+    @property
+    def period_end(self) -> datetime.date: ...
+
+
+def _toe(quantities: dict[int, Decimal], factors: dict[int, ConversionFactor]) -> Decimal | None:
+    """Total TOE of the energy resources by `factors` (one per resource consumed on either
+    side). An energy resource missing on one side counts as none consumed, so a switch from coal
+    to gas shows in the total instead of dropping out of it."""
+    return sum(
+        (quantities.get(pk, Decimal(0)) * factor.toe_per_unit for pk, factor in factors.items()),
+        Decimal(0),
+    )
+
+
+def _mean_of_kind(rows: list[ResourceSaving], kind: str) -> Decimal | None:
+    """The mean saving of the resources of `kind`; None if there is none or one has no saving."""
+    savings = [row.saving for row in rows if row.resource.kind == kind]
+    if not savings or any(value is None for value in savings):
+        return None
+    return sum(savings, Decimal(0)) / len(savings)  # type: ignore[arg-type]
 
 
 def compare(
     baseline: Baseline,
-    baseline_lines: list[BaselineConsumption],
-    report: SelfReport,
-    report_lines: list[SelfReportConsumption],
+    baseline_lines: Sequence[BaselineConsumption],
+    reports: Sequence[_ReportLike],
+    report_lines: Sequence[SelfReportConsumption],
     factors: _FactorTable,
 ) -> FacilitySavings:
+    """`baseline` against the period made of `reports` (one, or consecutive quarters, oldest
+    first) whose consumption lines, all together, are `report_lines`.
+
+    Consumption and output of the reports add up; the output is unknown if one report lacks it.
+    Energy is converted with the factors valid on the period's last day, on both sides.
+    """
+    first, last = reports[0], reports[-1]
+    outputs = [report.output for report in reports]
+    output = None if any(o is None for o in outputs) else sum(outputs, Decimal(0))  # type: ignore[arg-type]
     before, after = _quantities(baseline_lines), _quantities(report_lines)
     resources = {line.resource_id: line.resource for line in [*baseline_lines, *report_lines]}
     rows = []
     for resource in sorted(resources.values(), key=lambda r: (r.rank, r.name, r.pk)):
         baseline_intensity = intensity(before.get(resource.pk), baseline.output)
-        current_intensity = intensity(after.get(resource.pk), report.output)
+        current_intensity = intensity(after.get(resource.pk), output)
         rows.append(
             ResourceSaving(
                 resource=resource,
@@ -371,13 +513,31 @@ def compare(
             )
         )
 
+    # One factor per resource for both sides: a new legal factor must not read as a saving.
+    factor_day = last.period_end
     energy = None
-    energy_ids = [r.pk for r in resources.values() if r.is_energy]
-    if energy_ids:
-        baseline_toe = _toe(before, energy_ids, datetime.date(baseline.year, 12, 31), factors)
-        report_toe = _toe(after, energy_ids, report.period_end, factors)
+    used: dict[int, ConversionFactor] = {}
+    missing: list[Resource] = []
+    consumed = sorted(
+        (
+            resource
+            for resource in resources.values()
+            if resource.is_energy and (before.get(resource.pk) or after.get(resource.pk))
+        ),
+        key=lambda r: (r.rank, r.name, r.pk),
+    )
+    for resource in consumed:
+        factor = factors.factor_on(resource.pk, factor_day)
+        if factor is None:
+            missing.append(resource)
+        else:
+            used[resource.pk] = factor
+    if any(resource.is_energy for resource in resources.values()):
+        baseline_toe = current_toe = None
+        if not missing:
+            baseline_toe, current_toe = _toe(before, used), _toe(after, used)
         baseline_intensity = intensity(baseline_toe, baseline.output)
-        current_intensity = intensity(report_toe, report.output)
+        current_intensity = intensity(current_toe, output)
         energy = ResourceSaving(
             resource=TOE_TOTAL,
             baseline_intensity=baseline_intensity,
@@ -385,20 +545,37 @@ def compare(
             saving=saving(baseline_intensity, current_intensity),
         )
 
-    parts = [energy.saving if energy is not None else None] + [
-        row.saving for row in rows if row.resource.kind == Resource.Kind.MATERIAL
-    ]
-    available = [part for part in parts if part is not None]
-    combined = sum(available, Decimal(0)) / len(available) if available else None
-
+    material = _mean_of_kind(rows, Resource.Kind.MATERIAL)
+    energy_saving = energy.saving if energy is not None else None
+    combined = (
+        (energy_saving + material) / 2
+        if energy_saving is not None and material is not None
+        else None
+    )
     return FacilitySavings(
         baseline_year=baseline.year,
         baseline_unit=baseline.output_unit,
-        period_label=str(report.period_label),
-        period_end=report.period_end,
+        period_label=(
+            str(first.period_label)
+            if len(reports) == 1
+            else f"{first.period_label} – {last.period_label}"
+        ),
+        period_start=first.period_start,
+        period_end=last.period_end,
+        reports=tuple(report.pk or 0 for report in reports),
         resources=rows,
         energy=energy,
+        material=material,
+        water=_mean_of_kind(rows, Resource.Kind.WATER),
         combined=combined,
+        factor_day=factor_day,
+        # With a factor missing no conversion was made: nothing was used.
+        factors=()
+        if missing
+        else tuple(
+            UsedFactor(resource=resource, factor=used[resource.pk]) for resource in consumed
+        ),
+        missing_factors=tuple(missing),
     )
 
 
@@ -433,6 +610,32 @@ def _against_previous(resource: Resource, change: Decimal, period: str) -> str:
     return _("Suất tiêu hao %(resource)s giảm %(percent)s so với báo cáo %(period)s.") % values
 
 
+def _missing_factor_warnings(
+    report: SelfReport,
+    lines: list[SelfReportConsumption],
+    baseline: Baseline | None,
+    factors: _FactorTable,
+) -> list[str]:
+    """One warning per energy resource consumed (in the report or at baseline) that has no
+    TOE factor on the report's period end: `compare` converts both sides with that day's
+    factors, so without it the facility has no energy saving and no T3 figure."""
+    consumed = {line.resource_id: line.resource for line in lines if line.quantity}
+    if baseline is not None:
+        for line in baseline.consumptions.all():
+            if line.quantity:
+                consumed.setdefault(line.resource_id, line.resource)
+    day = report.period_end
+    return [
+        _(
+            "Chưa có hệ số quy đổi TOE của %(resource)s có hiệu lực ngày %(date)s: không tính "
+            "được mức tiết kiệm năng lượng (và chỉ tiêu T3) của cơ sở cho đến khi bổ sung hệ số."
+        )
+        % {"resource": resource.name, "date": day.strftime("%d/%m/%Y")}
+        for resource in sorted(consumed.values(), key=lambda r: (r.rank, r.name, r.pk))
+        if resource.is_energy and factors.factor_on(resource.pk, day) is None
+    ]
+
+
 def _warnings(
     report: SelfReport,
     *,
@@ -441,9 +644,11 @@ def _warnings(
     baseline: Baseline | None,
     previous: SelfReport | None,
     threshold: Decimal,
+    factors: _FactorTable,
 ) -> list[str]:
     found: list[str] = []
     quantities = _quantities(lines)
+    found += _missing_factor_warnings(report, lines, baseline, factors)
 
     if (report.output is None or report.output == 0) and any(q > 0 for q in quantities.values()):
         found.append(

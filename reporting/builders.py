@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment
@@ -90,7 +91,9 @@ def build(
     detailed = audience == Audience.PROVINCE
 
     step(5, _("Tính các chỉ tiêu"))
-    figures = indicators.compute(plan, as_of=as_of)
+    # The period's activities: its days known by the data date.
+    until = min(end, as_of)
+    figures = indicators.compute(plan, as_of=as_of, year=year)
     summary = [_summary_row(figure) for figure in figures.values()]
 
     step(20, _("Tính theo năm"))
@@ -99,18 +102,21 @@ def build(
     step(35, _("Tính theo địa bàn và ngành"))
     tables = []
     if detailed:
-        tables.append(_by_group("by_area", _("Theo địa bàn"), plan, as_of, "area"))
-    tables.append(_by_group("by_sector", _("Theo ngành"), plan, as_of, "sector"))
+        tables.append(_by_group("by_area", _("Theo địa bàn"), plan, as_of, year, "area"))
+    tables.append(_by_group("by_sector", _("Theo ngành"), plan, as_of, year, "sector"))
+    tables += _savings_tables(figures["T3"], as_of)
 
     step(50, _("Tổng hợp các hoạt động"))
     tables += [
-        _outreach(start, as_of, detailed),
-        _assessments(start, as_of),
-        _projects(year),
-        _training(start, as_of),
-        _awards(year),
-        _tasks(plan, as_of),
+        _outreach(start, until, detailed),
+        _assessments(start, until),
+        _projects(year, quarter, start, until),
+        _training(start, until),
     ]
+    if not quarter:
+        # Awards carry only their year: the annual report lists them.
+        tables.append(_awards(year))
+    tables.append(_tasks(plan, as_of))
     counts = {table.key: len(table.rows) for table in tables if isinstance(table.rows, list)}
 
     step(60, _("Lập danh sách cơ sở"))
@@ -143,6 +149,7 @@ def build(
         trend=trend,
         tables=tables,
         activity_counts=counts,
+        t3_summary=_t3_summary(figures["T3"]),
     )
 
 
@@ -177,14 +184,122 @@ def _summary_row(figure: indicators.Figure) -> SummaryRow:
 def parts_label(code: str) -> str:
     """What a figure's numerator / denominator count, as the report's tables head them. The one
     place that says it: keep it in step with `indicators.Figure` (T3 counts the facilities
-    reaching the floor among those with a savings figure; T5 counts officials)."""
+    reaching the floor among the facilities applying CP; T5 counts officials)."""
     if code not in SHARES:
         return ""  # A1–A4 are counts
     if code == "T3":
-        return _("Số cơ sở đạt / có số liệu")
+        return _("Số cơ sở đạt mức tối thiểu / đang áp dụng SXSH")
     if code == "T5":
         return _("Số cán bộ / tổng")
     return _("Số cơ sở / tổng")
+
+
+def _t3_summary(figure: indicators.Figure) -> str:
+    """The line under the summary table: T3's coverage and who reaches its band."""
+    text = indicators.t3_coverage(figure) + "."
+    if figure.numerator is not None:
+        text += " " + _(
+            "Đạt mức tối thiểu: %(floor)s cơ sở; đạt mức phấn đấu: %(stretch)s cơ sở."
+        ) % {
+            "floor": figure.extra["reaching_floor"],
+            "stretch": figure.extra["reaching_stretch"],
+        }
+    return f"T3: {text} " + _("Cách tính T3 và số liệu theo loại tài nguyên: xem mục T3.")
+
+
+def _savings_tables(figure: indicators.Figure, as_of: datetime.date) -> list[Table]:
+    """T3 with its definition, its coverage, the median savings per kind of resource beside
+    it, and the TOE conversion factors its comparisons used (and those missing)."""
+    extra = figure.extra
+    applying = extra["applying_facilities"]
+    rows: list[list[Any]] = [
+        [
+            _("T3: năng lượng và nguyên liệu chính"),
+            extra["median"],
+            extra["facilities_with_figure"],
+            applying,
+        ],
+        [
+            _("Năng lượng (quy đổi TOE)"),
+            extra["median_energy"],
+            extra["facilities_with_energy"],
+            applying,
+        ],
+        [
+            _("Nguyên liệu chính"),
+            extra["median_material"],
+            extra["facilities_with_material"],
+            applying,
+        ],
+        [
+            _("Nước (tham khảo, không tính vào T3)"),
+            extra["median_water"],
+            extra["facilities_with_water"],
+            applying,
+        ],
+    ]
+    notes = indicators.savings_notes(indicators.savings_comparisons(as_of))
+    note = [str(indicators.T3_DEFINITION), indicators.t3_coverage(figure) + "."]
+    if figure.numerator is not None:
+        note.append(
+            _(
+                "Đạt mức tối thiểu: %(floor)s/%(applying)s cơ sở đang áp dụng SXSH; đạt mức phấn "
+                "đấu: %(stretch)s/%(applying)s."
+            )
+            % {
+                "floor": extra["reaching_floor"],
+                "stretch": extra["reaching_stretch"],
+                "applying": applying,
+            }
+        )
+    for resource, count in notes.lacking:
+        note.append(
+            _(
+                "%(count)s cơ sở thiếu hệ số quy đổi TOE cho %(resource)s tại ngày cuối kỳ so "
+                "sánh: các cơ sở này không có số liệu tiết kiệm năng lượng và không có số liệu T3."
+            )
+            % {"count": count, "resource": resource.name}
+        )
+    savings = Table(
+        key="savings",
+        title=_("T3 – tiết kiệm trên đơn vị sản phẩm, theo loại tài nguyên"),
+        columns=[
+            Column(_("Chỉ số"), TEXT, 40),
+            Column(_("Tiết kiệm (trung vị)"), RATIO, 14),
+            Column(_("Số cơ sở có số liệu"), INT, 14),
+            Column(_("Số cơ sở đang áp dụng SXSH"), INT, 14),
+        ],
+        rows=rows,
+        note=" ".join(note),
+    )
+    factors = Table(
+        key="toe_factors",
+        title=_("Hệ số quy đổi TOE dùng cho T3"),
+        columns=[
+            Column(_("Loại năng lượng"), TEXT, 20),
+            Column(_("Hệ số"), TEXT, 12),
+            Column(_("Đơn vị"), TEXT, 14),
+            Column(_("Căn cứ pháp lý"), TEXT, 46),
+            Column(_("Hiệu lực từ"), DATE, 12),
+            Column(_("Số cơ sở"), INT, 9),
+        ],
+        rows=[
+            [
+                used.resource.name,
+                number_format(Decimal(format(used.toe_per_unit.normalize(), "f"))),
+                f"TOE/{used.resource.unit}",
+                used.factor.source,
+                used.factor.valid_from,
+                count,
+            ]
+            for used, count in notes.factors
+        ],
+        note=_(
+            "Mỗi cơ sở quy đổi năm cơ sở và kỳ so sánh bằng cùng một hệ số: hệ số có hiệu lực "
+            "ngày cuối kỳ so sánh, để một hệ số mới không bị tính thành tiết kiệm."
+        ),
+    )
+    return [savings, factors]
 
 
 def _trend(years: list[indicators.Breakdown]) -> Table:
@@ -199,9 +314,9 @@ def _trend(years: list[indicators.Breakdown]) -> Table:
     )
 
 
-def _by_group(key: str, title: str, plan: Plan, as_of: datetime.date, by: str) -> Table:
+def _by_group(key: str, title: str, plan: Plan, as_of: datetime.date, year: int, by: str) -> Table:
     rows = []
-    for group in indicators.compute_by(plan, as_of=as_of, by=by):
+    for group in indicators.compute_by(plan, as_of=as_of, by=by, year=year):
         t1 = group.figures["T1"]
         rows.append(
             [
@@ -268,9 +383,13 @@ def _outreach(start: datetime.date, as_of: datetime.date, detailed: bool) -> Tab
     )
 
 
-def _assessments(start: datetime.date, as_of: datetime.date) -> Table:
-    started = (
-        Assessment.objects.filter(started_on__range=(start, as_of))
+def _assessments(start: datetime.date, until: datetime.date) -> Table:
+    """Assessments started or completed in the period: A3/A4 count those the programme
+    supported and that were completed; the others show what is under way."""
+    assessments = (
+        Assessment.objects.filter(
+            Q(started_on__range=(start, until)) | Q(completed_on__range=(start, until))
+        )
         .select_related("facility__administrative_unit", "organisation")
         .order_by("started_on", "pk")
     )
@@ -279,29 +398,44 @@ def _assessments(start: datetime.date, as_of: datetime.date) -> Table:
         title=_("Đánh giá SXSH"),
         columns=[
             Column(_("Ngày bắt đầu"), DATE, 11),
-            Column(_("Cơ sở"), TEXT, 40),
+            Column(_("Ngày hoàn thành"), DATE, 11),
+            Column(_("Cơ sở"), TEXT, 36),
             Column(_("Địa bàn"), TEXT, 16),
-            Column(_("Loại đánh giá"), TEXT, 22),
-            Column(_("Tổ chức thực hiện"), TEXT, 30),
+            Column(_("Loại đánh giá"), TEXT, 18),
+            Column(_("Nguồn kinh phí"), TEXT, 16),
+            Column(_("Tổ chức thực hiện"), TEXT, 26),
             Column(_("Trạng thái"), TEXT, 14),
         ],
         rows=[
             [
                 assessment.started_on,
+                assessment.completed_on,
                 assessment.facility.name,
                 assessment.facility.administrative_unit.name,
                 assessment.get_kind_display(),
+                assessment.get_funding_display(),
                 assessment.organisation.name if assessment.organisation else "",
                 assessment.get_status_display(),
             ]
-            for assessment in started
+            for assessment in assessments
         ],
+        note=_(
+            "A3, A4 đếm các cuộc đánh giá được chương trình hỗ trợ kinh phí (ngân sách tỉnh, "
+            "trung ương hoặc nhà tài trợ) đã hoàn thành trong năm."
+        ),
     )
 
 
-def _projects(year: int) -> Table:
+def _projects(year: int, quarter: int, start: datetime.date, until: datetime.date) -> Table:
+    """The year's projects in an annual report; in a quarter's, those approved or proposed in
+    its days."""
+    in_period = (
+        Q(year=year)
+        if not quarter
+        else Q(approved_on__range=(start, until)) | Q(proposed_on__range=(start, until))
+    )
     projects = (
-        SupportProject.objects.filter(year=year)
+        SupportProject.objects.filter(in_period)
         .annotate(facility_count=Count("facilities"))
         .order_by("funding", "title", "pk")
     )

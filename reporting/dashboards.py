@@ -4,6 +4,7 @@ their drill-downs into the facility list, and the charts loaded beside them."""
 from __future__ import annotations
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +25,7 @@ from facilities.models import AdministrativeUnit, Facility, Sector
 from portal import access
 from portal.access import ALL_ROLES, DEPARTMENT, allow
 from portal.models import Role, User
-from programs.models import Agency, Plan
+from programs.models import Agency, Indicator, Plan
 from reporting import indicators
 from reporting.services import ended_quarter
 
@@ -109,36 +111,71 @@ def _indicators(
     plan = chosen.get("plan") or Plan.objects.shown_by_default()
     if plan is None:
         return {"indicator_form": form}
-    as_of = chosen.get("on") or min(today, datetime.date(plan.end_year, 12, 31))
+    plan_end = datetime.date(plan.end_year, 12, 31)
+    as_of = chosen.get("on") or min(today, plan_end)
     context: dict[str, Any] = {
         "indicator_form": form,
         "plan": plan,
         "as_of": as_of,
-        "cards": _cards(indicators.compute(plan, as_of=as_of), as_of=as_of),
+        # A plan that has ended shows its final results, said as such.
+        "final": as_of >= plan_end and today > plan_end,
+        "cards": indicator_cards(indicators.compute(plan, as_of=as_of), as_of=as_of),
     }
     if area is not None:
         breakdown = indicators.compute_by(plan, as_of=as_of, by="area")
         own = [group for group in breakdown if group.key == str(area.pk)]
-        context["area_cards"] = _cards(own[0].figures, as_of=as_of, area=area) if own else []
+        context["area_cards"] = (
+            indicator_cards(own[0].figures, as_of=as_of, area=area) if own else []
+        )
     return context
 
 
-def _cards(
+def indicator_cards(
     figures: dict[str, indicators.Figure],
     *,
     as_of: datetime.date,
     area: AdministrativeUnit | None = None,
+    links: bool = True,
 ) -> list[dict[str, Any]]:
+    """The cards of the dashboards and the public page. Labels are read at render time, so
+    figures cached once serve both languages."""
     return [
         {
             "figure": figure,
             # The code stands in the card's corner; the label without it reads as a title.
-            "name": str(figure.label).split(" – ", 1)[-1],
+            "name": str(Indicator(figure.indicator).label).split(" – ", 1)[-1],
             "status_label": indicators.Status(figure.status).label,
-            "url": drill_down(figure.indicator, as_of=as_of, area=area),
+            "position_label": (
+                indicators.Position(figure.position).label if figure.position else ""
+            ),
+            "url": drill_down(figure.indicator, as_of=as_of, area=area) if links else "",
+            "t3": t3_detail(figure) if figure.indicator == "T3" else None,
         }
         for figure in figures.values()
     ]
+
+
+def t3_detail(figure: indicators.Figure) -> dict[str, Any]:
+    """What T3's card says besides its median: its definition, its coverage (facilities with
+    a savings figure of those applying CP) and the median saving of each kind of resource."""
+    extra = figure.extra
+
+    def percent(value: Decimal | None) -> str:
+        # Rounded half up first: number_format cuts the decimals off.
+        if value is None:
+            return "–"
+        shown = (value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return number_format(shown, decimal_pos=1) + "%"
+
+    return {
+        "definition": indicators.T3_DEFINITION,
+        "coverage": indicators.t3_coverage(figure),
+        "resources": [
+            (_("Năng lượng (quy đổi TOE)"), percent(extra.get("median_energy"))),
+            (_("Nguyên liệu chính"), percent(extra.get("median_material"))),
+            (_("Nước (tham khảo, không tính vào T3)"), percent(extra.get("median_water"))),
+        ],
+    }
 
 
 # The indicators that are shares (T3: the median saving), charted and tabled year by year.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import tempfile
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from portal.lib.numbers import shown_percent
 from reporting.snapshot import DATE, DECIMAL, INT, RATIO, TEXT, Column, Snapshot, Table
 
 FORMATS = {RATIO: "0.0%", INT: "#,##0", DECIMAL: "#,##0", DATE: "DD/MM/YYYY"}
@@ -111,6 +113,8 @@ def sheet_names() -> dict[str, str]:
         "trend": _("Theo năm"),
         "by_area": _("Theo địa bàn"),
         "by_sector": _("Theo ngành"),
+        "savings": _("T3 tiết kiệm"),
+        "toe_factors": _("Hệ số TOE"),
         "outreach": _("Tuyên truyền"),
         "assessments": _("Đánh giá SXSH"),
         "projects": _("Dự án hỗ trợ"),
@@ -154,7 +158,7 @@ def _summary_sheet(workbook: Workbook, snapshot: Snapshot) -> None:
         values = [
             row.code,
             row.name,
-            _typed(sheet, row.value, number_format),
+            _typed(sheet, *_shown(row.value, row.kind, row.floor)),
             _typed(sheet, row.numerator, FORMATS[INT]),
             _typed(sheet, row.denominator, FORMATS[INT]),
             _typed(sheet, row.floor, number_format),
@@ -263,4 +267,16 @@ def _cell(sheet: Worksheet, value: Any, number_format: str | None) -> Any:
         return text_cell(sheet, value)  # never a formula, whatever a facility is called
     if number_format is None or value is None:
         return value
+    if number_format == FORMATS[RATIO]:
+        return _typed(sheet, *_shown(value, RATIO))
     return _typed(sheet, value, number_format)
+
+
+def _shown(value: Any, kind: str, floor: Decimal | None = None) -> tuple[Any, str]:
+    """A ratio as the rounded value every output prints (shown_percent), so a reader of the
+    cell sees the PDF's figure whatever the spreadsheet does with more decimals."""
+    if kind != RATIO or value is None:
+        return value, FORMATS.get(kind, "General")
+    shown = shown_percent(Decimal(value), floor=floor)
+    places = max(1, -shown.as_tuple().exponent)
+    return shown / 100, "0." + "0" * places + "%"

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
@@ -43,7 +43,13 @@ from assessments.models import (
 # table that facility_savings() is built on, and only chooses the baseline and the report
 # differently (in bulk, and by approval date; the same order as its `chronological`); see
 # _savings_by_facility().
-from assessments.savings import compare, factor_table
+from assessments.savings import (
+    FacilitySavings,
+    UsedFactor,
+    compare,
+    compared_reports,
+    factor_table,
+)
 from facilities.models import (
     AdministrativeUnit,
     Facility,
@@ -53,6 +59,7 @@ from facilities.models import (
     aware_q,
     cp_unit_q,
 )
+from portal.lib.numbers import shown_percent
 from programs.models import CourseParticipant, Indicator, Official, Plan, SupportProject, Target
 
 # Memory per sort or hash for the engine's queries on PostgreSQL; see _with_work_mem().
@@ -77,11 +84,23 @@ NO_ASSESSMENTS = {"A3": 0, "A4": 0}
 
 
 class Status(models.TextChoices):
+    """Where a figure stands against its target. While the target's year runs: on track or
+    behind by pace (or met already); once it has ended: met or not met, never "behind"."""
+
     MET = "met", _("Đạt")
+    NOT_MET = "not_met", _("Không đạt")
     ON_TRACK = "on_track", _("Đúng tiến độ")
     BEHIND = "behind", _("Chậm tiến độ")
     NO_TARGET = "no_target", _("Chưa có chỉ tiêu")
     NO_DATA = "no_data", _("Chưa có số liệu")
+
+
+class Position(models.TextChoices):
+    """Where a value sits in its target's band (a floor and a stretch, such as 25–50%)."""
+
+    BELOW_FLOOR = "below_floor", _("Dưới mức tối thiểu")
+    WITHIN_BAND = "within_band", _("Trong khoảng mục tiêu")
+    AT_STRETCH = "at_stretch", _("Đạt mức phấn đấu")
 
 
 @dataclass(frozen=True)
@@ -90,8 +109,9 @@ class Figure:
 
     `value` is a ratio for T1, T2, T4 and T5; for T3 the median saving of the applying
     facilities that have a savings figure; a count for A1–A4. `numerator` and `denominator`
-    are what the ratio was made of (T3: facilities reaching the floor, facilities with a
-    figure; A1–A4: the count, no denominator).
+    are what the ratio was made of (T3: facilities reaching the floor, applying facilities;
+    its `extra` has the coverage and the resource-level medians, see `_savings_figure`;
+    A1–A4: the count, no denominator).
     """
 
     indicator: str
@@ -104,6 +124,30 @@ class Figure:
     milestone_year: int | None
     status: str
     extra: dict[str, Decimal | int | None] = field(default_factory=dict)
+    # A1–A4: the year whose records are counted (a report's year, not its data date's).
+    year: int | None = None
+
+    @property
+    def is_count(self) -> bool:
+        return self.indicator in COUNT_CODES
+
+    @property
+    def position(self) -> str:
+        """The value against the band: below its floor, within it, or at its stretch."""
+        if self.value is None or self.floor is None:
+            return ""
+        if self.stretch is not None and self.value >= self.stretch:
+            return Position.AT_STRETCH
+        return Position.WITHIN_BAND if self.value >= self.floor else Position.BELOW_FLOOR
+
+    @property
+    def shown(self) -> Decimal | None:
+        """The value as every output prints it: a count as it is; a share or saving in percent,
+        rounded half up to one decimal (never so that a value below its floor reads as
+        reaching it: the status is decided on the unrounded value)."""
+        if self.value is None or self.is_count:
+            return self.value
+        return shown_percent(self.value, floor=self.floor)
 
 
 @dataclass(frozen=True)
@@ -142,38 +186,49 @@ def _with_work_mem(function: _F) -> _F:
 
 
 @_with_work_mem
-def compute(plan: Plan, *, as_of: datetime.date) -> dict[str, Figure]:
-    """Every indicator (T1–T5, A1–A4) of `plan` as of the end of `as_of`."""
+def compute(plan: Plan, *, as_of: datetime.date, year: int | None = None) -> dict[str, Figure]:
+    """Every indicator (T1–T5, A1–A4) of `plan` as of the end of `as_of`.
+
+    The yearly activities (A1–A4) count the records of `year` known by `as_of`: a report's
+    year, whatever its data date (the annual report of 2020 with data as of 15/01/2021 counts
+    2020's projects and assessments). By default the year of `as_of`.
+    """
+    year = as_of.year if year is None else year
     targets = _targets(plan, as_of)
     facilities = _facility_counts(as_of)
     savings = list(_savings_by_facility(as_of).values())
     officials = _official_counts(as_of)
-    activities = _project_counts(as_of) | _assessment_counts(as_of)
+    activities = _project_counts(as_of, year) | _assessment_counts(as_of, year)
 
     shares = _facility_shares(facilities, targets, plan, as_of)
     figures = {
         "T1": shares["T1"],
         "T2": shares["T2"],
-        "T3": _savings_figure(savings, targets.get("T3"), plan, as_of),
+        "T3": _savings_figure(savings, facilities["applying"], targets.get("T3"), plan, as_of),
         "T4": shares["T4"],
         "T5": _share_figure(
             "T5", officials["trained"], officials["dedicated"], targets.get("T5"), plan, as_of
         ),
     }
     for code in COUNT_CODES:
-        figures[code] = _count_figure(code, activities[code], targets.get(code), as_of)
+        figures[code] = _count_figure(
+            code, activities[code], targets.get(code), as_of, year, activities.get(f"{code}+")
+        )
     return figures
 
 
 @_with_work_mem
-def compute_by(plan: Plan, *, as_of: datetime.date, by: str) -> list[Breakdown]:
+def compute_by(
+    plan: Plan, *, as_of: datetime.date, by: str, year: int | None = None
+) -> list[Breakdown]:
     """The indicators of `plan` as of `as_of`, group by group.
 
     - "area", "sector" (the VSIC level-2 parent of the facility's sector), "size": the
       facility indicators T1–T4 against the plan's bands, and the assessments A3/A4 counted
       by the group of the assessed facility (the yearly target is for the whole province, so
       a group's count has no target). T5, A1 and A2 belong to no single facility group and
-      are left out. Groups come in the order of their codes (size classes by rank); only
+      are left out; A3/A4 count `year`'s assessments, as in `compute`. Groups come in the
+      order of their codes (size classes by rank); only
       groups with a facility in the denominator or an assessment appear.
     - "period": every indicator for each year of the plan up to `as_of`, each as of 31/12 of
       its year (as of `as_of` for the current year).
@@ -192,16 +247,17 @@ def compute_by(plan: Plan, *, as_of: datetime.date, by: str) -> list[Breakdown]:
         raise ValueError(f"Unknown breakdown {by!r}: expected one of {', '.join(BREAKDOWNS)}.")
 
     group = GROUPINGS[by]
+    year = as_of.year if year is None else year
     targets = _targets(plan, as_of)
     facilities = _facility_counts_by(as_of, group)
     savings = _savings_by_facility(as_of)
-    savings_by_group: dict[int | None, list[Decimal]] = defaultdict(list)
+    savings_by_group: dict[int | None, list[FacilitySavings]] = defaultdict(list)
     # Only facilities with a detailed assessment can have a saving: read just their groups.
     detailed = Assessment.objects.filter(kind=Assessment.Kind.DETAILED).values("facility_id")
     for facility_id, pk in Facility.objects.filter(pk__in=detailed).values_list("pk", group):
         if facility_id in savings:
             savings_by_group[pk].append(savings[facility_id])
-    assessments = _assessment_counts_by(as_of, f"facility__{group}")
+    assessments = _assessment_counts_by(as_of, year, f"facility__{group}")
 
     breakdowns = []
     for pk, key, label in _groups(by, {*facilities, *savings_by_group, *assessments}):
@@ -210,10 +266,16 @@ def compute_by(plan: Plan, *, as_of: datetime.date, by: str) -> list[Breakdown]:
         figures = {
             "T1": shares["T1"],
             "T2": shares["T2"],
-            "T3": _savings_figure(savings_by_group[pk], targets.get("T3"), plan, as_of),
+            "T3": _savings_figure(
+                savings_by_group[pk],
+                facilities.get(pk, NO_FACILITIES)["applying"],
+                targets.get("T3"),
+                plan,
+                as_of,
+            ),
             "T4": shares["T4"],
-            "A3": _count_figure("A3", activity["A3"], None, as_of),
-            "A4": _count_figure("A4", activity["A4"], None, as_of),
+            "A3": _count_figure("A3", activity["A3"], None, as_of, year),
+            "A4": _count_figure("A4", activity["A4"], None, as_of, year),
         }
         breakdowns.append(Breakdown(key=key, label=label, figures=figures))
     return breakdowns
@@ -221,9 +283,79 @@ def compute_by(plan: Plan, *, as_of: datetime.date, by: str) -> list[Breakdown]:
 
 @_with_work_mem
 def savings_by_facility(as_of: datetime.date) -> dict[int, Decimal]:
-    """Facility pk → its T3 saving as of `as_of`, for the applying facilities that have one
+    """Facility pk → its T3 figure as of `as_of`, for the applying facilities that have one
     (the figures whose median is T3; a report's annex lists them facility by facility)."""
+    return {
+        pk: result.combined
+        for pk, result in _savings_by_facility(as_of).items()
+        if result.combined is not None
+    }
+
+
+@_with_work_mem
+def savings_comparisons(as_of: datetime.date) -> dict[int, FacilitySavings]:
+    """Facility pk → its whole comparison as of `as_of` (every resource, the TOE factors used,
+    those missing), for the applying facilities that have a comparable like period, with or
+    without a T3 figure. For the notes of a report: see `savings_notes`."""
     return _savings_by_facility(as_of)
+
+
+@dataclass(frozen=True)
+class SavingsNotes:
+    """What a report says of T3's conversion to TOE: the factors the comparisons used (each
+    with the number of facilities converted with it), and per energy resource the number of
+    facilities whose energy saving, and so T3 figure, is missing for want of a factor."""
+
+    factors: list[tuple[UsedFactor, int]]
+    lacking: list[tuple[Resource, int]]
+
+
+def savings_notes(comparisons: dict[int, FacilitySavings]) -> SavingsNotes:
+    factors: dict[int, tuple[UsedFactor, int]] = {}
+    lacking: dict[int, tuple[Resource, int]] = {}
+    for result in comparisons.values():
+        for used in result.factors:
+            known = factors.get(used.factor.pk)
+            factors[used.factor.pk] = (used, known[1] + 1 if known else 1)
+        for resource in result.missing_factors:
+            missing = lacking.get(resource.pk)
+            lacking[resource.pk] = (resource, missing[1] + 1 if missing else 1)
+
+    def order(resource: Resource) -> tuple[int, str, int]:
+        return (resource.rank, resource.name, resource.pk or 0)
+
+    return SavingsNotes(
+        factors=sorted(
+            factors.values(),
+            key=lambda item: (*order(item[0].resource), item[0].factor.valid_from),
+        ),
+        lacking=sorted(lacking.values(), key=lambda item: order(item[0])),
+    )
+
+
+# T3 as the reports, the workbook, the dashboard and the README print it: written once here.
+# The decisions behind it are in `assessments.savings` (like periods, one factor per comparison)
+# and in `_savings_figure` (the median, the shares out of the applying facilities).
+T3_DEFINITION = _(
+    "T3 – tiết kiệm năng lượng và nguyên liệu trên đơn vị sản phẩm. Mỗi cơ sở so sánh một kỳ "
+    "đủ một năm với năm cơ sở: báo cáo năm gần nhất sau năm cơ sở, hoặc bốn quý liên tiếp gần "
+    "nhất sau năm cơ sở (cộng dồn tiêu thụ và sản lượng) nếu kết thúc muộn hơn; chỉ dùng số liệu "
+    "đã duyệt đang có hiệu lực. Mức tiết kiệm = (suất tiêu hao năm cơ sở − suất tiêu hao kỳ so "
+    "sánh) / suất tiêu hao năm cơ sở. Số liệu của cơ sở là trung bình cộng của mức tiết kiệm "
+    "năng lượng (quy đổi TOE; năm cơ sở và kỳ so sánh dùng cùng hệ số quy đổi, hệ số có hiệu "
+    "lực ngày cuối kỳ so sánh) và mức tiết kiệm nguyên liệu chính; thiếu một trong hai thì cơ "
+    "sở không có số liệu. T3 là trung vị số liệu của các cơ sở đang áp dụng SXSH có số liệu; "
+    "tỷ lệ đạt mức tối thiểu, mức phấn đấu tính trên tổng số cơ sở đang áp dụng SXSH (như T2). "
+    "Tiết kiệm nước chỉ để tham khảo, không tính vào T3."
+)
+
+
+def t3_coverage(figure: Figure) -> str:
+    """The coverage line ("7 of 16 applying facilities have a savings figure") of a T3 figure."""
+    return str(_("%(count)s trên %(applying)s cơ sở đang áp dụng SXSH có số liệu tiết kiệm")) % {
+        "count": figure.extra.get("facilities_with_figure", 0),
+        "applying": figure.extra.get("applying_facilities", figure.denominator or 0),
+    }
 
 
 # --- the counting ---------------------------------------------------------------------------
@@ -301,60 +433,75 @@ def _official_counts(day: datetime.date) -> dict[str, int]:
     ).aggregate(dedicated=Count("pk"), trained=Count("pk", filter=Exists(trained)))
 
 
-def _project_counts(day: datetime.date) -> dict[str, int]:
-    """A1: provincial projects of the year approved by `day`; A2: models proposed to the
-    Ministry in the year by `day` (a proposal counts when it is made, whatever the answer)."""
+def _year_so_far(year: int, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The days of `year` known by the end of `day`: all of it once `day` is past its end."""
+    return datetime.date(year, 1, 1), min(day, datetime.date(year, 12, 31))
+
+
+def _project_counts(day: datetime.date, year: int) -> dict[str, int]:
+    """A1: provincial projects of `year` approved by `day`; A2: models proposed to the
+    Ministry in `year`, by `day` (a proposal counts when it is made, whatever the answer)."""
     Funding, Progress = SupportProject.Funding, SupportProject.Status
+    start, end = _year_so_far(year, day)
     approved = [Progress.APPROVED, Progress.IN_PROGRESS, Progress.COMPLETED]
-    provincial = Q(funding=Funding.PROVINCIAL, year=day.year, status__in=approved) & (
+    provincial = Q(funding=Funding.PROVINCIAL, year=year, status__in=approved) & (
         # A project recorded without its approval date counts from the start of its year.
         Q(approved_on__lte=day) | Q(approved_on__isnull=True)
     )
     central = Q(funding=Funding.CENTRAL) & (
-        Q(proposed_on__gte=datetime.date(day.year, 1, 1), proposed_on__lte=day)
+        Q(proposed_on__gte=start, proposed_on__lte=end)
         # Likewise a proposal without its date counts in the year it is recorded for.
-        | Q(proposed_on__isnull=True, year=day.year)
+        | Q(proposed_on__isnull=True, year=year)
     )
     return SupportProject.objects.aggregate(
         A1=Count("pk", filter=provincial), A2=Count("pk", filter=central)
     )
 
 
-def _assessment_count_expressions() -> dict[str, Count]:
+def _assessment_count_expressions(day: datetime.date, year: int) -> dict[str, Count]:
+    """A3/A4: assessments the programme supported (`Assessment.objects.supported()`) and
+    completed in `year` by `day`; beside them (A3+, A4+) those started in the year by then
+    and not completed by `day`, which the reports show as in progress."""
+    start, end = _year_so_far(year, day)
+    completed = Q(
+        status=Assessment.Status.COMPLETED, completed_on__gte=start, completed_on__lte=end
+    )
+    running = Q(started_on__gte=start, started_on__lte=end) & ~Q(
+        status=Assessment.Status.COMPLETED, completed_on__lte=day
+    )
+    quick, detailed = Q(kind=Assessment.Kind.QUICK), Q(kind=Assessment.Kind.DETAILED)
     return {
-        "A3": Count("pk", filter=Q(kind=Assessment.Kind.QUICK)),
-        "A4": Count("pk", filter=Q(kind=Assessment.Kind.DETAILED)),
+        "A3": Count("pk", filter=completed & quick),
+        "A4": Count("pk", filter=completed & detailed),
+        "A3+": Count("pk", filter=running & quick),
+        "A4+": Count("pk", filter=running & detailed),
     }
 
 
-def _assessments_started(day: datetime.date) -> QuerySet[Assessment]:
-    """A3/A4: assessments started in the year of `day`, by `day`, whatever came of them."""
-    return Assessment.objects.filter(
-        started_on__gte=datetime.date(day.year, 1, 1), started_on__lte=day
-    )
+def _assessment_counts(day: datetime.date, year: int) -> dict[str, int]:
+    return Assessment.objects.supported().aggregate(**_assessment_count_expressions(day, year))
 
 
-def _assessment_counts(day: datetime.date) -> dict[str, int]:
-    return _assessments_started(day).aggregate(**_assessment_count_expressions())
-
-
-def _assessment_counts_by(day: datetime.date, group: str) -> dict[int | None, dict[str, int]]:
+def _assessment_counts_by(
+    day: datetime.date, year: int, group: str
+) -> dict[int | None, dict[str, int]]:
     rows = (
-        _assessments_started(day)
+        Assessment.objects.supported()
         .order_by()
         .values(group)
-        .annotate(**_assessment_count_expressions())
+        .annotate(**_assessment_count_expressions(day, year))
     )
-    return {row.pop(group): row for row in rows}
+    return {row.pop(group): row for row in rows if row["A3"] or row["A4"]}
 
 
-def _savings_by_facility(day: datetime.date) -> dict[int, Decimal]:
-    """Facility pk → its T3 figure on `day`, for applying facilities that have one.
+def _savings_by_facility(day: datetime.date) -> dict[int, FacilitySavings]:
+    """Facility pk → its T3 comparison on `day`, for applying facilities that have a like
+    period to compare (whether or not it gives a T3 figure: see `FacilitySavings.combined`).
 
-    The same choice as `assessments.savings.facility_savings(facility, on=day)`, with the
-    reports in force on `day` instead of today: for each period the latest version approved
-    by the end of `day`, so a correction approved later does not change a past figure. Five
-    queries however many facilities.
+    The same choice as `assessments.savings.facility_savings(facility, on=day)` (the same
+    `compared_reports` and `compare`), with the reports in force on `day` instead of today: for
+    each period the latest version approved by the end of `day`, so a correction approved later
+    does not change a past figure. Five queries however many facilities.
     """
     # The baseline of the latest detailed assessment completed by `day` (baseline_for(on=day)),
     # of the facilities in the denominator. Whether they apply CP is asked per baseline (a few
@@ -395,7 +542,7 @@ def _savings_by_facility(day: datetime.date) -> dict[int, Decimal]:
     )
     report_part = (
         SelfReportConsumption.objects.filter(
-            report_id__in=[report.pk for report in chosen.values()]
+            report_id__in=[report.pk for reports in chosen.values() for report in reports]
         )
         .annotate(side=Value("report"), owner=F("report_id"))
         .values_list("side", "owner", *_LINE_FIELDS)
@@ -404,19 +551,17 @@ def _savings_by_facility(day: datetime.date) -> dict[int, Decimal]:
         lines[(side, owner)].append(_line(line, resources))
 
     factors = factor_table()
-    figures: dict[int, Decimal] = {}
-    for facility_id, report in chosen.items():
+    comparisons: dict[int, FacilitySavings] = {}
+    for facility_id, reports in chosen.items():
         baseline = baselines[facility_id]
-        result = compare(
+        comparisons[facility_id] = compare(
             baseline,
             lines[("baseline", baseline.pk)],  # type: ignore[arg-type]  # what compare() reads
-            report,
-            lines[("report", report.pk)],  # type: ignore[arg-type]
+            reports,
+            [line for report in reports for line in lines[("report", report.pk)]],  # type: ignore[misc]
             factors,
         )
-        if result.combined is not None:
-            figures[facility_id] = result.combined
-    return figures
+    return comparisons
 
 
 class _Line(NamedTuple):
@@ -448,21 +593,24 @@ def _line(values: list[Any], resources: dict[int, Resource]) -> _Line:
     return _Line(resource_id, quantity, resources[resource_id])
 
 
-# A report as read for the choice: pk, facility, kind, year, quarter, version, output, unit.
-_ReportRow = tuple[int, int, str, int, int | None, int, Decimal | None, str]
+# A report as read for the choice: pk, facility, kind, year, quarter, output, unit.
+_ReportRow = tuple[int, int, str, int, int | None, Decimal | None, str]
 
 
-def _reports_compared(baselines: dict[int, Baseline], day: datetime.date) -> dict[int, SelfReport]:
-    """Per facility, the report facility_savings() would compare with its baseline on `day`:
-    among the reports in force that day (`SelfReport.objects.in_force(on=day)`), the latest
-    year report after the baseline year that ended by `day`, else the latest such quarter; none
-    when that report counts output in another unit than the baseline.
+def _reports_compared(
+    baselines: dict[int, Baseline], day: datetime.date
+) -> dict[int, list[SelfReport]]:
+    """Per facility, the reports facility_savings() would compare with its baseline on `day`:
+    `compared_reports`' like period (a year report, or four consecutive quarters) among the
+    reports in force that day (`SelfReport.objects.in_force(on=day)`); none when a report of
+    it counts output in another unit than the baseline.
 
     Only the facilities with a baseline are read (a few in a hundred: their ids go in the
-    query), as plain tuples, and only the chosen report of each becomes a (never saved)
-    SelfReport: one query, and little Python, however many reports the facilities have.
+    query), as plain tuples, and only the chosen reports become (never saved) SelfReports: one
+    query, and little Python, however many reports the facilities have.
     """
-    rows: list[_ReportRow] = list(
+    by_facility: dict[int, dict[tuple[str, int, int | None], _ReportRow]] = defaultdict(dict)
+    for row in (
         SelfReport.objects.in_force(on=day)
         .filter(
             facility_id__in=list(baselines),
@@ -470,52 +618,30 @@ def _reports_compared(baselines: dict[int, Baseline], day: datetime.date) -> dic
             year__lte=day.year,
         )
         .order_by()
-        .values_list(
-            "pk",
-            "facility_id",
-            "period_kind",
-            "year",
-            "quarter",
-            "version",
-            "output",
-            "output_unit",
-        )
-    )
-    # A year report after the baseline year beats any quarter, then the latest period wins;
-    # the same order as max(years or pool, key=chronological).
-    best: dict[int, tuple[tuple[bool, int, int, int, int], _ReportRow]] = {}
-    for row in rows:
-        pk, facility_id, kind, year, quarter, version = row[:6]
-        is_year = kind == SelfReport.PeriodKind.YEAR
-        if year <= baselines[facility_id].year or _period_end(is_year, year, quarter) > day:
-            continue
-        rank = (is_year, year, quarter or 4, version, pk)
-        if facility_id not in best or rank > best[facility_id][0]:
-            best[facility_id] = (rank, row)
+        .values_list("pk", "facility_id", "period_kind", "year", "quarter", "output", "output_unit")
+    ):
+        _pk, facility_id, kind, year, quarter, *_rest = row
+        by_facility[facility_id][(kind, year, quarter)] = row
     chosen = {}
-    for facility_id, (_rank, row) in best.items():
-        if row[7] == baselines[facility_id].output_unit:
-            pk, facility_id, kind, year, quarter, version, output, unit = row
-            chosen[facility_id] = SelfReport(
+    for facility_id, periods in by_facility.items():
+        baseline = baselines[facility_id]
+        rows = compared_reports(periods, baseline_year=baseline.year, day=day)
+        if not rows or any(row[6] != baseline.output_unit for row in rows):
+            continue
+        chosen[facility_id] = [
+            SelfReport(
                 pk=pk,
                 facility_id=facility_id,
                 period_kind=kind,
                 year=year,
                 quarter=quarter,
-                version=version,
                 output=output,
                 output_unit=unit,
                 status=SelfReport.Status.APPROVED,
             )
+            for pk, facility_id, kind, year, quarter, output, unit in rows
+        ]
     return chosen
-
-
-def _period_end(is_year: bool, year: int, quarter: int | None) -> datetime.date:
-    if is_year or quarter is None:
-        return datetime.date(year, 12, 31)
-    return datetime.date(year + (quarter == 4), 3 * quarter % 12 + 1, 1) - datetime.timedelta(
-        days=1
-    )
 
 
 # --- figures and their status ---------------------------------------------------------------
@@ -571,44 +697,82 @@ def _facility_shares(
 
 
 def _savings_figure(
-    savings: list[Decimal], target: Target | None, plan: Plan, as_of: datetime.date
+    comparisons: list[FacilitySavings],
+    applying: int,
+    target: Target | None,
+    plan: Plan,
+    as_of: datetime.date,
 ) -> Figure:
-    """T3: the distribution of the facilities' savings, its median compared with the band."""
-    median = _median(savings)
+    """T3 (see T3_DEFINITION): the median of the facilities' figures, against the band.
+
+    `comparisons` are the applying facilities' like-period comparisons, `applying` the number
+    of applying facilities (T2's numerator, for the same facilities). The value is the median of
+    the facilities that have a figure; the count reaching the floor (the figure's numerator) and
+    the shares reaching the floor and the stretch are out of ALL applying facilities (the
+    figure's denominator), as the plan reads "at applying facilities": a facility without a
+    figure does not reach the floor. The coverage (facilities with a figure of the applying
+    ones) is its own number, beside the resource-level medians of energy (TOE), water and main
+    material, each over the facilities that have that saving, and the number of facilities
+    whose energy saving is missing for want of a TOE factor.
+    """
+    figures = [c.combined for c in comparisons if c.combined is not None]
+    median = _median(figures)
     reaching_floor = reaching_stretch = None
     if target is not None:
-        reaching_floor = sum(1 for s in savings if s >= target.floor)
-        reaching_stretch = sum(1 for s in savings if s >= target.stretch)
-    count = len(savings)
+        reaching_floor = sum(1 for s in figures if s >= target.floor)
+        reaching_stretch = sum(1 for s in figures if s >= target.stretch)
+    energy = [c.energy.saving for c in comparisons if c.energy and c.energy.saving is not None]
+    water = [c.water for c in comparisons if c.water is not None]
+    material = [c.material for c in comparisons if c.material is not None]
+
+    def share(count: int | None) -> Decimal | None:
+        return _ratio(count, applying) if count is not None else None
+
     return Figure(
         indicator="T3",
         label=_label("T3"),
         value=median,
         numerator=reaching_floor,
-        denominator=count,
+        denominator=applying,
         status=_level_status(median, target, plan, as_of),
         extra={
             "median": median,
-            "share_reaching_floor": (
-                _ratio(reaching_floor, count) if reaching_floor is not None else None
-            ),
-            "share_reaching_stretch": (
-                _ratio(reaching_stretch, count) if reaching_stretch is not None else None
-            ),
-            "facilities_with_figure": count,
+            "share_reaching_floor": share(reaching_floor),
+            "share_reaching_stretch": share(reaching_stretch),
+            "facilities_with_figure": len(figures),
+            "applying_facilities": applying,
+            "coverage": _ratio(len(figures), applying),
+            "reaching_floor": reaching_floor,
+            "reaching_stretch": reaching_stretch,
+            "median_energy": _median(energy),
+            "facilities_with_energy": len(energy),
+            "median_water": _median(water),
+            "facilities_with_water": len(water),
+            "median_material": _median(material),
+            "facilities_with_material": len(material),
+            "facilities_lacking_factor": sum(1 for c in comparisons if c.missing_factors),
         },
         **_band(target),
     )
 
 
-def _count_figure(code: str, count: int, target: Target | None, as_of: datetime.date) -> Figure:
+def _count_figure(
+    code: str,
+    count: int,
+    target: Target | None,
+    as_of: datetime.date,
+    year: int,
+    in_progress: int | None = None,
+) -> Figure:
     return Figure(
         indicator=code,
         label=_label(code),
         value=Decimal(count),
         numerator=count,
         denominator=None,
-        status=_count_status(count, target, as_of),
+        status=_count_status(count, target, as_of, year),
+        extra={} if in_progress is None else {"in_progress": in_progress},
+        year=year,
         **_band(target),
     )
 
@@ -626,11 +790,13 @@ def _median(values: list[Decimal]) -> Decimal | None:
 def _level_status(
     value: Decimal | None, target: Target | None, plan: Plan, as_of: datetime.date
 ) -> str:
-    """A share or a saving against its milestone band.
+    """A share or a saving against its milestone band, decided on the unrounded value.
 
     At or above the floor: met once the milestone year has come, on track before. Below it,
-    still on track before the milestone year if the value keeps pace with a straight line
-    from nothing at the start of the plan to the floor at the end of the milestone year.
+    while the milestone year has not ended: on track if the value keeps pace with a straight
+    line from nothing at the start of the plan to the floor at the end of the milestone year
+    (a line, so the status does not jump between two days with the same data), else behind.
+    Once the milestone year has ended: not met.
     """
     if value is None:
         return Status.NO_DATA
@@ -638,25 +804,25 @@ def _level_status(
         return Status.NO_TARGET
     if value >= target.floor:
         return Status.MET if as_of.year >= target.milestone_year else Status.ON_TRACK
-    if as_of.year < target.milestone_year:
-        start = datetime.date(plan.start_year, 1, 1)
-        end = datetime.date(target.milestone_year, 12, 31)
-        if value >= target.floor * _elapsed(start, end, as_of):
-            return Status.ON_TRACK
-    return Status.BEHIND
+    end = datetime.date(target.milestone_year, 12, 31)
+    if as_of >= end:
+        return Status.NOT_MET
+    start = datetime.date(plan.start_year, 1, 1)
+    return Status.ON_TRACK if value >= target.floor * _elapsed(start, end, as_of) else Status.BEHIND
 
 
-def _count_status(count: int, target: Target | None, as_of: datetime.date) -> str:
-    """A yearly count against its floor: on track during the year while it keeps pace with the
-    days gone by; behind when the year is over (31/12) without reaching it."""
+def _count_status(count: int, target: Target | None, as_of: datetime.date, year: int) -> str:
+    """A yearly count of `year` against its floor: met once reached; while the year runs, on
+    track if it keeps pace with the days gone by, else behind; once the year is over (31/12),
+    not met."""
     if target is None:
         return Status.NO_TARGET
     if count >= target.floor:
         return Status.MET
-    start, end = datetime.date(as_of.year, 1, 1), datetime.date(as_of.year, 12, 31)
-    if as_of < end and count >= target.floor * _elapsed(start, end, as_of):
-        return Status.ON_TRACK
-    return Status.BEHIND
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if as_of >= end:
+        return Status.NOT_MET
+    return Status.ON_TRACK if count >= target.floor * _elapsed(start, end, as_of) else Status.BEHIND
 
 
 def _elapsed(start: datetime.date, end: datetime.date, day: datetime.date) -> Decimal:

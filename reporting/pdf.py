@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from portal.lib.numbers import band_text, percent_text
 from reporting.snapshot import DATE, DECIMAL, INT, RATIO, Snapshot, Table
 
 STATIC_DIR = Path(settings.BASE_DIR, "static").resolve()
@@ -32,11 +33,13 @@ NUMERIC = (INT, RATIO, DECIMAL)
 # which always has them all (a national annex would run to thousands of pages).
 PDF_ANNEX_LIMIT = 3000
 GROUP_TABLES = ("by_area", "by_sector")
+T3_TABLES = ("savings", "toe_factors")  # T3 by resource, and the TOE factors it used
 ACTIVITY_TABLES = ("outreach", "assessments", "projects", "training", "awards", "tasks")
 STATUS_COLOURS = {
     "met": "#198754",
     "on_track": "#0d6efd",
     "behind": "#dc3545",
+    "not_met": "#b02a37",
     "no_target": "#6c757d",
     "no_data": "#adb5bd",
 }
@@ -82,7 +85,11 @@ def context(snapshot: Snapshot) -> dict[str, Any]:
         "summary": [
             {
                 "row": row,
-                "value": cell(row.value, row.kind),
+                "value": (
+                    percent_text(row.value, floor=row.floor)
+                    if row.kind == RATIO and row.value is not None
+                    else cell(row.value, row.kind)
+                ),
                 "band": _band(row),
                 "colour": STATUS_COLOURS[row.status],
                 "parts": (
@@ -98,6 +105,7 @@ def context(snapshot: Snapshot) -> dict[str, Any]:
         "trend_chart": trend_chart(snapshot.trend),
         "trend": formatted(snapshot.trend),
         "groups": [formatted(t) for t in snapshot.tables if t.key in GROUP_TABLES],
+        "t3_tables": [formatted(t) for t in snapshot.tables if t.key in T3_TABLES],
         "activities": [formatted(t) for t in snapshot.tables if t.key in ACTIVITY_TABLES],
         "annex": formatted(snapshot.table("facilities"), limit=PDF_ANNEX_LIMIT),
     }
@@ -122,7 +130,7 @@ def cell(value: Any, kind: str) -> str:
     if value is None or value == "":
         return "–"
     if kind == RATIO:
-        return number_format(Decimal(value) * 100, decimal_pos=1) + "%"
+        return percent_text(Decimal(value))
     if kind == INT:
         return number_format(value, decimal_pos=0, force_grouping=True)
     if kind == DECIMAL:
@@ -159,13 +167,7 @@ def formatted(table: Table, *, limit: int | None = None) -> dict[str, Any]:
 
 
 def _band(row: Any) -> str:
-    if row.floor is None:
-        return "–"
-    if row.kind == RATIO:
-        floor, stretch = cell(row.floor, RATIO), cell(row.stretch, RATIO)
-    else:
-        floor, stretch = cell(row.floor, INT), cell(row.stretch, INT)
-    return floor if floor == stretch else f"{floor} – {stretch}"
+    return band_text(row.floor, row.stretch, ratio=row.kind == RATIO)
 
 
 # --- charts (SVG) -----------------------------------------------------------------------------

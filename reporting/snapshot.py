@@ -81,6 +81,8 @@ class Snapshot:
     tables: list[Table]
     # Counts of the period's activities, for the narrative of the PDF.
     activity_counts: dict[str, int] = field(default_factory=dict)
+    # T3's coverage and band line, printed under the summary table (see builders._t3_summary).
+    t3_summary: str = ""
 
     @property
     def title(self) -> str:

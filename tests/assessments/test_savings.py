@@ -233,15 +233,19 @@ def test_a_report_with_no_output_has_no_intensity(plant) -> None:
     assert result.combined is None
 
 
-def test_a_missing_conversion_factor_leaves_energy_undefined(plant) -> None:
+def test_a_missing_conversion_factor_leaves_energy_undefined_and_names_the_fuel(plant) -> None:
     ConversionFactor.objects.filter(resource__code="coal").delete()
     make_baseline(plant)
     make_report(plant)
     result = facility_savings(plant, on=END_2019)
     assert result.energy.saving is None
+    assert [resource.code for resource in result.missing_factors] == ["coal"]
     assert by_code(result)["coal"].saving == D("0.1")
-    # Material still gives the T3 figure on its own.
-    assert result.combined == D("0.05")
+    assert result.material == D("0.05")
+    # Changed with the T3 definition: the figure was the material's 0.05 alone, silently an
+    # other measure than the other facilities' mean of energy and material. Without its energy
+    # saving the facility now has no T3 figure, and the missing factor is named instead.
+    assert result.combined is None
 
 
 # --- which data -----------------------------------------------------------------------------
@@ -279,11 +283,11 @@ def test_a_report_for_the_baseline_year_measures_no_saving(plant) -> None:
     assert facility_savings(plant, on=END_2019) is None
 
 
-def test_the_factor_valid_on_the_date_of_the_data_is_used(plant) -> None:
+def test_both_sides_are_converted_with_the_factor_valid_at_the_end_of_the_period(plant) -> None:
     # A new text from 2018 sets electricity at 0.0002 TOE/kWh; the old row stays open-ended,
     # as the reference data migration asks (a new row, never an edit of the old one).
     electricity = Resource.objects.get(code="electricity")
-    ConversionFactor.objects.create(
+    new_factor = ConversionFactor.objects.create(
         resource=electricity,
         toe_per_unit=D("0.0002"),
         source="Văn bản thử nghiệm 2018",
@@ -295,17 +299,43 @@ def test_the_factor_valid_on_the_date_of_the_data_is_used(plant) -> None:
     make_baseline(plant)
     make_report(plant, year=2017)
     make_report(plant, year=2019)
-    # 2017 (old factor, like the baseline): the worked example's 0.195435 TOE/t, saving 0.1.
+    # 2017 (old factor on both sides): the worked example's 0.195435 TOE/t, saving 0.1.
     in_2017 = facility_savings(plant, on=datetime.date(2017, 12, 31))
     assert in_2017.energy.baseline_intensity == D("0.21715")
     assert in_2017.energy.current_intensity == D("0.195435")
     assert in_2017.energy.saving == D("0.1")
-    # 2019 (new factor): 540,000 × 0.0002 = 108 + 151.2 = 259.2 TOE -> 0.216 TOE/t; the
-    # baseline keeps its 2016 factor: saving = (0.21715 − 0.216) / 0.21715 = 0.00115 / 0.21715.
+    assert in_2017.factor_day == datetime.date(2017, 12, 31)
+    # 2019: the new factor on both sides. Baseline 500,000 × 0.0002 = 100 + 140 = 240 TOE ->
+    # 0.24 TOE/t; report 108 + 151.2 = 259.2 TOE -> 0.216 TOE/t; saving 0.024 / 0.24 = 0.1.
+    # Changed with the rule of one factor per comparison: the baseline kept its 2016 factor
+    # before (0.21715 TOE/t), and the new legal factor read as a saving of 0.00115 / 0.21715.
     in_2019 = facility_savings(plant, on=END_2019)
-    assert in_2019.energy.baseline_intensity == D("0.21715")
+    assert in_2019.energy.baseline_intensity == D("0.24")
     assert in_2019.energy.current_intensity == D("0.216")
-    assert in_2019.energy.saving == D("0.00115") / D("0.21715")
+    assert in_2019.energy.saving == D("0.1")
+    assert in_2019.factor_day == END_2019
+    assert [(used.resource.code, used.factor) for used in in_2019.factors] == [
+        ("electricity", new_factor),
+        ("coal", ConversionFactor.objects.get(resource__code="coal")),
+    ]
+
+
+def test_a_new_legal_factor_leaves_a_plant_that_changed_nothing_at_a_zero_saving(plant) -> None:
+    # Same consumption per tonne in 2016 and 2019; a new electricity factor from 2018 on. With
+    # each side converted by the factor of its own date, the 2019 TOE total rose and the saving
+    # came out negative (a change in the law read as a change in the plant).
+    ConversionFactor.objects.create(
+        resource=Resource.objects.get(code="electricity"),
+        toe_per_unit=D("0.0001"),
+        source="Văn bản thử nghiệm 2018",
+        valid_from=datetime.date(2018, 1, 1),
+    )
+    make_baseline(plant)
+    same = {code: str(D(quantity) * D("1.2")) for code, quantity in BASELINE_LINES.items()}
+    make_report(plant, lines=same)
+    result = facility_savings(plant, on=END_2019)
+    assert result.energy.saving == 0
+    assert result.combined == 0
 
 
 def test_only_the_approved_current_version_counts(plant) -> None:
@@ -325,15 +355,64 @@ def test_a_year_report_is_preferred_to_later_quarters(plant, facilities) -> None
     for quarter in (1, 2, 3):
         make_report(plant, quarter=quarter, output="300", lines={"electricity": "135000"})
     as_of = datetime.date(2019, 10, 15)
+    # Three quarters of 2019 are not a year: the 2018 report is compared.
     assert facility_savings(plant, on=as_of).period_end == datetime.date(2018, 12, 31)
-    # Without a year report, the latest quarter that had ended by the date.
+    # Changed with the like-period rule: without a year report the latest quarter (Q2/2019, a
+    # quarter against a baseline year) was compared; with no four consecutive quarters either,
+    # there is now no comparison.
     other = facilities["other"]
     make_baseline(other)
     for quarter in (1, 2, 3):
         make_report(other, quarter=quarter, output="300", lines={"electricity": "135000"})
-    result = facility_savings(other, on=datetime.date(2019, 9, 29))
-    assert result.period_end == datetime.date(2019, 6, 30)
+    assert facility_savings(other, on=datetime.date(2019, 9, 29)) is None
+
+
+def test_four_consecutive_quarters_are_summed_and_compared_with_the_baseline_year(plant) -> None:
+    # Q3/2018–Q2/2019, each a quarter of the worked example's 2019 year: 300 t, 54 t of coal,
+    # 313.5 t of main material, 750 m³ of water, and 135,000 kWh on average, but seasonal:
+    # 67,500 in Q1, 202,500 in Q2. Q2/2019 alone (the latest quarter, which the figure used to
+    # be) would show electricity up 35% on the baseline; summed, the four quarters are the
+    # worked example's year: energy 0.1, material 0.05, figure 0.075.
+    make_baseline(plant)
+    quarter = {"electricity": "135000", "coal": "54", "main-material": "313.5", "water": "750"}
+    for year, number, kwh in (
+        (2018, 3, "135000"),
+        (2018, 4, "135000"),
+        (2019, 1, "67500"),
+        (2019, 2, "202500"),
+        (2019, 3, "1"),  # ends after the date: not part of the comparison
+    ):
+        make_report(
+            plant, year=year, quarter=number, output="300", lines=quarter | {"electricity": kwh}
+        )
+    result = facility_savings(plant, on=datetime.date(2019, 9, 29))
+    assert result.period_label == "Quý 3/2018 – Quý 2/2019"
+    assert (result.period_start, result.period_end) == (
+        datetime.date(2018, 7, 1),
+        datetime.date(2019, 6, 30),
+    )
+    assert len(result.reports) == 4
     assert by_code(result)["electricity"].current_intensity == D(450)
+    assert result.energy.saving == D("0.1")
+    assert result.combined == D("0.075")
+    # A gap breaks the run: without Q4/2018 there are no four consecutive quarters.
+    SelfReport.objects.filter(year=2018, quarter=4).update(status="returned")
+    assert facility_savings(plant, on=datetime.date(2019, 9, 29)) is None
+
+
+def test_the_later_of_the_year_report_and_the_four_quarters_is_compared(plant) -> None:
+    make_baseline(plant)
+    make_report(plant, year=2018)
+    quarter = {"electricity": "135000", "coal": "54", "main-material": "313.5", "water": "750"}
+    for year, number in ((2018, 4), (2019, 1), (2019, 2), (2019, 3)):
+        make_report(plant, year=year, quarter=number, output="300", lines=quarter)
+    # Q4/2018–Q3/2019 ends after the year 2018: the more recent picture.
+    result = facility_savings(plant, on=datetime.date(2019, 10, 15))
+    assert result.period_end == datetime.date(2019, 9, 30)
+    # Once the year 2019 is reported it ends as late as its quarters would: the year report.
+    make_report(plant, year=2019, quarter=4, output="300", lines=quarter)
+    make_report(plant, year=2019)
+    assert facility_savings(plant, on=END_2019).period_label == "Năm 2019"
 
 
 def test_a_report_in_another_unit_is_not_comparable(plant) -> None:
@@ -451,6 +530,19 @@ def test_the_threshold_is_the_schedules_for_the_reports_period_kind(plant) -> No
     ]
 
 
+def test_a_fuel_without_a_toe_factor_is_warned_in_the_review(plant) -> None:
+    # Rice husk has a factor only from 2020 on; the 2019 report burns some.
+    ConversionFactor.objects.filter(resource__code="rice-husk").update(
+        valid_from=datetime.date(2020, 1, 1)
+    )
+    make_baseline(plant)
+    report = make_report(plant, status="submitted", lines=REPORT_LINES | {"rice-husk": "10"})
+    assert plausibility_warnings(report) == [
+        "Chưa có hệ số quy đổi TOE của Trấu có hiệu lực ngày 31/12/2019: không tính được mức "
+        "tiết kiệm năng lượng (và chỉ tiêu T3) của cơ sở cho đến khi bổ sung hệ số."
+    ]
+
+
 def test_a_zero_consumption_of_a_resource_used_at_baseline_is_warned(plant) -> None:
     make_baseline(plant)
     report = make_report(plant, status="submitted", lines=REPORT_LINES | {"coal": "0"})
@@ -491,9 +583,10 @@ def test_warnings_for_many_reports_match_one_by_one_in_bounded_queries(
     one_by_one = {report.pk: plausibility_warnings(report) for report in reports}
     assert any(one_by_one.values())
     assert not all(one_by_one.values())
-    with django_assert_max_num_queries(7):
+    # 8 queries: 7 before, and the conversion factors for the missing-factor warning.
+    with django_assert_max_num_queries(8):
         few = plausibility_warnings_for(reports[:3])
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         many = plausibility_warnings_for(reports)
     assert few == {report.pk: one_by_one[report.pk] for report in reports[:3]}
     assert many == one_by_one
