@@ -26,6 +26,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from assessments.models import (
     Assessment,
@@ -541,6 +542,16 @@ def test_a_fuel_without_a_toe_factor_is_warned_in_the_review(plant) -> None:
         "Chưa có hệ số quy đổi TOE của Trấu có hiệu lực ngày 31/12/2019: không tính được mức "
         "tiết kiệm năng lượng (và chỉ tiêu T3) của cơ sở cho đến khi bổ sung hệ số."
     ]
+
+
+def test_the_review_page_shows_the_missing_toe_factor(plant, users, client_for) -> None:
+    ConversionFactor.objects.filter(resource__code="rice-husk").delete()
+    make_baseline(plant, lines=BASELINE_LINES | {"rice-husk": "5"})
+    report = make_report(plant, status="submitted", lines=REPORT_LINES | {"rice-husk": "6"})
+    page = client_for(users["department_staff"]).get(
+        reverse("assessments:selfreport_detail", args=[report.pk])
+    )
+    assert "Chưa có hệ số quy đổi TOE của Trấu có hiệu lực ngày 31/12/2019" in page.content.decode()
 
 
 def test_a_zero_consumption_of_a_resource_used_at_baseline_is_warned(plant) -> None:

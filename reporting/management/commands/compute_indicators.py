@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from portal.lib.numbers import shown_percent
 from programs.models import Plan
 from reporting import indicators
 from reporting.indicators import Breakdown, Figure
@@ -114,14 +115,15 @@ def _as_json(
 # --- text -----------------------------------------------------------------------------------
 
 
-def _percent(value: Decimal | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f}%"
+def _percent(value: Decimal | None, floor: Decimal | None = None) -> str:
+    # The rule of every page and report (shown_percent), written with a point.
+    return "–" if value is None else f"{shown_percent(value, floor=floor)}%"
 
 
 def _amount(figure: Figure, value: Decimal | None) -> str:
     if value is None:
         return "–"
-    return f"{value:.0f}" if figure.denominator is None else _percent(value)
+    return f"{value:.0f}" if figure.denominator is None else _percent(value, figure.floor)
 
 
 def _row(figure: Figure) -> tuple[str, ...]:
@@ -169,9 +171,10 @@ def _as_text(
     if figures.get("T3") is not None:
         extra = figures["T3"].extra
         lines.append(
-            f"T3: median of {extra['facilities_with_figure']} facilities; reaching the floor "
-            f"{_percent(extra['share_reaching_floor'])}, the stretch "
-            f"{_percent(extra['share_reaching_stretch'])}"
+            f"T3: median of the {extra['facilities_with_figure']} of "
+            f"{extra['applying_facilities']} applying facilities that have a savings figure; "
+            f"of the applying facilities {_percent(extra['share_reaching_floor'])} reach the "
+            f"floor, {_percent(extra['share_reaching_stretch'])} the stretch"
         )
     for group in breakdown or []:
         lines += ["", f"== {group.label} ==", *_table(group.figures)]
