@@ -276,7 +276,10 @@ class ReportSettingsForm(forms.ModelForm):
     @staticmethod
     def _lines(text: str) -> str:
         # The PDF adds the separators: a typed ";" or "." at a line's end would be doubled.
-        return "\n".join(line.rstrip(";.,").strip() for line in lines(text))
+        kept = [line.rstrip(";.,").strip() for line in lines(text)]
+        if not any(kept):
+            raise forms.ValidationError(_("Hãy ghi ít nhất một dòng."))
+        return "\n".join(line for line in kept if line)
 
     def clean_issuing_body(self) -> str:
         return "\n".join(lines(self.cleaned_data["issuing_body"]))

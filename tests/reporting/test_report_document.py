@@ -288,3 +288,24 @@ def test_a_scheduled_report_mails_the_officials_of_its_audience_with_links_to_it
         assert f"https://sxsh.example.gov.vn{reverse(name, args=args)}" in message.body
     run.refresh_from_db()
     assert run.notified_at is not None
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"symbol": "BC-"},
+        {"symbol": "SCT/KTAT"},
+        {"copies_to": ";\n;\n"},
+        {"signer_title": " \n "},
+        {"issuing_body": "SỞ\x00CÔNG THƯƠNG"},
+        {"archive": "Lưu:"},
+        {"signer_name": "x" * 500},
+    ],
+)
+def test_hostile_settings_come_back_with_their_errors_and_change_nothing(
+    users, client_for, changes
+) -> None:
+    url = reverse("reporting:settings_edit", args=["province"])
+    response = client_for(users["department_admin"]).post(url, _settings_payload(**changes))
+    assert response.status_code == 400 and response.context["form"].errors
+    assert ReportSettings.objects.get(audience="province").signer_name == ""
