@@ -152,6 +152,11 @@ class ConversionFactor(models.Model):
 
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def supported(self) -> AssessmentQuerySet:
+        """Assessments the programme supported (the plan's "hỗ trợ"): paid from the provincial
+        or the central budget or by a donor, not by the enterprise alone."""
+        return self.exclude(funding=Assessment.Funding.ENTERPRISE)
+
     def visible_to(self, user: Any) -> AssessmentQuerySet:
         """Assessments of the facilities `user` may see."""
         return self.filter(facility__in=Facility.objects.visible_to(user).values("pk"))

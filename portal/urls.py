@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import views
 from portal.forms import QueuedPasswordResetForm
 from public import views as public_views
+from reporting import dashboards
 
 admin.site.site_header = _("Quản trị Cổng SXSH Nghệ An")
 admin.site.site_title = _("Cổng SXSH Nghệ An")
@@ -49,8 +50,8 @@ accounts = [
 urlpatterns = [
     path("", public_views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
-    path("tong-quan/", views.dashboard, name="dashboard"),
-    path("tong-quan/bieu-do/", views.dashboard_charts, name="dashboard_charts"),
+    path("tong-quan/", dashboards.dashboard, name="dashboard"),
+    path("tong-quan/bieu-do/", dashboards.dashboard_charts, name="dashboard_charts"),
     path("tai-khoan/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("facilities.urls")),

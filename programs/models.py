@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.models import NON_NEGATIVE, YEAR_VALIDATORS, validate_pdf
+from portal.lib.dates import local_today
 
 # YEAR_VALIDATORS' bounds, for the CheckConstraints that hold them in the database too.
 FIRST_YEAR, LAST_YEAR = (validator.limit_value for validator in YEAR_VALIDATORS)
@@ -80,24 +83,34 @@ class PlanQuerySet(models.QuerySet["Plan"]):
     def covering(self, year: int) -> PlanQuerySet:
         """The plans, drafts aside, whose period includes `year`: latest end first."""
         return (
-            self.exclude(status=Plan.Status.DRAFT)
+            self.published()
             .filter(start_year__lte=year, end_year__gte=year)
             .order_by("-end_year", "-pk")
         )
 
-    def shown_by_default(self) -> Plan | None:
-        """The plan dashboards, the public page and the commands show unless asked: the one in
-        progress ending last, else the plan ending last."""
-        latest = self.order_by("-end_year", "-pk")
-        return latest.filter(status=Plan.Status.ACTIVE).first() or latest.first()
+    def published(self) -> PlanQuerySet:
+        return self.exclude(status=Plan.Status.DRAFT)
+
+    def shown_by_default(self, day: datetime.date | None = None) -> Plan | None:
+        """The plan dashboards, the public page and the commands show unless asked: the
+        published plan in force on `day` (today) ending last, else the published plan that
+        ended last before it (whose final results are then shown). A draft never."""
+        day = day or local_today()
+        published = self.published().order_by("-end_year", "-pk")
+        return (
+            published.filter(start_year__lte=day.year, end_year__gte=day.year).first()
+            or published.filter(end_year__lt=day.year).first()
+        )
 
 
 class Plan(models.Model):
     """A plan of the province (or of the nation) with its period and targets: data staff edit."""
 
     class Status(models.TextChoices):
+        # A plan is written as a draft and shown (dashboards, public page, reports by schedule)
+        # only once published; whether it is in force follows its years.
         DRAFT = "draft", _("Dự thảo")
-        ACTIVE = "active", _("Đang thực hiện")
+        ACTIVE = "active", _("Đã ban hành")
         CLOSED = "closed", _("Đã kết thúc")
 
     name = models.CharField(_("tên kế hoạch"), max_length=255)
@@ -107,7 +120,7 @@ class Plan(models.Model):
     start_year = models.PositiveSmallIntegerField(_("từ năm"), validators=YEAR_VALIDATORS)
     end_year = models.PositiveSmallIntegerField(_("đến năm"), validators=YEAR_VALIDATORS)
     status = models.CharField(
-        _("trạng thái"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+        _("trạng thái"), max_length=8, choices=Status.choices, default=Status.DRAFT
     )
     summary = models.TextField(_("tóm tắt"), blank=True)
 

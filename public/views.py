@@ -31,7 +31,7 @@ from facilities.models import OutreachActivity
 from portal import access
 from portal.access import DEPARTMENT, allow
 from portal.lib.downloads import private_file_response
-from programs.models import Award, Course, Indicator, Plan
+from programs.models import Award, Course, Plan
 from public.forms import ArticleForm, CaseStudyForm, PublicDocumentForm
 from public.models import (
     Article,
@@ -40,7 +40,7 @@ from public.models import (
     PublicDocument,
     image_type,
 )
-from reporting import indicators
+from reporting import dashboards, indicators
 
 # The plan's figures move slowly and cost a dozen aggregate queries: the public home shows them
 # from the cache, at most this old.
@@ -62,16 +62,9 @@ def _visible(manager: Any, request: HttpRequest) -> QuerySet[Any]:
     return manager.published()
 
 
-def current_plan() -> Plan | None:
-    return (
-        Plan.objects.filter(status=Plan.Status.ACTIVE).order_by("-end_year").first()
-        or Plan.objects.order_by("-end_year").first()
-    )
-
-
 def plan_progress(today: datetime.date) -> dict[str, Any]:
     """The current plan's figures, aggregates only, as of today (or the plan's last day)."""
-    plan = current_plan()
+    plan = Plan.objects.shown_by_default(today)
     if plan is None:
         return {}
     as_of = min(today, datetime.date(plan.end_year, 12, 31))
@@ -80,16 +73,9 @@ def plan_progress(today: datetime.date) -> dict[str, Any]:
     if figures is None:
         figures = indicators.compute(plan, as_of=as_of)
         cache.set(key, figures, INDICATOR_CACHE_SECONDS)
-    cards = [
-        {
-            "figure": figure,
-            # Labels come from the code at render time: the cached figures serve both languages.
-            "name": str(Indicator(code).label).split(" – ", 1)[-1],
-            "status_label": indicators.Status(figure.status).label,
-        }
-        for code, figure in figures.items()
-    ]
-    return {"plan": plan, "as_of": as_of, "cards": cards}
+    cards = dashboards.indicator_cards(figures, as_of=as_of, links=False)
+    final = today > datetime.date(plan.end_year, 12, 31)
+    return {"plan": plan, "as_of": as_of, "cards": cards, "final": final}
 
 
 @dataclass(frozen=True)

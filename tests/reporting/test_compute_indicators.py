@@ -82,12 +82,12 @@ def test_the_active_plan_is_the_default_and_another_can_be_chosen(shipped_plan, 
     assert chosen["plan"]["id"] == shipped_plan.pk
 
 
-def test_without_an_active_plan_the_latest_one_is_used(shipped_plan, db) -> None:
-    # The shipped plan is closed; a draft to 2030 ends later.
-    draft = Plan.objects.create(
+def test_a_draft_plan_is_never_the_default_the_last_finished_plan_is(shipped_plan, db) -> None:
+    # A draft to 2030 ends later, but only a published plan is shown unless asked for.
+    Plan.objects.create(
         name="Dự thảo đến 2030", start_year=2021, end_year=2030, status=Plan.Status.DRAFT
     )
-    assert json.loads(run("--as-of", "2022-05-01", "--json"))["plan"]["id"] == draft.pk
+    assert json.loads(run("--as-of", "2022-05-01", "--json"))["plan"]["id"] == shipped_plan.pk
 
 
 def test_a_date_that_is_not_a_date_is_refused(shipped_plan) -> None:
