@@ -73,7 +73,11 @@ def request_report(
         raise ValidationError(_("Quý phải từ 1 đến 4, hoặc cả năm."))
     if basis not in PeriodBasis.values:
         raise ValidationError(_("Hãy chọn cách tính kỳ báo cáo."))
-    as_of = as_of or period_bounds(year, quarter, basis)[1]
+    start, end = period_bounds(year, quarter, basis)
+    if as_of is not None and as_of < start:
+        # Figures as of a day before the period began would report on nothing of it.
+        raise ValidationError(_("Ngày số liệu không được trước ngày đầu kỳ báo cáo."))
+    as_of = as_of or end
     key = {
         "plan": plan,
         "year": year,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -313,4 +314,12 @@ def test_a_request_outside_the_plan_is_refused_on_the_archive_page_keeping_what_
     page = response.content.decode()
     assert "Năm phải nằm trong thời gian của kế hoạch (2016–2020)." in page
     assert 'value="2031"' in page
+    assert not ReportRun.objects.exists()
+
+
+def test_a_report_whose_data_date_is_before_its_period_is_refused(db) -> None:
+    with pytest.raises(ValidationError, match="trước ngày đầu kỳ"):
+        services.request_report(
+            _plan(), year=2020, quarter=4, audience="province", as_of=datetime.date(2020, 9, 30)
+        )
     assert not ReportRun.objects.exists()
