@@ -150,6 +150,11 @@ def build(
         tables=tables,
         activity_counts=counts,
         t3_summary=_t3_summary(figures["T3"]),
+        definitions=[
+            *(str(text) for code, text in indicators.DEFINITIONS.items() if code != "T3"),
+            str(indicators.ROUNDING_NOTE),
+            str(indicators.STATUS_NOTE),
+        ],
     )
 
 

@@ -350,6 +350,61 @@ T3_DEFINITION = _(
 )
 
 
+# Every indicator's definition as the reports and the README print it (numerator, denominator,
+# the as-of rule), written once here; T3's is above. The engine computes exactly this.
+DEFINITIONS = {
+    "T1": _(
+        "T1 – tỷ lệ cơ sở nhận thức về SXSH. Tử số: cơ sở trong mẫu số đã tham gia hoạt động "
+        "tuyên truyền, hướng dẫn tổ chức đến ngày số liệu và đã xác nhận nhận thức đến ngày đó. "
+        "Mẫu số: cơ sở sản xuất công nghiệp thuộc phạm vi kế hoạch đang hoạt động tại ngày số "
+        "liệu."
+    ),
+    "T2": _(
+        "T2 – tỷ lệ cơ sở áp dụng SXSH. Tử số: cơ sở trong mẫu số có ít nhất một giải pháp đã "
+        "thực hiện và được kiểm chứng đến ngày số liệu: giải pháp của một cuộc đánh giá được Sở "
+        "kiểm chứng, hoặc giải pháp trong báo cáo định kỳ đã duyệt đang có hiệu lực tại ngày đó "
+        "(giải pháp bị bản sửa đã duyệt loại bỏ thì không tính). Mẫu số: như T1."
+    ),
+    "T3": T3_DEFINITION,
+    "T4": _(
+        "T4 – tỷ lệ cơ sở có bộ phận chuyên trách SXSH. Tử số: cơ sở trong mẫu số có bộ phận "
+        "chuyên trách thành lập đến ngày số liệu và chưa giải thể. Mẫu số: như T1."
+    ),
+    "T5": _(
+        "T5 – tỷ lệ cán bộ chuyên trách SXSH được đào tạo, tập huấn. Tử số: cán bộ trong mẫu số "
+        "đã hoàn thành một khóa đào tạo đạt yêu cầu kết thúc đến ngày số liệu. Mẫu số: cán bộ "
+        "được giao chuyên trách SXSH tại ngày số liệu."
+    ),
+    "A1": _(
+        "A1 – số dự án SXSH được hỗ trợ từ ngân sách tỉnh trong năm: dự án của năm báo cáo có "
+        "nguồn ngân sách tỉnh, được phê duyệt đến ngày số liệu (kể cả đang thực hiện, đã hoàn "
+        "thành)."
+    ),
+    "A2": _(
+        "A2 – số mô hình SXSH đề nghị Bộ Công Thương hỗ trợ trong năm: đề xuất gửi trong năm "
+        "báo cáo đến ngày số liệu, dù kết quả thế nào."
+    ),
+    "A3": _(
+        "A3 – số cuộc đánh giá nhanh SXSH được hỗ trợ trong năm: cuộc đánh giá nhanh do chương "
+        "trình hỗ trợ kinh phí (ngân sách tỉnh, trung ương hoặc nhà tài trợ), hoàn thành trong "
+        "năm báo cáo đến ngày số liệu; các cuộc đang thực hiện được nêu riêng."
+    ),
+    "A4": _(
+        "A4 – số cuộc đánh giá chi tiết, tư vấn SXSH được hỗ trợ trong năm: như A3, với đánh "
+        "giá chi tiết."
+    ),
+}
+ROUNDING_NOTE = _(
+    "Tỷ lệ và mức tiết kiệm được làm tròn một chữ số thập phân (từ 5 trở lên làm tròn lên); "
+    "kết quả so với mục tiêu xét trên số chưa làm tròn."
+)
+STATUS_NOTE = _(
+    "Khi năm mốc của mục tiêu (với A1–A4: năm báo cáo) đã kết thúc, kết quả là Đạt hoặc Không "
+    "đạt; trước đó là Đạt (đã đạt mức tối thiểu), Đúng tiến độ (không thấp hơn tiến độ tuyến "
+    "tính từ đầu kế hoạch đến mức tối thiểu vào cuối năm mốc) hoặc Chậm tiến độ."
+)
+
+
 def t3_coverage(figure: Figure) -> str:
     """The coverage line ("7 of 16 applying facilities have a savings figure") of a T3 figure."""
     return str(_("%(count)s trên %(applying)s cơ sở đang áp dụng SXSH có số liệu tiết kiệm")) % {

@@ -76,6 +76,7 @@ def context(snapshot: Snapshot) -> dict[str, Any]:
     day = snapshot.generated_on
     return {
         "s": snapshot,
+        "definitions": snapshot.definitions,
         "fonts": (STATIC_DIR / "fonts" / "liberation-serif-2.1.5").as_uri(),
         "place_date": _("%(place)s, ngày %(d)s tháng %(m)s năm %(y)s")
         % {"place": snapshot.place, "d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": day.year},

@@ -83,6 +83,8 @@ class Snapshot:
     activity_counts: dict[str, int] = field(default_factory=dict)
     # T3's coverage and band line, printed under the summary table (see builders._t3_summary).
     t3_summary: str = ""
+    # How each indicator is computed, and the rounding and status rules: the report's notes.
+    definitions: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:

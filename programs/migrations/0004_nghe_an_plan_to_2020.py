@@ -1,4 +1,4 @@
-"""Ship the Nghệ An plan to 2020 and its targets (shared/domain/plan-nghe-an-vi.txt).
+"""Ship the Nghệ An plan to 2020 and its targets (see docs/domain.md).
 
 Shares are ratios; the yearly activity targets (A1–A4) hold for every year of the plan. A new
 plan (e.g. to 2030) is added by staff as data, not by a migration.

@@ -41,6 +41,7 @@ def test_the_pdf_the_workbook_and_the_dashboard_show_the_same_figures(
     text = subprocess.run(
         [pdftotext, "-layout", run.pdf.path, "-"], capture_output=True, text=True, check=True
     ).stdout
+    assert "Cách tính các chỉ tiêu" in text and "Mẫu số: như T1." in re.sub(r"\s+", " ", text)
     summary = text.split("PHỤ LỤC")[0]
     for code, shown in expected.items():
         rows = [line for line in summary.splitlines() if re.match(rf"\s*{code}\b", line)]

@@ -127,3 +127,14 @@ def test_the_readme_prints_the_definition_the_code_prints() -> None:
     with translation.override("vi"):
         assert str(indicators.T3_DEFINITION) != definition  # the catalogue has its English
     assert definition in quoted
+
+
+def test_the_readme_table_prints_every_definition_the_reports_print() -> None:
+    readme = re.sub(r"\s+", " ", Path(settings.BASE_DIR, "README.md").read_text(encoding="utf-8"))
+    with translation.override("en"):
+        texts = [str(text) for code, text in indicators.DEFINITIONS.items() if code != "T3"] + [
+            str(indicators.ROUNDING_NOTE),
+            str(indicators.STATUS_NOTE),
+        ]
+    for text in texts:
+        assert text in readme, text[:40]
