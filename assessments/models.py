@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from facilities.models import Facility, Product, facility_condition
 from portal.access import role_of
+from portal.lib.closing import ClosingGuard, Rule, Span, day_after, span
 from portal.lib.dates import end_of_day
 from portal.models import Role
 
@@ -114,7 +115,7 @@ class ConversionFactorQuerySet(models.QuerySet["ConversionFactor"]):
         return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
-class ConversionFactor(models.Model):
+class ConversionFactor(ClosingGuard, models.Model):
     """How many TOE one unit of an energy resource is, by the legal text in force on a date."""
 
     resource = models.ForeignKey(
@@ -131,6 +132,16 @@ class ConversionFactor(models.Model):
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
 
     history = HistoricalRecords()
+    # T3 converts with the factor in force on the last day of a compared period.
+    closing_rule = Rule(
+        fields=("resource_id", "toe_per_unit", "valid_from", "valid_to"),
+        spans=lambda facts: span(
+            facts["valid_from"],
+            day_after(facts["valid_to"]),
+            (facts["resource_id"], facts["toe_per_unit"]),
+        ),
+        indicators=("T3",),
+    )
     objects = ConversionFactorQuerySet.as_manager()
 
     class Meta:
@@ -170,7 +181,17 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
         return assessments
 
 
-class Assessment(models.Model):
+def _assessment_spans(facts: Any) -> list[Span]:
+    """In progress from its start (A3+/A4+), done from its completion (A3/A4, and a detailed
+    one's baseline for T3), each under its facility, kind and funding."""
+    kind = (facts["facility_id"], facts["kind"], facts["funding"])
+    spans = span(facts["started_on"], None, ("started", *kind))
+    if facts["status"] == Assessment.Status.COMPLETED:
+        spans += span(facts["completed_on"], None, ("completed", *kind))
+    return spans
+
+
+class Assessment(ClosingGuard, models.Model):
     """A quick (walk-through) or detailed (UNEP/UNIDO) CP assessment at one facility."""
 
     class Kind(models.TextChoices):
@@ -217,6 +238,11 @@ class Assessment(models.Model):
 
     objects = AssessmentQuerySet.as_manager()
     history = HistoricalRecords()
+    closing_rule = Rule(
+        fields=("facility_id", "kind", "status", "funding", "started_on", "completed_on"),
+        spans=_assessment_spans,
+        indicators=("A3", "A4", "T3"),
+    )
 
     class Meta:
         verbose_name = _("đánh giá SXSH")
@@ -246,7 +272,7 @@ class Assessment(models.Model):
             raise ValidationError({"completed_on": _("Ngày hoàn thành phải sau ngày bắt đầu.")})
 
 
-class Baseline(models.Model):
+class Baseline(ClosingGuard, models.Model):
     """A detailed assessment's baseline year: output and what it took to make it."""
 
     assessment = models.OneToOneField(
@@ -259,6 +285,16 @@ class Baseline(models.Model):
     output_unit = models.CharField(_("đơn vị sản phẩm"), max_length=8, choices=Product.Unit.choices)
 
     history = HistoricalRecords()
+    # T3 compares with the baseline from its assessment's completion.
+    closing_rule = Rule(
+        fields=("assessment_id", "year", "output", "output_unit", "assessment__completed_on"),
+        spans=lambda facts: span(
+            facts["assessment__completed_on"],
+            None,
+            (facts["assessment_id"], facts["year"], facts["output"], facts["output_unit"]),
+        ),
+        indicators=("T3",),
+    )
 
     class Meta:
         verbose_name = _("số liệu năm cơ sở")
@@ -274,7 +310,7 @@ class Baseline(models.Model):
         return f"{self.assessment.facility} – {self.year}"
 
 
-class BaselineConsumption(models.Model):
+class BaselineConsumption(ClosingGuard, models.Model):
     baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="consumptions")
     resource = models.ForeignKey(
         Resource, verbose_name=_("loại tiêu thụ"), on_delete=models.PROTECT
@@ -284,6 +320,15 @@ class BaselineConsumption(models.Model):
     )
 
     history = HistoricalRecords()
+    closing_rule = Rule(
+        fields=("baseline_id", "resource_id", "quantity", "baseline__assessment__completed_on"),
+        spans=lambda facts: span(
+            facts["baseline__assessment__completed_on"],
+            None,
+            (facts["baseline_id"], facts["resource_id"], facts["quantity"]),
+        ),
+        indicators=("T3",),
+    )
 
     class Meta:
         verbose_name = _("tiêu thụ năm cơ sở")
@@ -319,7 +364,16 @@ class CPOptionQuerySet(models.QuerySet["CPOption"]):
         )
 
 
-class CPOption(models.Model):
+def _option_spans(facts: Any) -> list[Span]:
+    """A measure the facility applies (T2) once verified, from the later of its two dates
+    (`CPOptionQuerySet.verified_on`)."""
+    done, checked = facts["implemented_on"], facts["verified_on"]
+    if facts["status"] != CPOption.Status.VERIFIED or done is None or checked is None:
+        return []
+    return span(max(done, checked), None, facts["assessment_id"])
+
+
+class CPOption(ClosingGuard, models.Model):
     """An option an assessment found; once implemented and verified, the facility applies CP."""
 
     class Status(models.TextChoices):
@@ -375,6 +429,11 @@ class CPOption(models.Model):
 
     objects = CPOptionQuerySet.as_manager()
     history = HistoricalRecords()
+    closing_rule = Rule(
+        fields=("assessment_id", "status", "implemented_on", "verified_on"),
+        spans=_option_spans,
+        indicators=("T2", "T3"),
+    )
 
     class Meta:
         verbose_name = _("giải pháp SXSH")

@@ -40,6 +40,7 @@ from assessments.models import (
 )
 from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet
 from portal.access import DEPARTMENT, role_of
+from portal.lib.closing import check_delete
 from portal.lib.dates import end_of_day, local_today
 from portal.lib.schedules import ensure_crontab_task
 from portal.models import Role, User
@@ -762,16 +763,27 @@ def ensure_reminder_schedule() -> PeriodicTask:
 
 @transaction.atomic
 def save_baseline(baseline: Baseline, *, consumptions: dict[int, Decimal | None]) -> Baseline:
-    """Save a baseline year and make its consumption lines exactly the non-empty quantities."""
+    """Save a baseline year and make its consumption lines exactly the non-empty quantities.
+
+    Every line written or removed is checked against the closed periods (its `clean()`, and
+    `check_delete` for a removal): a completed assessment's baseline is part of T3."""
     baseline.full_clean()
     baseline.save()
+    lines = {line.resource_id: line for line in baseline.consumptions.all()}
     for resource_id, quantity in consumptions.items():
+        line = lines.get(resource_id)
         if quantity is None:
-            baseline.consumptions.filter(resource_id=resource_id).delete()
-        else:
-            BaselineConsumption.objects.update_or_create(
-                baseline=baseline, resource_id=resource_id, defaults={"quantity": quantity}
-            )
+            if line is not None:
+                check_delete(line)
+                line.delete()
+            continue
+        if line is None:
+            line = BaselineConsumption(baseline=baseline, resource_id=resource_id)
+        elif line.quantity == quantity:
+            continue
+        line.quantity = quantity
+        line.full_clean()
+        line.save()
     return baseline
 
 

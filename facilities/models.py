@@ -14,6 +14,7 @@ from stdnum.vn import mst
 
 from facilities.vietnamese import fold, sort_key
 from portal.access import DEPARTMENT, area_for, role_of
+from portal.lib.closing import EARLIEST, ClosingGuard, Rule, Span, span
 from portal.models import Role
 
 
@@ -67,6 +68,11 @@ class AdministrativeUnit(models.Model):
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
     history = HistoricalRecords()
+    closing_rule = Rule(
+        fields=("facility_id", "confirmed_on"),
+        spans=lambda facts: span(facts["confirmed_on"], None, facts["facility_id"]),
+        indicators=("T1",),
+    )
     objects = AdministrativeUnitQuerySet.as_manager()
 
     class Meta:
@@ -292,7 +298,22 @@ def cp_unit_q(day: datetime.date, *, facility: str = "pk", per_row: bool = False
     return facility_condition(cp_unit_sources(day), facility=facility, per_row=per_row, all_=True)
 
 
-class Facility(models.Model):
+def _facility_spans(facts: Any) -> list[Span]:
+    """In the denominator while in scope and operating: from its start (or always, without a
+    start date) to its closing, less a suspension (see `FacilityQuerySet.operating_on`)."""
+    if not facts["in_scope"]:
+        return []
+    start, end = facts["started_on"] or EARLIEST, facts["closed_on"]
+    suspended, resumed = facts["suspended_on"], facts["resumed_on"]
+    if suspended is None:
+        return span(start, end, "operating")
+    pieces = span(start, suspended if end is None else min(suspended, end), "operating")
+    if resumed is not None:
+        pieces += span(max(resumed, start), end, "operating")
+    return pieces
+
+
+class Facility(ClosingGuard, models.Model):
     """An industrial production facility: the unit the programme reaches and counts."""
 
     class LegalForm(models.TextChoices):
@@ -391,6 +412,14 @@ class Facility(models.Model):
                 name="facilities_facility_resumed_after_suspended",
             ),
         ]
+
+    # The denominator of T1–T4 (see portal.lib.closing). The area, sector and size a facility is
+    # counted under are not closed: correcting them moves it between the breakdown tables only.
+    closing_rule = Rule(
+        fields=("in_scope", "started_on", "suspended_on", "resumed_on", "closed_on"),
+        spans=_facility_spans,
+        indicators=("T1", "T2", "T3", "T4"),
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -519,7 +548,7 @@ EVIDENCE_VALIDATORS = [
 ]
 
 
-class OutreachActivity(models.Model):
+class OutreachActivity(ClosingGuard, models.Model):
     """A workshop, training, guidance visit, materials mailing or media campaign (target T1)."""
 
     class Kind(models.TextChoices):
@@ -560,6 +589,12 @@ class OutreachActivity(models.Model):
     )
 
     history = HistoricalRecords()
+    # Listed in the period's report from its date; its participants make T1 (below).
+    closing_rule = Rule(
+        fields=("held_on",),
+        spans=lambda facts: span(facts["held_on"], None, "held"),
+        indicators=("T1",),
+    )
 
     class Meta:
         verbose_name = _("hoạt động tuyên truyền")
@@ -570,7 +605,7 @@ class OutreachActivity(models.Model):
         return self.title
 
 
-class OutreachParticipation(models.Model):
+class OutreachParticipation(ClosingGuard, models.Model):
     activity = models.ForeignKey(
         OutreachActivity, on_delete=models.CASCADE, related_name="participations"
     )
@@ -578,6 +613,14 @@ class OutreachParticipation(models.Model):
     participants = models.PositiveSmallIntegerField(_("số người tham dự"), null=True, blank=True)
 
     history = HistoricalRecords()
+    closing_rule = Rule(
+        fields=("activity_id", "facility_id", "activity__held_on"),
+        spans=lambda facts: span(
+            facts["activity__held_on"], None, (facts["activity_id"], facts["facility_id"])
+        ),
+        indicators=("T1",),
+        own_fields=("activity_id", "facility_id"),
+    )
 
     class Meta:
         verbose_name = _("cơ sở tham gia")
@@ -592,7 +635,7 @@ class OutreachParticipation(models.Model):
         return f"{self.facility} @ {self.activity}"
 
 
-class AwarenessConfirmation(models.Model):
+class AwarenessConfirmation(ClosingGuard, models.Model):
     """The facility confirmed it knows what CP brings (the second half of target T1)."""
 
     class Method(models.TextChoices):
@@ -621,7 +664,7 @@ class AwarenessConfirmation(models.Model):
         return f"{self.facility} ({self.confirmed_on:%d/%m/%Y})"
 
 
-class DedicatedUnit(models.Model):
+class DedicatedUnit(ClosingGuard, models.Model):
     """A facility's dedicated CP unit (bộ phận chuyên trách, target T4)."""
 
     facility = models.ForeignKey(
@@ -639,6 +682,11 @@ class DedicatedUnit(models.Model):
     )
 
     history = HistoricalRecords()
+    closing_rule = Rule(
+        fields=("facility_id", "established_on", "ended_on"),
+        spans=lambda facts: span(facts["established_on"], facts["ended_on"], facts["facility_id"]),
+        indicators=("T4",),
+    )
 
     class Meta:
         verbose_name = _("bộ phận chuyên trách SXSH")

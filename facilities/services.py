@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from facilities.models import Facility, OutreachActivity, OutreachParticipation
 from portal.forms import QueuedPasswordResetForm
+from portal.lib.closing import check_delete
 from portal.models import Role, User
 
 
@@ -112,12 +113,20 @@ def _send_invitation(user: User, request: HttpRequest) -> None:
 def save_outreach_activity(
     activity: OutreachActivity, *, participants: list[Facility]
 ) -> OutreachActivity:
-    """Save an activity and make its participants exactly `participants`."""
+    """Save an activity and make its participants exactly `participants`.
+
+    Each participation added or removed is checked against the closed periods like any other
+    write (`portal.lib.closing`): a participant added to an activity held in a closed period
+    changes T1 there."""
     activity.full_clean()
     activity.save()
     wanted = {facility.pk for facility in participants}
-    activity.participations.exclude(facility__in=wanted).delete()
+    for leaving in activity.participations.exclude(facility__in=wanted):
+        check_delete(leaving)
+        leaving.delete()
     present = set(activity.participations.values_list("facility_id", flat=True))
     for facility_pk in sorted(wanted - present):
-        OutreachParticipation.objects.create(activity=activity, facility_id=facility_pk)
+        joining = OutreachParticipation(activity=activity, facility_id=facility_pk)
+        joining.full_clean()
+        joining.save()
     return activity

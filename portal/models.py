@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -92,3 +93,65 @@ class User(AbstractUser):
         is_admin = self.role == Role.DEPARTMENT_ADMIN
         self.is_staff = is_admin
         self.is_superuser = is_admin
+
+
+class ClosedPeriodQuerySet(models.QuerySet["ClosedPeriod"]):
+    def in_force(self) -> ClosedPeriodQuerySet:
+        return self.filter(reopened_at__isnull=True)
+
+
+class ClosedPeriod(models.Model):
+    """Figures up to `closed_through` are closed: issuing a report closes them (DHIS2's data
+    approval and locking are the model), and a department admin may reopen them with a reason.
+
+    It lives on the ground floor because the domain's writes check it (`portal.lib.closing`)
+    and the domain may not read the reporting floor: the issued report is named here by its
+    run's id and its number, as plain values.
+    """
+
+    closed_through = models.DateField(_("chốt số liệu đến ngày"))
+    label = models.CharField(_("báo cáo"), max_length=60, help_text=_("Số hiệu, ví dụ 125/BC-SCT."))
+    report_run_id = models.PositiveIntegerField(_("mã lần tạo báo cáo"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("chốt lúc"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        "portal.User",
+        verbose_name=_("người chốt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(_("mở lại lúc"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        "portal.User",
+        verbose_name=_("người mở lại"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reopen_reason = models.TextField(_("lý do mở lại"), blank=True)
+
+    history = HistoricalRecords()
+    objects = ClosedPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kỳ đã chốt số liệu")
+        verbose_name_plural = _("kỳ đã chốt số liệu")
+        ordering = ["-closed_through", "-closed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""),
+                name="portal_closedperiod_reopened_with_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(
+            _("Chốt số liệu đến ngày %(date)s (báo cáo số %(label)s)")
+            % {"date": self.closed_through.strftime("%d/%m/%Y"), "label": self.label}
+        )
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.reopened_at is None

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facilities.forms import DateInput, FacilitiesByTaxCodeField, localize_decimals
+from portal.lib.closing import check_delete
 from programs.models import (
     Agency,
     AgencyTask,
@@ -239,6 +240,15 @@ class ParticipantRowsFormSet(RowsOnceFormSet):
             _("%(name)s đã có ở một dòng trên; mỗi cán bộ chỉ ghi một lần."),
             params={"name": cleaned["official"].full_name},
         )
+
+    def clean(self) -> None:
+        """A participant removed from a course of a closed period changes its figures: refused
+        here, with the rows' other errors (saving and changing rows is checked by each row's
+        model `clean()`)."""
+        super().clean()
+        for form in self.forms:
+            if self._should_delete_form(form) and form.instance.pk is not None:
+                check_delete(form.instance)
 
 
 ParticipantFormSet = forms.inlineformset_factory(

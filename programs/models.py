@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.models import NON_NEGATIVE, YEAR_VALIDATORS, validate_pdf
+from portal.lib.closing import ClosingGuard, Rule, Span, day_after, span
 from portal.lib.dates import local_today
 
 # YEAR_VALIDATORS' bounds, for the CheckConstraints that hold them in the database too.
@@ -218,7 +220,23 @@ class Target(models.Model):
             raise ValidationError(errors)
 
 
-class SupportProject(models.Model):
+def _project_spans(facts: Any) -> list[Span]:
+    """A1: a provincial project of its year, approved, from its approval (or its year's start
+    without a date); A2: a model proposed to the Ministry, from its proposal, in the year of the
+    proposal (see `reporting.indicators._project_counts`)."""
+    year, funding = facts["year"], facts["funding"]
+    if year is None:
+        return []
+    start_of_year = datetime.date(year, 1, 1)
+    if funding == SupportProject.Funding.PROVINCIAL and facts["status"] in APPROVED_PROJECT:
+        return span(facts["approved_on"] or start_of_year, None, ("A1", year))
+    if funding == SupportProject.Funding.CENTRAL:
+        proposed = facts["proposed_on"]
+        return span(proposed or start_of_year, None, ("A2", proposed.year if proposed else year))
+    return []
+
+
+class SupportProject(ClosingGuard, models.Model):
     """A CP support project (A1, provincial budget) or a model proposed to the Ministry (A2)."""
 
     class Funding(models.TextChoices):
@@ -261,6 +279,11 @@ class SupportProject(models.Model):
     )
 
     history = HistoricalRecords()
+    closing_rule = Rule(
+        fields=("year", "funding", "status", "approved_on", "proposed_on"),
+        spans=_project_spans,
+        indicators=("A1", "A2"),
+    )
 
     class Meta:
         verbose_name = _("dự án hỗ trợ SXSH")
@@ -276,7 +299,24 @@ class SupportProject(models.Model):
         return self.title
 
 
-class Course(models.Model):
+# The statuses of a project that count for A1 (approved, whatever came after).
+APPROVED_PROJECT = (
+    SupportProject.Status.APPROVED,
+    SupportProject.Status.IN_PROGRESS,
+    SupportProject.Status.COMPLETED,
+)
+
+
+def _course_spans(facts: Any) -> list[Span]:
+    """Listed in the period's report from its start; makes its participants trained (T5) from
+    its end, if it qualifies."""
+    spans = span(facts["starts_on"], None, "course")
+    if facts["qualifies_for_t5"]:
+        spans += span(facts["ends_on"], None, "T5")
+    return spans
+
+
+class Course(ClosingGuard, models.Model):
     """A training course: training of trainers, consultants, awareness or technical."""
 
     class Kind(models.TextChoices):
@@ -295,6 +335,9 @@ class Course(models.Model):
     qualifies_for_t5 = models.BooleanField(_("tính cho chỉ tiêu T5"), default=True)
 
     history = HistoricalRecords()
+    closing_rule = Rule(
+        fields=("starts_on", "ends_on", "qualifies_for_t5"), spans=_course_spans, indicators=("T5",)
+    )
 
     class Meta:
         verbose_name = _("khóa đào tạo")
@@ -311,11 +354,12 @@ class Course(models.Model):
         return self.title
 
     def clean(self) -> None:
+        super().clean()
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("Ngày kết thúc không được trước ngày bắt đầu.")})
 
 
-class Official(models.Model):
+class Official(ClosingGuard, models.Model):
     """A CP official at some level; dedicated (chuyên trách) for a period (T5's population)."""
 
     class Level(models.TextChoices):
@@ -338,6 +382,14 @@ class Official(models.Model):
     dedicated_to = models.DateField(_("chuyên trách đến"), null=True, blank=True)
 
     history = HistoricalRecords()
+    # T5's denominator: dedicated from the first day to the last one, both included.
+    closing_rule = Rule(
+        fields=("dedicated_from", "dedicated_to"),
+        spans=lambda facts: span(
+            facts["dedicated_from"], day_after(facts["dedicated_to"]), "dedicated"
+        ),
+        indicators=("T5",),
+    )
 
     class Meta:
         verbose_name = _("cán bộ chuyên trách SXSH")
@@ -355,13 +407,23 @@ class Official(models.Model):
         return self.full_name
 
     def clean(self) -> None:
+        super().clean()
         if self.dedicated_from and self.dedicated_to and self.dedicated_to < self.dedicated_from:
             raise ValidationError(
                 {"dedicated_to": _("Ngày kết thúc chuyên trách không được trước ngày bắt đầu.")}
             )
 
 
-class CourseParticipant(models.Model):
+def _participant_spans(facts: Any) -> list[Span]:
+    """On the course's list from its start; trained (T5) from its end once completed."""
+    official = facts["official_id"]
+    spans = span(facts["course__starts_on"], None, ("listed", facts["course_id"], official))
+    if facts["completed"] and facts["course__qualifies_for_t5"]:
+        spans += span(facts["course__ends_on"], None, ("trained", official))
+    return spans
+
+
+class CourseParticipant(ClosingGuard, models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="participants")
     official = models.ForeignKey(
         Official, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="courses"
@@ -370,6 +432,18 @@ class CourseParticipant(models.Model):
     certificate_number = models.CharField(_("số chứng chỉ"), max_length=60, blank=True)
 
     history = HistoricalRecords()
+    closing_rule = Rule(
+        fields=(
+            "course_id",
+            "official_id",
+            "completed",
+            "course__starts_on",
+            "course__ends_on",
+            "course__qualifies_for_t5",
+        ),
+        spans=_participant_spans,
+        indicators=("T5",),
+    )
 
     class Meta:
         verbose_name = _("học viên")
