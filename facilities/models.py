@@ -68,11 +68,6 @@ class AdministrativeUnit(models.Model):
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
     history = HistoricalRecords()
-    closing_rule = Rule(
-        fields=("facility_id", "confirmed_on"),
-        spans=lambda facts: span(facts["confirmed_on"], None, facts["facility_id"]),
-        indicators=("T1",),
-    )
     objects = AdministrativeUnitQuerySet.as_manager()
 
     class Meta:
@@ -203,6 +198,15 @@ class SizeClass(models.Model):
         return self.name
 
 
+def status_conditions(day: datetime.date) -> tuple[Q, Q, Q]:
+    """(closed, not started, suspended) on `day`: a facility in none of them is operating
+    (`FacilityQuerySet.operating_on`; `Facility.status_on` asks the same of one facility)."""
+    closed = Q(closed_on__lte=day)
+    not_started = Q(started_on__gt=day)
+    suspended = Q(suspended_on__lte=day) & (Q(resumed_on__isnull=True) | Q(resumed_on__gt=day))
+    return closed, not_started, suspended
+
+
 class FacilityQuerySet(models.QuerySet["Facility"]):
     def visible_to(self, user: Any) -> FacilityQuerySet:
         """The facilities `user` may see. Every facility view, list and export starts here."""
@@ -222,10 +226,8 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
 
     def operating_on(self, day: datetime.date) -> FacilityQuerySet:
         """Facilities that had started, were not closed and not suspended on `day`."""
-        return self.filter(
-            Q(started_on__isnull=True) | Q(started_on__lte=day),
-            Q(closed_on__isnull=True) | Q(closed_on__gt=day),
-        ).exclude(Q(suspended_on__lte=day) & (Q(resumed_on__isnull=True) | Q(resumed_on__gt=day)))
+        closed, not_started, suspended = status_conditions(day)
+        return self.exclude(closed | not_started | suspended)
 
     def in_denominator_on(self, day: datetime.date) -> FacilityQuerySet:
         """The base of every indicator: in programme scope and operating on `day`."""
@@ -654,6 +656,11 @@ class AwarenessConfirmation(ClosingGuard, models.Model):
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
     history = HistoricalRecords()
+    closing_rule = Rule(
+        fields=("facility_id", "confirmed_on"),
+        spans=lambda facts: span(facts["confirmed_on"], None, facts["facility_id"]),
+        indicators=("T1",),
+    )
 
     class Meta:
         verbose_name = _("xác nhận nhận thức SXSH")

@@ -38,6 +38,9 @@ SELF_REPORT_WRITERS = DEPARTMENT | {Role.FACILITY_MANAGER}
 # Who requests a quarterly or annual report: the Department, and officials for the report
 # addressed to their own body (`reporting.models.Audience.for_user`).
 REPORT_REQUESTERS = DEPARTMENT | {Role.OFFICIAL}
+# Who compares an issued report with its figures recomputed today: the Department, and the
+# officials it is addressed to (`ReportRun.objects.visible_to`).
+RESTATEMENT_READERS = DEPARTMENT | {Role.OFFICIAL}
 # Django's admin and the settings only department admins change.
 ADMINS = frozenset({Role.DEPARTMENT_ADMIN})
 

@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.models import User
+from portal.models import ClosedPeriod, User
 
 
 @admin.register(User)
@@ -49,3 +49,21 @@ class PortalUserAdmin(SimpleHistoryAdmin, UserAdmin):
     def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
         obj.apply_role_flags()
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ClosedPeriod)
+class ClosedPeriodAdmin(SimpleHistoryAdmin):
+    """Readable here with its history; closed by issuing a report and reopened, with a reason,
+    only from the closed-periods page (`portal.lib.closing.reopen`)."""
+
+    list_display = ["closed_through", "label", "closed_at", "closed_by", "reopened_at"]
+    list_select_related = ["closed_by"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

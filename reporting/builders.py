@@ -94,7 +94,7 @@ def build(
     # The period's activities: its days known by the data date.
     until = min(end, as_of)
     figures = indicators.compute(plan, as_of=as_of, year=year)
-    summary = [_summary_row(figure) for figure in figures.values()]
+    summary = [summary_row(figure) for figure in figures.values()]
 
     step(20, _("Tính theo năm"))
     trend = _trend(indicators.compute_by(plan, as_of=as_of, by="period"))
@@ -169,7 +169,7 @@ def _decision(plan: Plan) -> str:
     return text
 
 
-def _summary_row(figure: indicators.Figure) -> SummaryRow:
+def summary_row(figure: indicators.Figure) -> SummaryRow:
     return SummaryRow(
         code=figure.indicator,
         name=str(figure.label).split(" – ", 1)[-1],

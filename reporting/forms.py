@@ -20,6 +20,7 @@ from facilities.models import (
     Sector,
     SizeClass,
     descendant_ids,
+    status_conditions,
 )
 from programs.models import Plan
 from reporting.indicators import with_programme_flags
@@ -144,9 +145,7 @@ class FacilityFilter(django_filters.FilterSet):
 
     def with_status(self, queryset: FacilityQuerySet, name: str, value: str):
         day = self.today
-        closed = Q(closed_on__lte=day)
-        not_started = Q(started_on__gt=day)
-        suspended = Q(suspended_on__lte=day) & (Q(resumed_on__isnull=True) | Q(resumed_on__gt=day))
+        closed, not_started, suspended = status_conditions(day)
         if value == Facility.Status.CLOSED:
             return queryset.filter(closed)
         if value == Facility.Status.NOT_STARTED:
@@ -340,4 +339,32 @@ class ArchiveFilterForm(forms.Form):
         label=_("Trạng thái"),
         choices=[("", _("Tất cả"))] + ReportRun.Status.choices,
         required=False,
+    )
+
+
+class IssueForm(forms.Form):
+    """The number, signing date and signer of a report being issued (Decree 30/2020)."""
+
+    number = forms.CharField(
+        label=_("Số văn bản"),
+        max_length=20,
+        help_text=_("Phần trước “/BC-…”, ví dụ 125 (in ra: Số: 125/BC-SCT)."),
+    )
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DateInput())
+    signer_name = forms.CharField(label=_("Họ và tên người ký"), max_length=100)
+
+    def clean_number(self) -> str:
+        number = self.cleaned_data["number"].strip()
+        # What a register number looks like: digits, maybe a letter or a dash ("125", "12a").
+        if not re.fullmatch(r"[0-9][0-9A-Za-z.\-]*", number):
+            raise forms.ValidationError(_("Số văn bản bắt đầu bằng chữ số, ví dụ 125."))
+        return number
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do mở lại"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ghi rõ số liệu nào cần sửa và vì sao; lý do được lưu trong lịch sử."),
     )

@@ -70,6 +70,11 @@ class ReportRun(models.Model):
     A plan, period, audience and as-of date make one report; it is generated once, and a
     regeneration is a new version beside the old one. The files appear only when both are
     complete, so nobody downloads a half-written file.
+
+    Department staff then *issue* one version (`reporting.issuing.issue_report`): its number,
+    signing date and signer are recorded, the PDF is printed with them, and from then on the
+    run is never changed again — its files, their SHA-256 and its `figures` are the report as
+    issued, and the figures up to its data date are closed (`portal.ClosedPeriod`).
     """
 
     class Status(models.TextChoices):
@@ -128,6 +133,26 @@ class ReportRun(models.Model):
     # The summary figures as generated, so the archive shows them without reopening a file.
     summary = models.JSONField(_("số liệu tóm tắt"), default=list, blank=True)
     notified_at = models.DateTimeField(_("đã báo tin lúc"), null=True, blank=True)
+    # Every figure of the report as generated (`issuing.figures_of`): each indicator's value,
+    # numerator, denominator, band and status, and the tables by year, area and sector.
+    figures = models.JSONField(_("số liệu"), default=dict, blank=True)
+    # Issuing (Decree 30/2020: "Số: 125/BC-SCT", "Nghệ An, ngày 15 tháng 01 năm 2021").
+    number = models.CharField(_("số văn bản"), max_length=20, blank=True)
+    # The audience's symbol when it was issued (settings may change later): "SCT".
+    symbol = models.CharField(_("ký hiệu"), max_length=30, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    # The number runs per year of signing (and per audience's register): kept for the rule below.
+    issued_year = models.PositiveSmallIntegerField(_("năm ban hành"), null=True, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người ban hành"),
+    )
+    issued_at = models.DateTimeField(_("ban hành lúc"), null=True, blank=True)
 
     objects = ReportRunQuerySet.as_manager()
 
@@ -145,6 +170,11 @@ class ReportRun(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(version__gte=1), name="reporting_reportrun_version_from_1"
+            ),
+            models.UniqueConstraint(
+                fields=["audience", "issued_year", "number"],
+                condition=models.Q(issued_at__isnull=False),
+                name="reporting_reportrun_number_once_per_year",
             ),
         ]
         indexes = [models.Index(fields=["status", "heartbeat_at"])]
@@ -171,6 +201,15 @@ class ReportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
+
+    @property
+    def reference(self) -> str:
+        """The issued number as printed: "125/BC-SCT"."""
+        return f"{self.number}/BC-{self.symbol}" if self.number else ""
 
     def filename(self, extension: str) -> str:
         return f"bao-cao-sxsh-{self.period_code}-{self.audience}-v{self.version}.{extension}"

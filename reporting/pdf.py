@@ -73,7 +73,7 @@ def render(snapshot: Snapshot) -> Rendered:
 
 
 def context(snapshot: Snapshot) -> dict[str, Any]:
-    day = snapshot.generated_on
+    day = snapshot.issued_on or snapshot.generated_on
     return {
         "s": snapshot,
         "definitions": snapshot.definitions,

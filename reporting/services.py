@@ -19,6 +19,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -137,8 +138,8 @@ def generate(run_id: int) -> ReportRun:
         basis=run.basis,
         progress=progress,
     )
-    pdf_name = _store(run, "pdf", report.pdf)
-    xlsx_name = _store(run, "xlsx", report.xlsx)
+    pdf_name = store_file(run, "pdf", report.pdf)
+    xlsx_name = store_file(run, "xlsx", report.xlsx)
     summary = [
         {
             "code": row.code,
@@ -150,7 +151,7 @@ def generate(run_id: int) -> ReportRun:
         }
         for row in report.snapshot.summary
     ]
-    return _finish(run_id, pdf_name, xlsx_name, report.pages, summary)
+    return _finish(run_id, pdf_name, xlsx_name, report.pages, summary, report.snapshot.figures())
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def render_report(
     return RenderedReport(snapshot=snapshot, pdf=rendered.content, pages=rendered.pages, xlsx=xlsx)
 
 
-def _store(run: ReportRun, extension: str, content: bytes) -> str:
+def store_file(run: ReportRun, extension: str, content: bytes) -> str:
     """Write the file under a temporary name beside its final one, then rename it into place."""
     digest = hashlib.sha256(content).hexdigest()
     name = f"reports/{run.year}/{run.pk}-v{run.version}-{digest[:12]}.{extension}"
@@ -214,7 +215,12 @@ def _store(run: ReportRun, extension: str, content: bytes) -> str:
 
 
 def _finish(
-    run_id: int, pdf_name: str, xlsx_name: str, pages: int, summary: list[dict]
+    run_id: int,
+    pdf_name: str,
+    xlsx_name: str,
+    pages: int,
+    summary: list[dict],
+    figures: dict[str, Any],
 ) -> ReportRun:
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().get(pk=run_id)
@@ -231,6 +237,7 @@ def _finish(
             setattr(run, f"{field}_sha256", hashlib.sha256(content).hexdigest())
         run.pdf_pages = pages
         run.summary = summary
+        run.figures = figures
         run.status, run.progress, run.step = ReportRun.Status.DONE, 100, _("Hoàn thành")
         run.finished_at = run.heartbeat_at = timezone.now()
         if run.trigger == ReportRun.Trigger.SCHEDULE:

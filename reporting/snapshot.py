@@ -83,6 +83,11 @@ class Snapshot:
     activity_counts: dict[str, int] = field(default_factory=dict)
     # T3's coverage and band line, printed under the summary table (see builders._t3_summary).
     t3_summary: str = ""
+    # Set when the report is issued (reporting.issuing): printed as "Số: 125/BC-SCT" and as the
+    # date of the place line; a generated, unissued report leaves the number blank to be
+    # filled in by hand and is dated the day it was generated.
+    number: str = ""
+    issued_on: datetime.date | None = None
     # How each indicator is computed, and the rounding and status rules: the report's notes.
     definitions: list[str] = field(default_factory=list)
 
@@ -95,3 +100,46 @@ class Snapshot:
 
     def table(self, key: str) -> Table:
         return next(table for table in self.tables if table.key == key)
+
+    def figures(self) -> dict[str, Any]:
+        """Every figure the report states, as plain JSON: each indicator (value, numerator,
+        denominator, band, status) and the tables the engine fills (by year, area, sector).
+        A run keeps it as generated and as issued; the two must be equal (`reporting.issuing`).
+        The activity lists and the annex are records, not figures: the issued file keeps them."""
+        return {
+            "summary": [summary_figure(row) for row in self.summary],
+            "tables": {
+                table.key: [[plain(cell) for cell in row] for row in table.rows]
+                for table in [self.trend, *self.tables]
+                if table.key in FIGURE_TABLES
+            },
+        }
+
+
+# The tables made of the engine's figures, kept with a run's figures.
+FIGURE_TABLES = ("trend", "by_area", "by_sector")
+
+
+def summary_figure(row: SummaryRow) -> dict[str, Any]:
+    return {
+        "code": row.code,
+        "kind": row.kind,
+        "value": plain(row.value),
+        "numerator": row.numerator,
+        "denominator": row.denominator,
+        "floor": plain(row.floor),
+        "stretch": plain(row.stretch),
+        "milestone_year": row.milestone_year,
+        "status": row.status,
+    }
+
+
+def plain(value: Any) -> Any:
+    """A cell as JSON keeps it exactly: decimals as their text, dates in ISO form."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)

@@ -10,10 +10,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import access
-from portal.access import ADMINS, DEPARTMENT, PROGRAMME_READERS, REPORT_REQUESTERS, allow
+from portal.access import (
+    ADMINS,
+    DEPARTMENT,
+    PROGRAMME_READERS,
+    REPORT_REQUESTERS,
+    RESTATEMENT_READERS,
+    allow,
+)
+from portal.lib import closing
+from portal.lib.dates import local_today
 from portal.lib.downloads import private_file_response
-from reporting import services
-from reporting.forms import ArchiveFilterForm, ReportRequestForm, ReportSettingsForm
+from portal.models import ClosedPeriod
+from reporting import issuing, services
+from reporting.forms import (
+    ArchiveFilterForm,
+    IssueForm,
+    ReopenForm,
+    ReportRequestForm,
+    ReportSettingsForm,
+)
 from reporting.models import Audience, DownloadLog, ReportRun, ReportSettings
 
 PAGE_SIZE = 30
@@ -62,6 +78,7 @@ def _archive(
             "form": form,
             "filtered": bool(request.GET.keys() - {"page"}),
             "can_edit_settings": access.role_of(request.user) in ADMINS,
+            "can_see_closing": access.role_of(request.user) in DEPARTMENT,
         },
         status=status,
     )
@@ -107,7 +124,23 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(
         ReportRun.objects.visible_to(request.user).select_related("plan", "requested_by"), pk=pk
     )
+    return _run_page(request, run)
+
+
+def _run_page(
+    request: HttpRequest, run: ReportRun, issue_form: IssueForm | None = None, *, status: int = 200
+) -> HttpResponse:
     versions = ReportRun.objects.same_report(run).order_by("-version")
+    may_issue = (
+        access.role_of(request.user) in DEPARTMENT
+        and run.status == ReportRun.Status.DONE
+        and not run.is_issued
+    )
+    if may_issue and issue_form is None:
+        heading = ReportSettings.objects.for_audience(run.audience)
+        issue_form = IssueForm(
+            initial={"issued_on": local_today(), "signer_name": heading.signer_name}
+        )
     return render(
         request,
         "reporting/run_detail.html",
@@ -115,8 +148,86 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "versions": versions,
             "can_regenerate": access.role_of(request.user) in DEPARTMENT,
+            "issue_form": issue_form if may_issue else None,
+            "can_restate": access.role_of(request.user) in RESTATEMENT_READERS,
+        },
+        status=status,
+    )
+
+
+@allow(DEPARTMENT)
+@require_POST
+def run_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(ReportRun.objects.select_related("plan", "requested_by"), pk=pk)
+    form = IssueForm(request.POST)
+    if form.is_valid():
+        try:
+            run = issuing.issue_report(run, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Đã ban hành báo cáo số %(reference)s. Số liệu đến ngày %(date)s đã được chốt.")
+                % {"reference": run.reference, "date": run.as_of.strftime("%d/%m/%Y")},
+            )
+            return redirect("reporting:run_detail", pk=run.pk)
+    return _run_page(request, run, form, status=400)
+
+
+@allow(RESTATEMENT_READERS)
+def run_restatement(request: HttpRequest, pk: int) -> HttpResponse:
+    """An issued report beside its figures recomputed today, and the writes that changed them."""
+    run = get_object_or_404(
+        ReportRun.objects.visible_to(request.user).select_related("plan", "issued_by"),
+        pk=pk,
+        issued_at__isnull=False,
+    )
+    return render(
+        request,
+        "reporting/run_restatement.html",
+        {"run": run, "figures": issuing.restatement(run), "today": local_today()},
+    )
+
+
+@allow(DEPARTMENT)
+def closed_period_list(request: HttpRequest) -> HttpResponse:
+    """The closed periods, newest first; department admins reopen one from here."""
+    periods = ClosedPeriod.objects.select_related("closed_by", "reopened_by")
+    page = Paginator(periods, PAGE_SIZE).get_page(request.GET.get("page"))
+    for period in page:
+        # One form per period, each with its own field ids.
+        period.reopen_form = ReopenForm(prefix=f"period-{period.pk}")  # type: ignore[attr-defined]
+    return render(
+        request,
+        "reporting/closed_periods.html",
+        {
+            "page": page,
+            "in_force": closing.in_force(),
+            "can_reopen": access.role_of(request.user) in ADMINS,
         },
     )
+
+
+@allow(ADMINS)
+@require_POST
+def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(ClosedPeriod, pk=pk)
+    form = ReopenForm(request.POST, prefix=f"period-{period.pk}")
+    if form.is_valid():
+        try:
+            closing.reopen(period, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Đã mở lại kỳ chốt số liệu đến ngày %(date)s (báo cáo số %(label)s).")
+                % {"date": period.closed_through.strftime("%d/%m/%Y"), "label": period.label},
+            )
+    else:
+        messages.error(request, _("Hãy ghi lý do mở lại kỳ đã chốt."))
+    return redirect("reporting:closed_period_list")
 
 
 @allow(PROGRAMME_READERS)
