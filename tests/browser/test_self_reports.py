@@ -147,6 +147,6 @@ def test_the_facility_page_charts_savings_against_the_baseline(
     page.goto(f"{live_server.url}/co-so/{facility.pk}/")
     savings = page.get_by_test_id("savings")
     expect(savings).to_contain_text("Năm cơ sở 2016")
-    expect(savings).to_contain_text("12,0%")  # one decimal, as everywhere; electricity: 200 → 176 kWh per m³
+    expect(savings).to_contain_text("12,0%")  # electricity: 200 → 176 kWh per m³
     page.wait_for_function("document.getElementById('savings-chart').width > 0")
     savings.screenshot(path=screenshot_path("facility-savings"))
