@@ -148,7 +148,8 @@ def _run_page(
             "run": run,
             "versions": versions,
             "can_regenerate": access.role_of(request.user) in DEPARTMENT,
-            "issue_form": issue_form if may_issue else None,
+            # A refused issue shows its errors, even when the run was issued meanwhile.
+            "issue_form": issue_form if may_issue or issue_form is not None else None,
             "can_restate": access.role_of(request.user) in RESTATEMENT_READERS,
         },
         status=status,

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from assessments.models import Assessment, CPOption, SelfReport, SelfReportAttachment
 from facilities import importer
 from facilities.models import FacilityImport, OutreachActivity
+from portal.lib import closing
 from portal.models import Role
 from programs.models import AgencyTask, Award, Course, Official, Plan, SupportProject
 from public.models import Article, CaseStudy, PublicDocument
@@ -47,6 +49,8 @@ ARTICLE = "article"  # a published news article with an image, slug "tin-thu"
 CASE_STUDY = "case study"  # a published, consented case study of "own", slug "dien-hinh"
 DOCUMENT = "public document"  # a published PDF of the documents library, slug "so-tay"
 RUN = "report run"  # a finished quarterly report with its PDF and XLSX
+ISSUED = "issued report run"  # the same report, issued
+CLOSED = "closed period"  # the figures closed through 31/12/2020
 LOGIN = "login"  # a redirect to the login page
 EVERYONE_SIGNED_IN = {actor: 200 for actor in ACTORS if actor != ANON}
 
@@ -227,6 +231,17 @@ CASES = [
         method="post",
     ),
     Case("reporting:run_download", only(READERS), kwargs={"pk": RUN, "fmt": "pdf"}),
+    # An empty issuing form is re-rendered with its errors.
+    Case("reporting:run_issue", only(DEPARTMENT, status=400), kwargs={"pk": RUN}, method="post"),
+    Case("reporting:run_restatement", only(DEPARTMENT | {"official"}), kwargs={"pk": ISSUED}),
+    Case("reporting:closed_period_list", only(DEPARTMENT)),
+    # A reopening without its reason is refused with a message on the list it returns to.
+    Case(
+        "reporting:period_reopen",
+        only({"department_admin"}, status=302),
+        kwargs={"pk": CLOSED},
+        method="post",
+    ),
     Case("public:sitemap", outcomes(200, **EVERYONE_SIGNED_IN)),
     Case("public:news_list", outcomes(200, **EVERYONE_SIGNED_IN)),
     Case("public:news_feed", outcomes(200, **EVERYONE_SIGNED_IN)),
@@ -326,6 +341,13 @@ def test_each_actor_gets_the_expected_answer(
         **_programme(users, facilities["own"]),
         **_public_content(facilities["own"]),
         RUN: _report_run(users).pk,
+        ISSUED: _issued_run(users).pk,
+        CLOSED: closing.close(
+            through=datetime.date(2020, 12, 31),
+            label="1/BC-SCT",
+            run_id=None,
+            by=users["department_staff"],
+        ).pk,
     }
     kwargs = {key: stand_ins.get(value, value) for key, value in case.kwargs.items()}
     url = reverse(case.name, kwargs=kwargs or None)
@@ -350,8 +372,9 @@ def import_batch(users) -> FacilityImport:
     return batch
 
 
-def _report_run(users) -> ReportRun:
+def _report_run(users, version: int = 1) -> ReportRun:
     run = ReportRun.objects.create(
+        version=version,
         plan=Plan.objects.get(end_year=2020),
         year=2020,
         quarter=4,
@@ -363,6 +386,15 @@ def _report_run(users) -> ReportRun:
     )
     run.pdf.save("r.pdf", ContentFile(PDF))
     run.xlsx.save("r.xlsx", ContentFile(b"PK"))
+    return run
+
+
+def _issued_run(users) -> ReportRun:
+    run = _report_run(users, version=2)
+    run.number, run.symbol, run.issued_year = "1", "SCT", 2021
+    run.issued_on, run.issued_at = datetime.date(2021, 1, 15), timezone.now()
+    run.figures = {"summary": [], "tables": {}}
+    run.save()
     return run
 
 
