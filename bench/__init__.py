@@ -19,13 +19,14 @@ class Tier:
     name: str
     facilities: int
     # Quarters of self-reports per facility, the last ending on 31/12/2020 (the plan's end).
+    # At least five, so that T3 can compare four consecutive quarters approved by then.
     quarters: int
     # Timed repetitions of each measure (their median is reported), after one warm-up.
     repetitions: int
 
 
 TIERS = {
-    "tiny": Tier("tiny", facilities=50, quarters=2, repetitions=1),
+    "tiny": Tier("tiny", facilities=50, quarters=8, repetitions=1),
     "province": Tier("province", facilities=5_000, quarters=20, repetitions=5),
     "national": Tier("national", facilities=200_000, quarters=20, repetitions=5),
 }

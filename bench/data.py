@@ -8,7 +8,8 @@ restore) or SQLite's executemany, with explicit ids, and no history rows.
 The proportions follow the plan era (2014–2020): about three quarters of facilities reached by
 outreach, a third with a dedicated unit, one in eight quickly assessed and one in sixteen
 assessed in detail (with a baseline), every facility reporting every quarter of the tier with a
-CP measure now and then, so the indicators land in the plan's bands.
+CP measure now and then (of those with a baseline, half also yearly, a fifth yearly instead), so
+the indicators land in the plan's bands.
 
 Generation is additive and deterministic per chunk of facilities: `generate(tier, start=0,
 stop=n/10)` then `generate(tier, start=n/10, stop=n)` gives the same database as one call, so
@@ -95,6 +96,9 @@ _TECHNIQUES += ["recovery", "by_product", "product"]
 _SIZES = [("micro", 0.40), ("small", 0.35), ("medium", 0.18), ("large", 0.07)]
 _EMPLOYEES = {"micro": (3, 10), "small": (11, 100), "medium": (101, 200), "large": (201, 2000)}
 _FUELS = ["coal", "diesel", "fuel-oil", "lpg", "firewood", "rice-husk"]
+# What a facility with a baseline reports: quarters and years, years only, quarters only.
+_FILING = ["quarters+years", "years", "quarters"]
+_FILING_WEIGHTS = [0.5, 0.2, 0.3]
 
 
 def _day(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
@@ -684,7 +688,12 @@ def _write_reports(
         baseline = baseline_of.get(f["pk"])
         # Facilities with a baseline cut their intensity by 0–25% over the plan; others drift.
         gain = rng.uniform(0.0, 0.25) if baseline else rng.uniform(-0.05, 0.05)
-        for position, (year, quarter) in enumerate(quarters):
+        # T3 compares a baseline with a like period: the latest year report or, when they end
+        # later, the latest four consecutive approved quarters. Facilities with a baseline file
+        # quarters and years, years only or quarters only, so both kinds of period (and the
+        # gaps that unapproved quarters leave) are compared.
+        files = rng.choices(_FILING, _FILING_WEIGHTS)[0] if baseline else "quarters"
+        for position, (year, quarter) in enumerate(quarters if "quarters" in files else []):
             end = _quarter_end(year, quarter)
             if f["started"] > end or (f["closed"] and f["closed"] < end):
                 continue
@@ -695,7 +704,7 @@ def _write_reports(
             pk = report(f, "quarter", year, quarter, end, output, intensity, status=status)
             if status == "approved" and rng.random() < 0.01:
                 report(f, "quarter", year, quarter, end, output * 1.01, intensity, 2, pk)
-        if baseline:
+        if baseline and "years" in files:
             for year in range(baseline[0] + 1, LAST_YEAR + 1):
                 if f["started"].year <= year and not f["closed"]:
                     intensity = 1 - gain * (year - baseline[0]) / 6

@@ -17,6 +17,7 @@ import statistics
 import tempfile
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -92,6 +93,13 @@ def indicators_against_floors(repetitions: int, *, naive_repetitions: int) -> di
     engine = {code: (f.value, f.numerator, f.denominator) for code, f in figures.items()}
     naive: dict[str, Any] = {}
     problems = {"sql": mismatches(engine, sql_floor(as_of, t3_floor=t3_floor))}
+    # Which like periods T3's figures compared (untimed): agreement on T3 means something only
+    # if the data make the engine, the floor and the loop choose both kinds.
+    t3_periods = Counter(
+        "quarters" if len(comparison.reports) > 1 else "year"
+        for comparison in indicators.savings_comparisons(as_of).values()
+        if comparison.combined is not None
+    )
     client = staff_client()
     url = reverse("dashboard")
 
@@ -122,6 +130,7 @@ def indicators_against_floors(repetitions: int, *, naive_repetitions: int) -> di
         "dashboard_over_naive": medians["dashboard"] / medians["naive_loop"],
         "mismatches": problems,
         "figures": {code: [_plain(v) for v in numbers] for code, numbers in engine.items()},
+        "t3_periods": dict(sorted(t3_periods.items())),
     }
 
 

@@ -35,6 +35,13 @@ def test_the_tiny_bench_writes_every_section_and_agrees_with_the_engine(db, tmp_
     assert Facility.objects.count() == 50
     # The SQL floor and the naive loop give the engine's numbers.
     assert results["indicators"]["mismatches"] == {"sql": [], "naive": []}
+    # T3 among them, and not vacuously: applying facilities have a savings figure, compared
+    # over four consecutive quarters for some and over a year report for others.
+    median, reaching_floor, applying = results["indicators"]["figures"]["T3"]
+    assert median is not None and reaching_floor is not None and applying > 0
+    assert results["indicators"]["t3_periods"].keys() == {"quarters", "year"}
+    # A3/A4 (supported assessments completed in the year) agree on something other than zero.
+    assert results["indicators"]["figures"]["A3"][1] + results["indicators"]["figures"]["A4"][1]
     # Every page answers with bench data, and the query counts were taken at both sizes.
     assert results["query_counts"]["errors"] == {}
     assert {"dashboard", "facility_list", "facility_detail"} <= results["query_counts"][
