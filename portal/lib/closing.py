@@ -266,7 +266,8 @@ def changes_since(since: datetime.datetime, through: datetime.date) -> list[Chan
     relation ("course__ends_on") are read as they are now, not as they were at the time of the
     row; changes made without a history row (bulk updates in the database) are not seen. Two
     queries per guarded model, and one for the users."""
-    found: list[tuple[Any, type[models.Model], dict[str, Any], dict[str, Any] | None]] = []
+    # (model, the history row, the version before it or None)
+    found: list[tuple[type[models.Model], dict[str, Any], dict[str, Any] | None]] = []
     for model in guarded_models():
         rule: Rule = model.closing_rule  # type: ignore[attr-defined]
         history = model.history  # type: ignore[attr-defined]
@@ -284,27 +285,27 @@ def changes_since(since: datetime.datetime, through: datetime.date) -> list[Chan
             old = None if before is None or before["history_type"] == "-" else before
             new = None if row["history_type"] == "-" else row
             if changes_closed(rule, old, new, through):
-                found.append((row, model, row, old))
+                found.append((model, row, old))
     people = {
         user.pk: user.get_full_name()
-        for user in User.objects.filter(pk__in={row["history_user_id"] for row, *_ in found})
+        for user in User.objects.filter(pk__in={row["history_user_id"] for _m, row, _o in found})
     }
     names: dict[type[models.Model], dict[int, models.Model]] = {}
     changes = []
-    for row, model, new, old in found:
+    for model, row, old in found:
         if model not in names:
-            ids = [r["id"] for r, m, *_ in found if m is model]
+            ids = [other["id"] for kind, other, _o in found if kind is model]
             names[model] = model._default_manager.in_bulk(ids)
         record = names[model].get(row["id"])
         rule = model.closing_rule  # type: ignore[attr-defined]
         shown = [
             str(capfirst(model._meta.get_field(name.removesuffix("_id")).verbose_name))
             for name in rule.shown_fields()
-            if old is None or new["history_type"] == "-" or old.get(name) != new.get(name)
+            if old is None or row["history_type"] == "-" or old.get(name) != row.get(name)
         ]
         changes.append(
             Change(
-                model=str(capfirst(model._meta.verbose_name)),
+                model=str(model._meta.verbose_name),
                 record_id=row["id"],
                 record=str(record) if record is not None else _("(đã xoá)"),
                 action=row["history_type"],
