@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from bench.floor import sql_floor
 from portal.lib.dates import end_of_day
 from programs.models import Plan
 from reporting.indicators import compute
@@ -147,5 +148,12 @@ def test_every_indicator_equals_plain_sql_on_the_demo_at_four_dates(demo_data) -
                 assert value == numerator
             else:
                 assert value == (Decimal(numerator) / Decimal(denominator) if denominator else None)
+        # T3, the median of like-period savings, from the benchmark's hand-written SQL (its
+        # rules "in force" and "applying" are compiled from the apps; the savings are not).
+        t3 = figures["T3"]
+        floor = sql_floor(day, t3_floor=t3.floor)["T3"]
+        median, reaching, applying = floor  # SQLite's arithmetic gives the median as a float
+        assert (t3.numerator, t3.denominator) == (reaching, applying), day
+        assert t3.value == (None if median is None else pytest.approx(Decimal(str(median)))), day
     # The demo has something to count on each of these dates.
     assert all(by_sql(day)["T2"][0] > 0 for day in DATES[1:])
