@@ -258,7 +258,7 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
         "years": {
             "labels": [group.label for group in years],
             "shares": {
-                code: [_float(group.figures[code].value) for group in years] for code in SHARE_CODES
+                code: [_shown(group.figures[code]) for group in years] for code in SHARE_CODES
             },
             "counts": {
                 code: [_float(group.figures[code].value) for group in years]
@@ -307,11 +307,13 @@ def _share_chart(groups: list[indicators.Breakdown]) -> dict[str, Any]:
         # Sector names run long: the axis shows the start, the table below the whole name.
         "labels": [Truncator(group.label).chars(28) for group in groups],
         "keys": [group.key for group in groups],
-        **{
-            code: [_float(group.figures[code].value) for group in groups]
-            for code in ("T1", "T2", "T4")
-        },
+        **{code: [_shown(group.figures[code]) for group in groups] for code in ("T1", "T2", "T4")},
     }
+
+
+def _shown(figure: indicators.Figure) -> float | None:
+    """A share for the charts: the rounded value every output prints, as a ratio."""
+    return None if figure.shown is None else float(figure.shown / 100)
 
 
 def _float(value: Any) -> float | None:
