@@ -17,10 +17,11 @@ from assessments.models import (
     SelfReportTransition,
     SupportOrganisation,
 )
+from portal.lib.admin import HardenedAdmin, HardenedInline
 
 
 @admin.register(SupportOrganisation)
-class SupportOrganisationAdmin(SimpleHistoryAdmin):
+class SupportOrganisationAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "email", "phone"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -28,19 +29,19 @@ class SupportOrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(SimpleHistoryAdmin):
+class ResourceAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "unit", "kind", "rank"]
     list_filter = ["kind"]
 
 
 @admin.register(ConversionFactor)
-class ConversionFactorAdmin(SimpleHistoryAdmin):
+class ConversionFactorAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["resource", "toe_per_unit", "valid_from", "valid_to", "source"]
     list_filter = ["resource"]
 
 
 @admin.register(ReportingSchedule)
-class ReportingScheduleAdmin(SimpleHistoryAdmin):
+class ReportingScheduleAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = [
         "period_kind",
         "days_after_period_end",
@@ -50,14 +51,14 @@ class ReportingScheduleAdmin(SimpleHistoryAdmin):
     ]
 
 
-class OptionInline(admin.StackedInline):
+class OptionInline(HardenedInline, admin.StackedInline):
     model = CPOption
     extra = 0
     autocomplete_fields = ["verified_by"]
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["facility", "kind", "status", "started_on", "completed_on", "organisation"]
     list_filter = ["kind", "status", "funding"]
     search_fields = ["facility__search_text"]
@@ -66,28 +67,28 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     inlines = [OptionInline]
 
 
-class BaselineConsumptionInline(admin.TabularInline):
+class BaselineConsumptionInline(HardenedInline, admin.TabularInline):
     model = BaselineConsumption
     extra = 0
 
 
 @admin.register(Baseline)
-class BaselineAdmin(SimpleHistoryAdmin):
+class BaselineAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["assessment", "year", "output", "output_unit"]
     inlines = [BaselineConsumptionInline]
 
 
-class SelfReportConsumptionInline(admin.TabularInline):
+class SelfReportConsumptionInline(HardenedInline, admin.TabularInline):
     model = SelfReportConsumption
     extra = 0
 
 
-class SelfReportMeasureInline(admin.TabularInline):
+class SelfReportMeasureInline(HardenedInline, admin.TabularInline):
     model = SelfReportMeasure
     extra = 0
 
 
-class SelfReportTransitionInline(admin.TabularInline):
+class SelfReportTransitionInline(HardenedInline, admin.TabularInline):
     model = SelfReportTransition
     extra = 0
     readonly_fields = ["from_status", "to_status", "by", "at", "comment"]
@@ -95,7 +96,7 @@ class SelfReportTransitionInline(admin.TabularInline):
 
 
 @admin.register(SelfReport)
-class SelfReportAdmin(SimpleHistoryAdmin):
+class SelfReportAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["facility", "period_kind", "year", "quarter", "version", "status"]
     list_filter = ["status", "period_kind", "year"]
     search_fields = ["facility__search_text"]

@@ -19,10 +19,11 @@ from facilities.models import (
     Sector,
     SizeClass,
 )
+from portal.lib.admin import HardenedAdmin, HardenedInline
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(SimpleHistoryAdmin):
+class AdministrativeUnitAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "level", "parent", "valid_from", "valid_to"]
     list_filter = ["level", "kind"]
     search_fields = ["code", "name"]
@@ -31,7 +32,7 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
@@ -39,7 +40,7 @@ class SectorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndustrialZone)
-class IndustrialZoneAdmin(SimpleHistoryAdmin):
+class IndustrialZoneAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "area", "parent"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -47,17 +48,17 @@ class IndustrialZoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SizeClass)
-class SizeClassAdmin(SimpleHistoryAdmin):
+class SizeClassAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "code", "rank"]
 
 
-class ProductInline(admin.TabularInline):
+class ProductInline(HardenedInline, admin.TabularInline):
     model = Product
     extra = 0
 
 
 @admin.register(Facility)
-class FacilityAdmin(SimpleHistoryAdmin):
+class FacilityAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "tax_code", "administrative_unit", "sector", "size_class", "in_scope"]
     list_filter = ["in_scope", "size_class", "legal_form"]
     search_fields = ["search_text"]
@@ -74,14 +75,14 @@ class FacilityAdmin(SimpleHistoryAdmin):
         services.save_facility(obj)
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(HardenedInline, admin.TabularInline):
     model = OutreachParticipation
     extra = 0
     autocomplete_fields = ["facility"]
 
 
 @admin.register(OutreachActivity)
-class OutreachActivityAdmin(SimpleHistoryAdmin):
+class OutreachActivityAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "held_on", "organiser", "area"]
     list_filter = ["kind"]
     search_fields = ["title", "organiser"]
@@ -90,7 +91,7 @@ class OutreachActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AwarenessConfirmation)
-class AwarenessConfirmationAdmin(SimpleHistoryAdmin):
+class AwarenessConfirmationAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["facility", "confirmed_on", "method"]
     list_filter = ["method"]
     autocomplete_fields = ["facility"]
@@ -98,14 +99,14 @@ class AwarenessConfirmationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DedicatedUnit)
-class DedicatedUnitAdmin(SimpleHistoryAdmin):
+class DedicatedUnitAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["facility", "established_on", "ended_on", "head"]
     autocomplete_fields = ["facility"]
     list_select_related = ["facility"]
 
 
 @admin.register(FacilityImport)
-class FacilityImportAdmin(admin.ModelAdmin):
+class FacilityImportAdmin(HardenedAdmin, admin.ModelAdmin):
     list_display = ["original_name", "uploaded_by", "uploaded_at", "status", "created_count"]
     list_filter = ["status"]
 

@@ -2,16 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery.schedules import ParseException
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.admin import CrontabScheduleAdmin
+from django_celery_beat.models import CrontabSchedule
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.lib.admin import HardenedAdmin
 from portal.models import ClosedPeriod, User
 
 
 @admin.register(User)
-class PortalUserAdmin(SimpleHistoryAdmin, UserAdmin):
+class PortalUserAdmin(HardenedAdmin, SimpleHistoryAdmin, UserAdmin):
     list_display = ["username", "full_name", "email", "role", "agency", "is_active", "last_login"]
     list_filter = ["role", "official_body", "is_active"]
     search_fields = ["username", "full_name", "email"]
@@ -52,7 +56,7 @@ class PortalUserAdmin(SimpleHistoryAdmin, UserAdmin):
 
 
 @admin.register(ClosedPeriod)
-class ClosedPeriodAdmin(SimpleHistoryAdmin):
+class ClosedPeriodAdmin(HardenedAdmin, SimpleHistoryAdmin):
     """Readable here with its history; closed by issuing a report and reopened, with a reason,
     only from the closed-periods page (`portal.lib.closing.reopen`)."""
 
@@ -67,3 +71,22 @@ class ClosedPeriodAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+# django-celery-beat's crontab page shows the schedule in words, computed by celery from the
+# fields as typed: after a refused save those can be values celery cannot parse (ParseException),
+# which was a server error. The page here says it in words only when celery can.
+admin.site.unregister(CrontabSchedule)
+
+
+@admin.register(CrontabSchedule)
+class PortalCrontabScheduleAdmin(CrontabScheduleAdmin):
+    fields = ("schedule_in_words", *CrontabScheduleAdmin.fields[1:])
+    readonly_fields = ("schedule_in_words",)
+
+    @admin.display(description=_("Lịch chạy"))
+    def schedule_in_words(self, obj: CrontabSchedule) -> str:
+        try:
+            return obj.human_readable
+        except (ValueError, ParseException):
+            return "—"

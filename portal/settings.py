@@ -80,7 +80,7 @@ INSTALLED_APPS = [
     "demo",
     "bench",
     "public",
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # django.contrib.admin on a hardened site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.lib.admin import HardenedAdmin, HardenedInline
 from programs.models import (
     Agency,
     AgencyTask,
@@ -18,7 +19,7 @@ from programs.models import (
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "area"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
@@ -26,33 +27,33 @@ class AgencyAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["area"]
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(HardenedInline, admin.TabularInline):
     model = Target
     extra = 0
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "start_year", "end_year", "status"]
     inlines = [TargetInline]
 
 
 @admin.register(SupportProject)
-class SupportProjectAdmin(SimpleHistoryAdmin):
+class SupportProjectAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "year", "funding", "status", "state_support_vnd"]
     list_filter = ["funding", "status", "year"]
     search_fields = ["title"]
     autocomplete_fields = ["facilities"]
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(HardenedInline, admin.TabularInline):
     model = CourseParticipant
     extra = 0
     autocomplete_fields = ["official"]
 
 
 @admin.register(Course)
-class CourseAdmin(SimpleHistoryAdmin):
+class CourseAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "starts_on", "organiser"]
     list_filter = ["kind"]
     search_fields = ["title"]
@@ -60,26 +61,26 @@ class CourseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(SimpleHistoryAdmin):
+class OfficialAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["full_name", "agency", "level", "dedicated_from", "dedicated_to"]
     list_filter = ["level"]
     search_fields = ["full_name"]
 
 
 @admin.register(Award)
-class AwardAdmin(SimpleHistoryAdmin):
+class AwardAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["facility", "year", "title", "issued_by"]
     list_filter = ["year"]
     autocomplete_fields = ["facility"]
 
 
-class TaskUpdateInline(admin.TabularInline):
+class TaskUpdateInline(HardenedInline, admin.TabularInline):
     model = TaskUpdate
     extra = 0
 
 
 @admin.register(AgencyTask)
-class AgencyTaskAdmin(SimpleHistoryAdmin):
+class AgencyTaskAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "agency", "due_on", "status", "progress"]
     list_filter = ["status", "agency"]
     search_fields = ["title"]

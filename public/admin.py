@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.lib.admin import HardenedAdmin
 from public.models import Article, CaseStudy, PublicDocument
 
 
 # The public page's content: staff manage it in the portal (/thong-tin/quan-ly/); the admin is the
 # fallback, with the same model validation (sanitised text, checked files) and history.
-class PublishableAdmin(SimpleHistoryAdmin):
+class PublishableAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "status", "published_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title"]

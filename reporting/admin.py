@@ -6,10 +6,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.lib.admin import HardenedAdmin
 from reporting.models import DownloadLog, ReportRun, ReportSettings
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(HardenedAdmin, admin.ModelAdmin):
     """Records the portal writes itself: readable in the admin, never edited there."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -39,7 +40,7 @@ class DownloadLogAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReportSettings)
-class ReportSettingsAdmin(SimpleHistoryAdmin):
+class ReportSettingsAdmin(HardenedAdmin, SimpleHistoryAdmin):
     """One row per audience, shipped by the migrations: edited here or on the settings page
     (which checks the signer and the recipients), never added or removed."""
 
