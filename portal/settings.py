@@ -98,6 +98,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads it.
+    "portal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.lib.downloads.NoStoreDownloadsMiddleware",
@@ -107,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PrivatePagesNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.AbsoluteSessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -246,6 +249,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# The largest body a request may declare (RequestBodyLimitMiddleware answers 413 beyond it): the
+# largest legitimate upload (a 20 MB PDF; XLSX imports stop at 5 MB) plus the form around it.
+# Keep deploy/nginx.conf's client_max_body_size equal.
+REQUEST_BODY_MAX_MB = env_int("REQUEST_BODY_MAX_MB", 25)
+if not 1 <= REQUEST_BODY_MAX_MB <= 1024:
+    raise ImproperlyConfigured(
+        f"REQUEST_BODY_MAX_MB={REQUEST_BODY_MAX_MB} must be between 1 and 1024 (megabytes); "
+        "uploads of up to 20 MB need at least 21."
+    )
+REQUEST_BODY_MAX_BYTES = REQUEST_BODY_MAX_MB * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -130,3 +130,26 @@ def test_no_template_a_browser_gets_carries_an_inline_style() -> None:
         if re.search(r"\sstyle=|<style", line)
     ]
     assert offenders == []
+
+
+def test_pages_shown_to_a_signed_in_user_are_kept_by_no_cache(pages) -> None:
+    for name in ("dashboard", "facility"):
+        directives = {part.strip() for part in pages[name]["Cache-Control"].split(",")}
+        assert {"no-store", "private"} <= directives, name
+
+
+def test_public_pages_keep_their_caching_for_anonymous_visitors(client, db, production) -> None:
+    page = client.get(reverse("public:news_list"), secure=True)
+    assert page.status_code == 200
+    assert "no-store" not in page.get("Cache-Control", "")
+    sitemap = client.get(reverse("public:sitemap"), secure=True)
+    assert "max-age" in sitemap["Cache-Control"]
+
+
+def test_a_view_that_chose_its_caching_keeps_it_for_a_signed_in_user(
+    users, client_for, production
+) -> None:
+    sitemap = client_for(users["department_staff"]).get(reverse("public:sitemap"), secure=True)
+    assert sitemap.status_code == 200
+    assert "max-age" in sitemap["Cache-Control"]
+    assert "no-store" not in sitemap["Cache-Control"]
