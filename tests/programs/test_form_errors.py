@@ -234,8 +234,9 @@ def test_an_official_listed_twice_on_a_course_is_named_once(users, client_for) -
     response = client.post(reverse("programs:course_create"), data)
     assert response.status_code == 200 and not Course.objects.exists()
     message = "Phạm Thị Dung đã có ở một dòng trên; mỗi cán bộ chỉ ghi một lần."
-    assert response.text.count(message) == 1
-    assert "official" not in response.text.split("<form")[0]
+    # On the repeated row, and in the summary above the form as a link to that row's field.
+    assert response.text.count(message) == 2
+    assert 'href="#id_participants-1-official">Dòng 2, ' in response.text
     assert not response.context["formset"].non_form_errors()
     del data["participants-1-official"]
     client.post(reverse("programs:course_create"), data)
@@ -307,7 +308,9 @@ def test_a_target_listed_twice_for_a_year_is_marked_on_the_repeated_row(users, c
     assert not formset.non_form_errors() and not formset.forms[0].errors
     message = "Chỉ tiêu T2 năm mốc 2030 đã có ở một dòng trên."
     assert formset.forms[1].errors == {"milestone_year": [message]}
-    assert response.text.count(message) == 1
+    # On the repeated row, and in the summary above the form as a link to that row's field.
+    assert response.text.count(message) == 2
+    assert 'href="#id_targets-1-milestone_year">Dòng 2, ' in response.text
 
 
 def test_a_percentage_finer_than_the_stored_share_is_refused(users, client_for) -> None:
