@@ -23,6 +23,7 @@ from facilities.models import Facility, Product, facility_condition
 from portal.access import role_of
 from portal.lib.closing import ClosingGuard, Rule, Span, day_after, span
 from portal.lib.dates import end_of_day
+from portal.lib.uploads import is_pdf
 from portal.models import Role
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -31,19 +32,14 @@ YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 
 
 def validate_pdf(upload: object) -> None:
-    """A report file must be a PDF (by its first bytes, not only its name) of at most 20 MB."""
+    """A report file must be a PDF (by its structure, not only its name) of at most 20 MB."""
     size = getattr(upload, "size", 0) or 0
     if size > MAX_PDF_BYTES:
         raise ValidationError(
             _("Tệp quá lớn (%(size)s MB); tối đa 20 MB."),
             params={"size": f"{size / 1024 / 1024:.1f}"},
         )
-    handle = getattr(upload, "file", upload)
-    position = handle.tell() if hasattr(handle, "tell") else 0
-    head = handle.read(5) if hasattr(handle, "read") else b""
-    if hasattr(handle, "seek"):
-        handle.seek(position)
-    if head != b"%PDF-":
+    if not is_pdf(upload):
         raise ValidationError(_("Tệp không phải PDF: hãy tải lên báo cáo dạng PDF."))
 
 
@@ -115,6 +111,14 @@ class ConversionFactorQuerySet(models.QuerySet["ConversionFactor"]):
         return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
+def _check_source(factor: ConversionFactor | EmissionFactor) -> None:
+    """A factor is marked checked against its legal text only once that text is named."""
+    if factor.source_checked and not factor.source.strip():
+        raise ValidationError(
+            {"source": _("Vui lòng ghi văn bản nguồn trước khi đánh dấu đã đối chiếu.")}
+        )
+
+
 class ConversionFactor(ClosingGuard, models.Model):
     """How many TOE one unit of an energy resource is, by the legal text in force on a date."""
 
@@ -127,7 +131,10 @@ class ConversionFactor(ClosingGuard, models.Model):
     toe_per_unit = models.DecimalField(
         _("TOE trên một đơn vị"), max_digits=18, decimal_places=9, validators=NON_NEGATIVE
     )
-    source = models.CharField(_("căn cứ pháp lý"), max_length=255)
+    # Blank until someone names the text (biomass fuels have no official factor); a factor
+    # is "verified" only when its source was checked against the original document.
+    source = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    source_checked = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
     valid_from = models.DateField(_("hiệu lực từ"))
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
 
@@ -159,7 +166,115 @@ class ConversionFactor(ClosingGuard, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.resource}: {self.toe_per_unit} TOE ({self.source})"
+        return f"{self.resource}: {self.toe_per_unit} TOE ({self.source or '—'})"
+
+    def clean(self) -> None:
+        super().clean()
+        _check_source(self)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.source_checked and bool(self.source.strip())
+
+
+class EmissionFactorQuerySet(models.QuerySet["EmissionFactor"]):
+    def valid_on(self, day: datetime.date) -> EmissionFactorQuerySet:
+        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+class EmissionFactor(models.Model):
+    """Tonnes of CO₂-equivalent one unit of an energy resource emits: the grid's factor of a
+    year for electricity, an IPCC 2006 default for a fuel. Versioned like the TOE factors: a
+    new figure is a new row with its own validity dates."""
+
+    resource = models.ForeignKey(
+        Resource,
+        verbose_name=_("loại năng lượng"),
+        on_delete=models.PROTECT,
+        related_name="emission_factors",
+    )
+    tco2e_per_unit = models.DecimalField(
+        _("tCO₂e trên một đơn vị"), max_digits=18, decimal_places=9, validators=NON_NEGATIVE
+    )
+    source = models.CharField(_("nguồn"), max_length=255, blank=True)
+    source_checked = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = EmissionFactorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hệ số phát thải")
+        verbose_name_plural = _("hệ số phát thải")
+        ordering = ["resource", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "valid_from"], name="assessments_emissionfactor_one_per_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="assessments_emissionfactor_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource}: {self.tco2e_per_unit} tCO₂e ({self.source or '—'})"
+
+    def clean(self) -> None:
+        super().clean()
+        _check_source(self)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.source_checked and bool(self.source.strip())
+
+
+class GhgInventoryListing(models.Model):
+    """A facility named on a list of those that must inventory their greenhouse gases
+    (Decision 13/2024/QĐ-TTg and its later updates): dated data, one row per facility and
+    decision, so the registry shows which list named it and since when."""
+
+    facility = models.ForeignKey(
+        Facility,
+        verbose_name=_("cơ sở"),
+        on_delete=models.CASCADE,
+        related_name="ghg_listings",
+    )
+    decision = models.CharField(_("quyết định"), max_length=60, default="13/2024/QĐ-TTg")
+    decided_on = models.DateField(_("ngày ban hành"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("danh mục kiểm kê khí nhà kính")
+        verbose_name_plural = _("danh mục kiểm kê khí nhà kính")
+        ordering = ["-decided_on", "facility"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "decision"], name="assessments_ghginventorylisting_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} – {self.decision}"
+
+
+class PublicHoliday(models.Model):
+    """A day off that is not a weekend (Labour Code 2019, art. 112, and the yearly notices):
+    data, so the Department adds next year's Tết when it is announced."""
+
+    day = models.DateField(_("ngày"), unique=True)
+    name = models.CharField(_("tên ngày nghỉ"), max_length=100)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ lễ, Tết")
+        verbose_name_plural = _("ngày nghỉ lễ, Tết")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.name}"
 
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
