@@ -15,6 +15,7 @@ from stdnum.vn import mst
 from facilities.vietnamese import fold, sort_key
 from portal.access import DEPARTMENT, area_for, role_of
 from portal.lib.closing import EARLIEST, ClosingGuard, Rule, Span, span
+from portal.lib.uploads import validate_pdf_structure
 from portal.models import Role
 
 
@@ -547,6 +548,7 @@ def validate_evidence_size(upload: object) -> None:
 EVIDENCE_VALIDATORS = [
     FileExtensionValidator(["pdf", "jpg", "jpeg", "png"]),
     validate_evidence_size,
+    validate_pdf_structure,
 ]
 
 

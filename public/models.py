@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from portal.lib.uploads import is_pdf
+
 MAX_IMAGE_BYTES = 3 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
@@ -105,7 +107,11 @@ def validate_document(upload: object) -> None:
         raise ValidationError(_("Tệp quá lớn; tối đa 20 MB."))
     extension = str(getattr(upload, "name", "")).rsplit(".", 1)[-1].lower()
     magic = DOCUMENT_TYPES.get(extension, (None, ""))[0]
-    if magic is None or not _head(upload, len(magic)).startswith(magic):
+    if (
+        magic is None
+        or not _head(upload, len(magic)).startswith(magic)
+        or (extension == "pdf" and not is_pdf(upload))
+    ):
         raise ValidationError(_("Nội dung tệp không khớp với định dạng PDF, DOCX hoặc XLSX."))
 
 

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, CPOption, Resource, SelfReport, SelfReportConsumption
 from facilities.models import Product
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.files import PDF
 
 
 def _assessment_data(facility, **extra):

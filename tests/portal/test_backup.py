@@ -16,8 +16,7 @@ from django.db import connection
 
 from assessments.models import Assessment
 from facilities.models import Facility
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.files import PDF
 
 
 @pytest.fixture

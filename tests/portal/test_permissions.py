@@ -22,6 +22,7 @@ from portal.models import Role
 from programs.models import AgencyTask, Award, Course, Official, Plan, SupportProject
 from public.models import Article, CaseStudy, PublicDocument
 from reporting.models import ReportRun
+from tests.files import PDF
 
 ANON = "anonymous"
 # Each role, plus the two who must not reach "own" objects: another district's officer and
@@ -396,9 +397,6 @@ def _issued_run(users) -> ReportRun:
     run.figures = {"summary": [], "tables": {}}
     run.save()
     return run
-
-
-PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _assessment_and_report(users, facility) -> dict[str, int]:

@@ -28,8 +28,8 @@ from public.models import (
     validate_document,
     validate_image,
 )
+from tests.files import PDF
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PUBLISHED = PublicationStatus.PUBLISHED
 DRAFT = PublicationStatus.DRAFT
 PUBLIC_PAGES = [

@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from assessments.models import Assessment
+from tests.files import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # A browser taking its scripts from anywhere but our own static files would run injected code.
 UNSAFE_SCRIPT_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:")
 

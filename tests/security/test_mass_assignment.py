@@ -20,8 +20,8 @@ from assessments import services
 from assessments.models import Assessment, CPOption, Resource, SelfReport, SupportOrganisation
 from programs.models import Agency, AgencyTask, Plan, TaskUpdate
 from tests.assessments.test_workflow import approved, filled_draft
+from tests.files import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 LONG_AGO = "2001-01-01T00:00:00Z"
 
 
