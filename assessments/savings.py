@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -44,6 +44,7 @@ from assessments.models import (
     Baseline,
     BaselineConsumption,
     ConversionFactor,
+    EmissionFactor,
     ReportingSchedule,
     Resource,
     SelfReport,
@@ -366,15 +367,19 @@ def plausibility_warnings_for(reports: Iterable[SelfReport]) -> dict[int, list[s
 # --- internals ----------------------------------------------------------------------------
 
 
-class _FactorTable:
-    """All conversion factors, loaded once; the same choice as `toe_factor` without a query."""
+_F = TypeVar("_F", ConversionFactor, EmissionFactor)
 
-    def __init__(self, factors: Iterable[ConversionFactor]) -> None:
-        self._by_resource: dict[int, list[ConversionFactor]] = defaultdict(list)
+
+class _FactorTable(Generic[_F]):
+    """All factors of one kind (TOE or emission), loaded once; the same choice as
+    `toe_factor` without a query: the latest start valid on the day wins."""
+
+    def __init__(self, factors: Iterable[_F]) -> None:
+        self._by_resource: dict[int, list[_F]] = defaultdict(list)
         for factor in sorted(factors, key=lambda f: f.valid_from, reverse=True):
             self._by_resource[factor.resource_id].append(factor)
 
-    def factor_on(self, resource_id: int, day: datetime.date) -> ConversionFactor | None:
+    def factor_on(self, resource_id: int, day: datetime.date) -> _F | None:
         for factor in self._by_resource.get(resource_id, []):
             if factor.valid_from <= day and (factor.valid_to is None or factor.valid_to >= day):
                 return factor
@@ -382,11 +387,16 @@ class _FactorTable:
 
     def on(self, resource_id: int, day: datetime.date) -> Decimal | None:
         factor = self.factor_on(resource_id, day)
-        return factor.toe_per_unit if factor is not None else None
+        return factor.toe_per_unit if isinstance(factor, ConversionFactor) else None
 
 
-def factor_table() -> _FactorTable:
+def factor_table() -> _FactorTable[ConversionFactor]:
     return _FactorTable(ConversionFactor.objects.filter(resource__kind__in=ENERGY_KINDS))
+
+
+def emission_factor_table() -> _FactorTable[EmissionFactor]:
+    """The emission factors (tCO₂e per unit), chosen by date like the TOE factors."""
+    return _FactorTable(EmissionFactor.objects.filter(resource__kind__in=ENERGY_KINDS))
 
 
 def _baseline_lines() -> Prefetch:
@@ -487,7 +497,7 @@ def compare(
     baseline_lines: Sequence[BaselineConsumption],
     reports: Sequence[_ReportLike],
     report_lines: Sequence[SelfReportConsumption],
-    factors: _FactorTable,
+    factors: _FactorTable[ConversionFactor],
 ) -> FacilitySavings:
     """`baseline` against the period made of `reports` (one, or consecutive quarters, oldest
     first) whose consumption lines, all together, are `report_lines`.
@@ -614,7 +624,7 @@ def _missing_factor_warnings(
     report: SelfReport,
     lines: list[SelfReportConsumption],
     baseline: Baseline | None,
-    factors: _FactorTable,
+    factors: _FactorTable[ConversionFactor],
 ) -> list[str]:
     """One warning per energy resource consumed (in the report or at baseline) that has no
     TOE factor on the report's period end: `compare` converts both sides with that day's
@@ -644,7 +654,7 @@ def _warnings(
     baseline: Baseline | None,
     previous: SelfReport | None,
     threshold: Decimal,
-    factors: _FactorTable,
+    factors: _FactorTable[ConversionFactor],
 ) -> list[str]:
     found: list[str] = []
     quantities = _quantities(lines)
