@@ -28,8 +28,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Max, Prefetch, Sum
+from django.db.models import Max, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -157,10 +158,13 @@ class FacilityEnergy:
         )
 
 
-def _reports_in_force(year: int, facility_ids: Iterable[int] | None) -> list[SelfReport]:
+FacilityIds = Iterable[int] | QuerySet[Any]  # ids, or a subquery of them
+
+
+def _reports_in_force(year: int, facility_ids: FacilityIds | None) -> list[SelfReport]:
     reports = SelfReport.objects.in_force().filter(year=year)
     if facility_ids is not None:
-        reports = reports.filter(facility_id__in=list(facility_ids))
+        reports = reports.filter(facility_id__in=facility_ids)
     lines = SelfReportConsumption.objects.filter(resource__kind__in=ENERGY_KINDS).select_related(
         "resource"
     )
@@ -190,7 +194,7 @@ def _output(reports: list[SelfReport]) -> tuple[Decimal | None, str]:
 
 
 def yearly_energy(
-    year: int, *, facility_ids: Iterable[int] | None = None
+    year: int, *, facility_ids: FacilityIds | None = None
 ) -> dict[int, FacilityEnergy]:
     """Every facility's (or those of `facility_ids`) energy use in `year`, keyed by facility
     id; facilities with no approved report of the year are absent. Three queries."""
@@ -292,12 +296,12 @@ def latest_ghg_listings(
     return latest
 
 
-def designated_list(year: int, *, facilities: Iterable[Facility] | None = None) -> DesignatedList:
+def designated_list(year: int, *, facilities: QuerySet[Facility] | None = None) -> DesignatedList:
     """The draft of the year's list of designated energy users (a fixed number of queries).
 
     `facilities` limits it (a user's visible facilities); all facilities by default.
     """
-    scope = None if facilities is None else [f.pk for f in facilities]
+    scope = None if facilities is None else facilities.values("pk")
     current = yearly_energy(year, facility_ids=scope)
     previous = yearly_energy(year - 1, facility_ids=scope)
     flagged = Facility.objects.filter(is_designated_energy_user=True)
@@ -424,7 +428,7 @@ def _baselines_on(day: datetime.date, facility_ids: Iterable[int]) -> dict[int, 
 
 
 def avoided_emissions(
-    year: int, *, facility_ids: Iterable[int] | None = None
+    year: int, *, facility_ids: FacilityIds | None = None
 ) -> dict[int, FacilityAvoided]:
     """The year's savings against each facility's baseline in force at the end of the year,
     for facilities with a whole year of reports, its output in the baseline's unit and a
@@ -582,7 +586,7 @@ class PendingCheck:
 
 
 def check_queue(
-    year: int, *, facilities: Iterable[Facility] | None = None, today: datetime.date | None = None
+    year: int, *, facilities: QuerySet[Facility] | None = None, today: datetime.date | None = None
 ) -> list[PendingCheck]:
     """Year reports of `year` (Form 1.1 is the year's report) submitted and awaiting the
     Department's check, from designated energy users (flagged in the registry or at or above
@@ -595,7 +599,7 @@ def check_queue(
         submitted_at__isnull=False,
     )
     if facilities is not None:
-        reports = reports.filter(facility__in=[f.pk for f in facilities])
+        reports = reports.filter(facility__in=facilities.values("pk"))
     reports_list = list(reports.select_related("facility"))
     before = yearly_energy(year - 1, facility_ids={r.facility_id for r in reports_list})
     pending = []
