@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstall only when the dependency list changes.
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test test-browser lint format worker beat messages install clean backup restore bench
+.PHONY: run test test-browser lint format worker beat messages icons install clean backup restore bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -51,6 +51,10 @@ beat: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var
 	$(BIN)/python manage.py compilemessages -l en -l vi
+
+# After using a new Bootstrap icon: the subset font and stylesheet the pages load.
+icons: $(STAMP)
+	$(BIN)/python manage.py subset_icons
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache
