@@ -254,6 +254,17 @@ class DesignatedRow:
         return self.listed and not (self.previous is not None and self.previous.at_or_above)
 
     @property
+    def could_reach(self) -> bool:
+        """Below the threshold on incomplete figures that could still reach it: a factor is
+        missing, or the quarters reported, at their pace, would make a year at or above it."""
+        energy = self.energy
+        if energy is None or self.listed or energy.is_exact:
+            return False
+        if energy.missing_factors:
+            return True
+        return energy.toe / len(energy.quarters) * 4 >= THRESHOLD_TOE
+
+    @property
     def disagreement(self) -> str:
         """What the registry's flag says against the figures, or ""."""
         flagged = self.facility.is_designated_energy_user
@@ -271,7 +282,7 @@ class DesignatedList:
     year: int
     rows: list[DesignatedRow]  # the list: at or above the threshold, most TOE first
     disagreements: list[DesignatedRow]  # registry flag against the figures (listed or not)
-    uncertain: list[DesignatedRow]  # below the threshold on incomplete figures
+    uncertain: list[DesignatedRow]  # below, on incomplete figures that could reach it
     factors: list[ConversionFactor] = field(default_factory=list)  # those the list used
 
     @property
@@ -336,11 +347,7 @@ def designated_list(year: int, *, facilities: QuerySet[Facility] | None = None) 
             key=lambda row: row.facility.name_sort_key,
         ),
         uncertain=sorted(
-            (
-                row
-                for row in rows
-                if row.energy is not None and not row.listed and not row.energy.is_exact
-            ),
+            (row for row in rows if row.energy is not None and row.could_reach),
             key=lambda row: row.facility.name_sort_key,
         ),
         factors=sorted(used.values(), key=lambda f: (f.resource.rank, f.resource.name)),

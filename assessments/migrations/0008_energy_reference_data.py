@@ -14,10 +14,9 @@ from decimal import Decimal
 
 from django.db import migrations
 
-MOIT_SOURCE = (
-    "Bộ Công Thương, Công văn số 3505/BCT-KHCN ngày 19/4/2011 về hệ số quy đổi TOE "
-    "(chưa đối chiếu bản gốc)"
-)
+# Cited as energy audits commonly cite it; `source_checked` stays off until someone compares
+# the figures with the original text.
+MOIT_SOURCE = "Bộ Công Thương, Công văn số 3505/BCT-KHCN ngày 19/4/2011 về hệ số quy đổi TOE"
 OLD_SOURCE = "Hệ số quy đổi năng lượng về TOE – Bộ Công Thương (đối chiếu văn bản gốc trước khi dùng)"
 FROM_2010 = datetime.date(2010, 1, 1)
 
@@ -61,7 +60,7 @@ GRID_FACTORS = {
 }
 GRID_SOURCE = (
     "Hệ số phát thải lưới điện Việt Nam năm {year}: {factor} tCO₂/MWh, Cục Biến đổi khí hậu "
-    "(Bộ Tài nguyên và Môi trường) công bố (chưa đối chiếu văn bản gốc)"
+    "(Bộ Tài nguyên và Môi trường) công bố"
 )
 
 # IPCC 2006 Guidelines, Vol. 2 (Energy), Ch. 1, Table 1.4: default CO₂ emission factors for

@@ -1,0 +1,61 @@
+"""The energy blocks of the facility page and of the Department's dashboard.
+
+Tags rather than view context because those views belong to other pages: each block asks for
+its own figures (a bounded number of queries) and the page only includes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from assessments.energy import (
+    avoided_emissions,
+    check_queue,
+    designated_list,
+    latest_ghg_listings,
+    yearly_energy,
+)
+from facilities.models import Facility
+
+register = template.Library()
+YEARS_SHOWN = 4
+
+
+def _last_year() -> int:
+    return timezone.localdate().year - 1
+
+
+@register.simple_tag
+def facility_energy(facility: Facility) -> dict[str, Any]:
+    """The facility's energy by year (TOE, threshold) and what its savings avoided."""
+    last = _last_year()
+    years = []
+    for year in range(last, last - YEARS_SHOWN, -1):
+        energy = yearly_energy(year, facility_ids=[facility.pk]).get(facility.pk)
+        avoided = avoided_emissions(year, facility_ids=[facility.pk]).get(facility.pk)
+        if energy is not None or avoided is not None:
+            years.append({"year": year, "energy": energy, "avoided": avoided})
+    return {
+        "years": years,
+        "latest": years[0] if years and years[0]["year"] == last else None,
+        "ghg_listing": latest_ghg_listings([facility.pk]).get(facility.pk),
+    }
+
+
+@register.simple_tag
+def province_energy() -> dict[str, Any]:
+    """The province's designated energy users and avoided emissions of the last year."""
+    year = _last_year()
+    found = designated_list(year)
+    avoided = avoided_emissions(year).values()
+    return {
+        "year": year,
+        "found": found,
+        "tco2e": sum(a.tco2e for a in avoided),
+        "toe_saved": sum(a.toe for a in avoided),
+        "measured": len(avoided),
+        "pending": len(check_queue(year)),
+    }
