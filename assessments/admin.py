@@ -9,6 +9,9 @@ from assessments.models import (
     BaselineConsumption,
     ConversionFactor,
     CPOption,
+    EmissionFactor,
+    GhgInventoryListing,
+    PublicHoliday,
     ReportingSchedule,
     Resource,
     SelfReport,
@@ -36,8 +39,44 @@ class ResourceAdmin(HardenedAdmin, SimpleHistoryAdmin):
 
 @admin.register(ConversionFactor)
 class ConversionFactorAdmin(HardenedAdmin, SimpleHistoryAdmin):
-    list_display = ["resource", "toe_per_unit", "valid_from", "valid_to", "source"]
-    list_filter = ["resource"]
+    # A new legal text is a new row (a later "valid from"), so old figures keep their factor.
+    list_display = [
+        "resource",
+        "toe_per_unit",
+        "valid_from",
+        "valid_to",
+        "source",
+        "source_checked",
+    ]
+    list_filter = ["resource", "source_checked"]
+
+
+@admin.register(EmissionFactor)
+class EmissionFactorAdmin(HardenedAdmin, SimpleHistoryAdmin):
+    list_display = [
+        "resource",
+        "tco2e_per_unit",
+        "valid_from",
+        "valid_to",
+        "source",
+        "source_checked",
+    ]
+    list_filter = ["resource", "source_checked"]
+
+
+@admin.register(GhgInventoryListing)
+class GhgInventoryListingAdmin(HardenedAdmin, SimpleHistoryAdmin):
+    list_display = ["facility", "decision", "decided_on"]
+    list_filter = ["decision"]
+    search_fields = ["facility__search_text"]
+    autocomplete_fields = ["facility"]
+    list_select_related = ["facility"]
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(HardenedAdmin):
+    list_display = ["day", "name"]
+    date_hierarchy = "day"
 
 
 @admin.register(ReportingSchedule)

@@ -15,6 +15,7 @@ from django.db import transaction
 from assessments.models import SupportOrganisation
 from assessments.services import ensure_reminder_schedule
 from demo.assessments import seed_assessments
+from demo.energy import seed_energy
 from demo.facilities import seed_facilities
 from demo.kit import check_scale
 from demo.programs import seed_programme
@@ -110,6 +111,7 @@ def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
         manager=by_username["coso"],
         clerk=by_username["quantri"],
     )
+    seed_energy(clerk=by_username["quantri"])
     seed_programme(
         scale=scale,
         rng=random.Random(seed),
