@@ -74,7 +74,7 @@ class GhgInventoryListingAdmin(HardenedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(PublicHoliday)
-class PublicHolidayAdmin(HardenedAdmin):
+class PublicHolidayAdmin(HardenedAdmin, admin.ModelAdmin):
     list_display = ["day", "name"]
     date_hierarchy = "day"
 
