@@ -37,6 +37,7 @@ class PlanForm(forms.ModelForm):
         model = Plan
         fields = [
             "name",
+            "document_kind",
             "decision_number",
             "decision_date",
             "issued_by",

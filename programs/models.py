@@ -68,17 +68,21 @@ class Agency(models.Model):
 
 
 class Indicator(models.TextChoices):
-    """The indicators the engine (reporting/indicators.py) knows how to compute."""
+    """The indicators the engine (reporting/indicators.py) knows how to compute, named in the
+    plan's own words (the reports quote them)."""
 
-    T1_AWARE = "T1", _("T1 – Cơ sở được tuyên truyền và nhận thức được lợi ích SXSH")
+    T1_AWARE = "T1", _("T1 – Cơ sở được tuyên truyền, phổ biến và nhận thức được lợi ích của SXSH")
     T2_APPLYING = "T2", _("T2 – Cơ sở áp dụng SXSH")
-    T3_SAVINGS = "T3", _("T3 – Tiết kiệm năng lượng, nguyên liệu trên đơn vị sản phẩm")
-    T4_CP_UNIT = "T4", _("T4 – Cơ sở có bộ phận chuyên trách SXSH")
-    T5_TRAINED = "T5", _("T5 – Cán bộ chuyên trách SXSH được đào tạo")
-    A1_PROVINCIAL_PROJECTS = "A1", _("A1 – Dự án SXSH từ ngân sách tỉnh")
-    A2_CENTRAL_MODELS = "A2", _("A2 – Mô hình đề nghị Bộ Công Thương hỗ trợ")
-    A3_QUICK_ASSESSMENTS = "A3", _("A3 – Đánh giá nhanh SXSH")
-    A4_DETAILED_ASSESSMENTS = "A4", _("A4 – Đánh giá chi tiết, tư vấn SXSH")
+    T3_SAVINGS = "T3", _("T3 – Mức tiết kiệm năng lượng, nguyên vật liệu trên đơn vị sản phẩm")
+    T4_CP_UNIT = "T4", _("T4 – Cơ sở có bộ phận chuyên trách về SXSH")
+    T5_TRAINED = "T5", _("T5 – Cán bộ chuyên trách SXSH các cấp, các ngành được đào tạo, tập huấn")
+    A1_PROVINCIAL_PROJECTS = "A1", _("A1 – Dự án SXSH được hỗ trợ từ ngân sách tỉnh")
+    A2_CENTRAL_MODELS = "A2", _("A2 – Mô hình SXSH đề nghị Bộ Công Thương hỗ trợ")
+    A3_QUICK_ASSESSMENTS = "A3", _("A3 – Cơ sở được hỗ trợ đánh giá nhanh SXSH")
+    A4_DETAILED_ASSESSMENTS = (
+        "A4",
+        _("A4 – Cơ sở được hỗ trợ đánh giá chi tiết, tư vấn áp dụng SXSH"),
+    )
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
@@ -115,8 +119,19 @@ class Plan(models.Model):
         ACTIVE = "active", _("Đã ban hành")
         CLOSED = "closed", _("Đã kết thúc")
 
+    class DocumentKind(models.TextChoices):
+        # What the province issued the plan as: a provincial plan is usually "Kế hoạch số
+        # …/KH-UBND"; some are adopted by a decision ("Quyết định số …/QĐ-UBND").
+        PLAN = "plan", _("Kế hoạch")
+        DECISION = "decision", _("Quyết định")
+
     name = models.CharField(_("tên kế hoạch"), max_length=255)
-    decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
+    document_kind = models.CharField(
+        _("loại văn bản"), max_length=8, choices=DocumentKind.choices, default=DocumentKind.PLAN
+    )
+    decision_number = models.CharField(
+        _("số, ký hiệu văn bản"), max_length=60, blank=True, help_text=_("Ví dụ: 25/KH-UBND")
+    )
     decision_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
     issued_by = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
     start_year = models.PositiveSmallIntegerField(_("từ năm"), validators=YEAR_VALIDATORS)
@@ -146,6 +161,22 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def reference(self) -> str:
+        """The plan as a document cites it: "Kế hoạch số 25/KH-UBND ngày 19/01/2016 của UBND tỉnh
+        Nghệ An"; empty while its number is not recorded."""
+        if not self.decision_number:
+            return ""
+        text = _("%(kind)s số %(number)s") % {
+            "kind": self.get_document_kind_display(),
+            "number": self.decision_number,
+        }
+        if self.decision_date:
+            text += " " + _("ngày %(date)s") % {"date": self.decision_date.strftime("%d/%m/%Y")}
+        if self.issued_by:
+            text += " " + _("của %(issuer)s") % {"issuer": self.issued_by}
+        return text
 
     def clean(self) -> None:
         # Named on the field, so the form marks it; the constraint alone would only say "invalid".

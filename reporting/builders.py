@@ -1,7 +1,8 @@
 """Figures → plain dataclasses: one snapshot of a report that the PDF and the workbook both render.
 
 The snapshot is taken from the indicator engine as of the report's date, and from the source
-records of the programme's activities in the report's period. `pdf.py` and `excel.py` read
+records of the programme's activities in the report's period; the parts staff write come with
+it, or the drafts `drafting.py` writes from it. `pdf.py` and `excel.py` read
 only these dataclasses; the one list that can be long (the facility annex) is a re-iterable
 that streams its rows from the database each time it is read, so memory stays flat at the
 national scale.
@@ -19,10 +20,11 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from assessments.models import Assessment
+from assessments.models import Assessment, SelfReport
+from assessments.services import completeness
 from facilities.models import Facility, OutreachActivity
-from programs.models import Award, Course, Plan, SupportProject
-from reporting import indicators
+from programs.models import AgencyTask, Award, Course, Plan, SupportProject
+from reporting import drafting, indicators
 from reporting.models import (
     Audience,
     PeriodBasis,
@@ -31,7 +33,19 @@ from reporting.models import (
     period_bounds,
     period_label,
 )
-from reporting.snapshot import DATE, DECIMAL, INT, RATIO, TEXT, Column, Snapshot, SummaryRow, Table
+from reporting.snapshot import (
+    DATE,
+    DECIMAL,
+    INT,
+    RATIO,
+    SECTION_KEYS,
+    TEXT,
+    Column,
+    LateTask,
+    Snapshot,
+    SummaryRow,
+    Table,
+)
 
 SHARES = ("T1", "T2", "T3", "T4", "T5")
 
@@ -82,9 +96,12 @@ def build(
     as_of: datetime.date | None = None,
     basis: str = PeriodBasis.CALENDAR,
     progress: Progress | None = None,
+    texts: dict[str, str] | None = None,
 ) -> Snapshot:
     """The snapshot of `plan`'s report for a quarter (1–4) or a year (0), calendar or cut as
-    Decree 09/2019 says (`basis`), as of `as_of` (the period's last day unless given)."""
+    Decree 09/2019 says (`basis`), as of `as_of` (the period's last day unless given). `texts`
+    are the parts staff wrote (by `snapshot.SECTION_KEYS`); a part left empty gets the draft
+    `drafting.draft` writes from the figures."""
     step = progress or (lambda percent, label: None)
     start, end = period_bounds(year, quarter, basis)
     as_of = as_of or end
@@ -124,9 +141,9 @@ def build(
 
     local_today = timezone.localdate()
     heading = ReportSettings.objects.for_audience(audience)
-    return Snapshot(
+    snapshot = Snapshot(
         plan_name=plan.name,
-        plan_decision=_decision(plan),
+        plan_reference=plan.reference,
         year=year,
         quarter=quarter,
         period_label=period_label(year, quarter),
@@ -155,18 +172,31 @@ def build(
             str(indicators.ROUNDING_NOTE),
             str(indicators.STATUS_NOTE),
         ],
+        late_tasks=_late_tasks(plan, as_of),
+        reporting=_reporting(year, quarter),
     )
+    snapshot.drafts = drafting.draft(snapshot)
+    written = {key: (texts or {}).get(key, "").strip() for key in SECTION_KEYS}
+    snapshot.sections = {key: written[key] or snapshot.drafts[key] for key in SECTION_KEYS}
+    return snapshot
 
 
-def _decision(plan: Plan) -> str:
-    if not plan.decision_number:
-        return ""
-    text = _("Quyết định số %(number)s") % {"number": plan.decision_number}
-    if plan.decision_date:
-        text += " " + _("ngày %(date)s") % {"date": plan.decision_date.strftime("%d/%m/%Y")}
-    if plan.issued_by:
-        text += " " + _("của %(issuer)s") % {"issuer": plan.issued_by}
-    return text
+def _late_tasks(plan: Plan, as_of: datetime.date) -> list[LateTask]:
+    """The agencies' tasks due by the data date and not done, by their latest update."""
+    tasks = (
+        plan.tasks.filter(due_on__lte=as_of)
+        .exclude(status=AgencyTask.Status.DONE)
+        .select_related("agency")
+        .order_by("due_on", "agency__name", "pk")
+    )
+    return [LateTask(t.agency.name, t.title, t.due_on, t.progress) for t in tasks]
+
+
+def _reporting(year: int, quarter: int) -> tuple[int, int, int] | None:
+    """The facilities' reports owed for the period: (expected, received, on time)."""
+    kind = SelfReport.PeriodKind.QUARTER if quarter else SelfReport.PeriodKind.YEAR
+    counts = completeness(kind, year, quarter or None)
+    return (counts.expected, counts.received, counts.on_time) if counts.expected else None
 
 
 def summary_row(figure: indicators.Figure) -> SummaryRow:
@@ -209,7 +239,9 @@ def _t3_summary(figure: indicators.Figure) -> str:
             "floor": figure.extra["reaching_floor"],
             "stretch": figure.extra["reaching_stretch"],
         }
-    return f"T3: {text} " + _("Cách tính T3 và số liệu theo loại tài nguyên: xem mục T3.")
+    return f"T3: {text} " + _(
+        "Số liệu T3 theo loại tài nguyên: bảng tiếp theo; cách tính: Phụ lục I."
+    )
 
 
 def _savings_tables(figure: indicators.Figure, as_of: datetime.date) -> list[Table]:
@@ -533,7 +565,7 @@ def _tasks(plan: Plan, as_of: datetime.date) -> Table:
             ]
             for task in tasks
         ],
-        note=_("Tình trạng nhiệm vụ theo cập nhật gần nhất của cơ quan."),
+        note=_("Trạng thái nhiệm vụ theo cập nhật gần nhất của cơ quan."),
     )
 
 
@@ -546,7 +578,7 @@ def _facility_annex(as_of: datetime.date, detailed: bool) -> Table:
     savings = indicators.savings_by_facility(as_of)
     return Table(
         key="facilities",
-        title=_("Phụ lục: danh sách cơ sở") if detailed else _("Phụ lục: cơ sở áp dụng SXSH"),
+        title=_("Danh sách cơ sở") if detailed else _("Danh sách cơ sở áp dụng SXSH"),
         columns=[
             Column(_("STT"), INT, 6),
             Column(_("Tên cơ sở"), TEXT, 44),

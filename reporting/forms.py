@@ -32,6 +32,10 @@ from reporting.models import (
     lines,
     period_bounds,
 )
+from reporting.snapshot import SECTION_KEYS, SECTIONS
+
+# One written part of a report: a few paragraphs, never a book.
+TEXT_LIMIT = 10000
 
 SORTS = {
     "name": ("name_sort_key", "pk"),
@@ -359,6 +363,35 @@ class IssueForm(forms.Form):
         if not re.fullmatch(r"[0-9][0-9A-Za-z.\-]*", number):
             raise forms.ValidationError(_("Số văn bản bắt đầu bằng chữ số, ví dụ 125."))
         return number
+
+
+class ReportTextsForm(forms.Form):
+    """The parts of a report staff write, each shown with the portal's draft until edited."""
+
+    def __init__(self, *args: Any, run: ReportRun, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.drafts = run.drafts
+        for section in SECTIONS:
+            self.fields[section.key] = forms.CharField(
+                label=f"{section.number}. {section.title}",
+                required=False,
+                max_length=TEXT_LIMIT,
+                initial=run.texts.get(section.key) or run.drafts.get(section.key, ""),
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+
+    def texts(self) -> dict[str, str]:
+        """What staff wrote: a part left as its draft (or emptied) stays a draft, so a new
+        version of the report drafts it again from its own figures."""
+        written = {}
+        for key in SECTION_KEYS:
+            text = _normalised(self.cleaned_data.get(key, ""))
+            written[key] = "" if text == _normalised(self.drafts.get(key, "")) else text
+        return written
+
+
+def _normalised(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
 class ReopenForm(forms.Form):

@@ -337,7 +337,7 @@ def savings_notes(comparisons: dict[int, FacilitySavings]) -> SavingsNotes:
 # The decisions behind it are in `assessments.savings` (like periods, one factor per comparison)
 # and in `_savings_figure` (the median, the shares out of the applying facilities).
 T3_DEFINITION = _(
-    "T3 – tiết kiệm năng lượng và nguyên liệu trên đơn vị sản phẩm. Mỗi cơ sở so sánh một kỳ "
+    "T3 – tiết kiệm năng lượng và nguyên vật liệu trên đơn vị sản phẩm. Mỗi cơ sở so sánh một kỳ "
     "đủ một năm với năm cơ sở: báo cáo năm gần nhất sau năm cơ sở, hoặc bốn quý liên tiếp gần "
     "nhất sau năm cơ sở (cộng dồn tiêu thụ và sản lượng) nếu kết thúc muộn hơn; chỉ dùng số liệu "
     "đã duyệt đang có hiệu lực. Mức tiết kiệm = (suất tiêu hao năm cơ sở − suất tiêu hao kỳ so "

@@ -1,13 +1,15 @@
 """Issuing a report, closing its period, and comparing it with today's figures.
 
 Decisions:
-- Issuing re-renders the PDF: the same snapshot the run was generated from, built again from
-  the engine, printed with the number ("Số: 125/BC-SCT"), the place and signing date and the
-  signer. The rebuilt figures must equal the run's figures as generated; if a write changed
-  them in between (the period was not closed yet), issuing is refused and staff generate a new
-  version. So the issued figures are the generated ones, and the issued PDF is what is signed.
-  The workbook carries no number and is kept as generated. It takes the seconds one PDF takes,
-  in the request: issuing is a clerk's act, done once per report.
+- Issuing re-renders the PDF and the Word file: the same snapshot the run was generated from,
+  built again from the engine with the parts staff wrote, printed with the number ("Số:
+  125/BC-SCT"), the place and signing date and the signer. Saving what staff wrote for the
+  parts (`revise_texts`) prints both files again the same way, before issuing. The rebuilt
+  figures must equal the run's figures as generated; if a write changed them in between (the
+  period was not closed yet), the step is refused and staff generate a new version. So the
+  issued figures are the generated ones, and the issued PDF is what is signed. The workbook
+  carries no number and is kept as generated. It takes the seconds one PDF takes, in the
+  request: a clerk's act, done a few times per report.
 - From then on the run never changes: the worker settles only runs not done, a regeneration is
   a new version, and the issued run's files, SHA-256 and `figures` stay. The unnumbered PDF it
   replaced is deleted once the issue is committed.
@@ -21,7 +23,6 @@ Decisions:
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -38,9 +39,9 @@ from portal.access import DEPARTMENT, role_of
 from portal.lib import closing
 from portal.lib.dates import local_today
 from portal.models import User
-from reporting import builders, indicators, pdf, services
-from reporting.models import ReportRun
-from reporting.snapshot import RATIO, summary_figure
+from reporting import builders, docx, indicators, pdf, services
+from reporting.models import ReportRun, ReportSettings
+from reporting.snapshot import RATIO, SECTION_KEYS, Snapshot, summary_figure
 
 
 @transaction.atomic
@@ -65,7 +66,7 @@ def issue_report(
         )
     number = number.strip()
     if not number:
-        raise ValidationError(_("Hãy ghi số văn bản."))
+        raise ValidationError(_("Vui lòng ghi số văn bản."))
     today = local_today()
     if run.as_of >= today:
         raise ValidationError(
@@ -85,40 +86,11 @@ def issue_report(
             % {"number": number, "audience": run.get_audience_display(), "year": issued_on.year}
         )
 
-    with translation.override(settings.LANGUAGE_CODE):
-        snapshot = builders.build(
-            run.plan,
-            year=run.year,
-            quarter=run.quarter,
-            audience=run.audience,
-            as_of=run.as_of,
-            basis=run.basis,
-        )
-        snapshot = replace(
-            snapshot,
-            number=number,
-            issued_on=issued_on,
-            signer_name=signer_name.strip() or snapshot.signer_name,
-        )
-        figures = snapshot.figures()
-        if not _same_figures(run, figures):
-            raise ValidationError(
-                _(
-                    "Số liệu đã thay đổi từ khi tạo phiên bản này. Hãy tạo phiên bản mới, kiểm "
-                    "tra rồi ban hành phiên bản mới."
-                )
-            )
-        if not snapshot.signer_name:
-            raise ValidationError(_("Hãy ghi họ và tên người ký."))
-        rendered = pdf.render(snapshot)
-
-    draft = run.pdf.name
-    name = services.store_file(run, "pdf", rendered.content)
-    transaction.on_commit(lambda: _forget(draft, keep=name))
-    run.pdf = name
-    run.pdf_size = len(rendered.content)
-    run.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
-    run.pdf_pages = rendered.pages
+    if not (signer_name.strip() or ReportSettings.objects.for_audience(run.audience).signer_name):
+        raise ValidationError(_("Vui lòng ghi họ và tên người ký."))
+    snapshot, figures = _render_again(
+        run, number=number, issued_on=issued_on, signer_name=signer_name.strip()
+    )
     run.figures = figures
     run.number = number
     run.symbol = snapshot.symbol
@@ -132,13 +104,68 @@ def issue_report(
             run.save()
     except IntegrityError as exc:
         # Someone issued the same number at the same moment: the constraint is the last word.
-        default_storage.delete(name)
+        for name in (run.pdf.name, run.docx.name):
+            default_storage.delete(name)
         raise ValidationError(
-            _("Số %(number)s vừa được dùng cho một báo cáo khác, hãy chọn số khác.")
+            _("Số %(number)s vừa được dùng cho một báo cáo khác, vui lòng chọn số khác.")
             % {"number": number}
         ) from exc
     closing.close(through=run.as_of, label=run.reference, run_id=run.pk, by=by)
     return run
+
+
+@transaction.atomic
+def revise_texts(run: ReportRun, *, by: User, texts: dict[str, str]) -> ReportRun:
+    """Keep what staff wrote for the parts of an unissued report (`snapshot.SECTIONS`; an empty
+    part prints the portal's draft) and print its PDF and Word file again with it. The figures
+    are rebuilt and must be the ones generated, as when issuing."""
+    if role_of(by) not in DEPARTMENT:
+        raise PermissionDenied
+    run = ReportRun.objects.select_for_update().select_related("plan").get(pk=run.pk)
+    if run.status != ReportRun.Status.DONE:
+        raise ValidationError(_("Chỉ sửa được nội dung của báo cáo đã tạo xong."))
+    if run.is_issued:
+        raise ValidationError(_("Báo cáo đã ban hành không sửa được; vui lòng tạo phiên bản mới."))
+    run.texts = {key: texts.get(key, "").strip() for key in SECTION_KEYS}
+    _render_again(run)
+    run.save()
+    return run
+
+
+def _render_again(run: ReportRun, **changes: Any) -> tuple[Snapshot, dict[str, Any]]:
+    """Build `run`'s snapshot again with its texts and `changes` (number, date, signer), check
+    that its figures are the ones generated, and store its PDF and Word file in place of the
+    old ones (deleted once the transaction commits)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        snapshot = builders.build(
+            run.plan,
+            year=run.year,
+            quarter=run.quarter,
+            audience=run.audience,
+            as_of=run.as_of,
+            basis=run.basis,
+            texts=run.texts,
+        )
+        changes = {key: value for key, value in changes.items() if value}
+        snapshot = replace(snapshot, **changes)
+        figures = snapshot.figures()
+        if not _same_figures(run, figures):
+            raise ValidationError(
+                _(
+                    "Số liệu đã thay đổi từ khi tạo phiên bản này. Vui lòng tạo phiên bản mới, "
+                    "kiểm tra rồi ban hành phiên bản mới."
+                )
+            )
+        rendered = pdf.render(snapshot)
+        word = docx.render(snapshot)
+    for field, content in (("pdf", rendered.content), ("docx", word)):
+        old = getattr(run, field).name
+        name = services.store_file(run, field, content)
+        transaction.on_commit(lambda old=old, name=name: _forget(old, keep=name))
+        services.attach(run, field, name)
+    run.pdf_pages = rendered.pages
+    run.drafts = snapshot.drafts
+    return snapshot, figures
 
 
 def _number_taken(run: ReportRun, number: str, year: int) -> bool:

@@ -130,6 +130,14 @@ class ReportRun(models.Model):
     xlsx = models.FileField(_("tệp Excel"), upload_to="reports/", blank=True)
     xlsx_size = models.PositiveIntegerField(_("dung lượng Excel"), null=True, blank=True)
     xlsx_sha256 = models.CharField(_("SHA-256 của Excel"), max_length=64, blank=True)
+    # The same report as a Word file, which staff finish and sign in Word.
+    docx = models.FileField(_("tệp Word"), upload_to="reports/", blank=True)
+    docx_size = models.PositiveIntegerField(_("dung lượng Word"), null=True, blank=True)
+    docx_sha256 = models.CharField(_("SHA-256 của Word"), max_length=64, blank=True)
+    # The parts staff write (snapshot.SECTIONS, by key); a part not written prints the draft
+    # the portal wrote from the figures when the files were last printed (`drafts`).
+    texts = models.JSONField(_("nội dung do cán bộ viết"), default=dict, blank=True)
+    drafts = models.JSONField(_("bản nháp tự động"), default=dict, blank=True)
     # The summary figures as generated, so the archive shows them without reopening a file.
     summary = models.JSONField(_("số liệu tóm tắt"), default=list, blank=True)
     notified_at = models.DateTimeField(_("đã báo tin lúc"), null=True, blank=True)
@@ -255,6 +263,7 @@ class DownloadLog(models.Model):
     class Kind(models.TextChoices):
         REPORT_PDF = "report_pdf", _("Báo cáo PDF")
         REPORT_XLSX = "report_xlsx", _("Báo cáo Excel")
+        REPORT_DOCX = "report_docx", _("Báo cáo Word")
         FACILITY_EXPORT = "facilities", _("Danh sách cơ sở (Excel)")
 
     user = models.ForeignKey(

@@ -1,17 +1,14 @@
 """A snapshot → the report as a PDF in the Vietnamese administrative layout (WeasyPrint).
 
-Knows nothing of the ORM: it renders `templates/reporting/report_pdf.html` with the snapshot
-and draws its charts as SVG here. The font is shipped in `static/fonts` (Liberation Serif 2,
-metric-compatible with Times New Roman and complete for Vietnamese), and WeasyPrint may fetch
-nothing else: no file outside the portal's static folder, no network.
+Knows nothing of the ORM: it renders `templates/reporting/report_pdf.html` with the words of
+`document.py` and draws its charts as SVG here. The font is shipped in `static/fonts`
+(Liberation Serif 2, metric-compatible with Times New Roman and complete for Vietnamese), and
+WeasyPrint may fetch nothing else: no file outside the portal's static folder, no network.
 """
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
-from decimal import Decimal
-from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -19,29 +16,22 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from portal.lib.numbers import band_text, percent_text
-from reporting.snapshot import DATE, DECIMAL, INT, RATIO, Snapshot, Table
+from reporting import document
+from reporting.snapshot import RATIO, Snapshot, Table
 
 STATIC_DIR = Path(settings.BASE_DIR, "static").resolve()
-NUMERIC = (INT, RATIO, DECIMAL)
-# A PDF is read, not searched: past this many facilities the annex points to the workbook,
-# which always has them all (a national annex would run to thousands of pages).
-PDF_ANNEX_LIMIT = 3000
-GROUP_TABLES = ("by_area", "by_sector")
-T3_TABLES = ("savings", "toe_factors")  # T3 by resource, and the TOE factors it used
-ACTIVITY_TABLES = ("outreach", "assessments", "projects", "training", "awards", "tasks")
-STATUS_COLOURS = {
-    "met": "#198754",
-    "on_track": "#0d6efd",
-    "behind": "#dc3545",
-    "not_met": "#b02a37",
-    "no_target": "#6c757d",
-    "no_data": "#adb5bd",
+# A bar's shade by status: the status itself is printed as a word, the shade only helps the
+# eye, and greys survive printing and photocopying.
+STATUS_SHADES = {
+    "met": "#404040",
+    "on_track": "#707070",
+    "behind": "#a6a6a6",
+    "not_met": "#a6a6a6",
+    "no_target": "#d0d0d0",
+    "no_data": "#d0d0d0",
 }
 
 
@@ -73,102 +63,12 @@ def render(snapshot: Snapshot) -> Rendered:
 
 
 def context(snapshot: Snapshot) -> dict[str, Any]:
-    day = snapshot.issued_on or snapshot.generated_on
     return {
-        "s": snapshot,
-        "definitions": snapshot.definitions,
+        **document.context(snapshot),
         "fonts": (STATIC_DIR / "fonts" / "liberation-serif-2.1.5").as_uri(),
-        "place_date": _("%(place)s, ngày %(d)s tháng %(m)s năm %(y)s")
-        % {"place": snapshot.place, "d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": day.year},
-        "period_note": period_note(snapshot),
-        # Decree 30/2020 closes the list of recipients with the archive line and a full stop.
-        "archive": _("Lưu: %(archive)s.") % {"archive": snapshot.archive.strip().rstrip(".;,")},
-        "summary": [
-            {
-                "row": row,
-                "value": (
-                    percent_text(row.value, floor=row.floor)
-                    if row.kind == RATIO and row.value is not None
-                    else cell(row.value, row.kind)
-                ),
-                "band": _band(row),
-                "colour": STATUS_COLOURS[row.status],
-                "parts": (
-                    f"{cell(row.numerator, INT)}/{cell(row.denominator, INT)}"
-                    if row.kind == RATIO and row.denominator is not None
-                    else ""
-                ),
-                "parts_label": row.parts_label,
-            }
-            for row in snapshot.summary
-        ],
         "chart": targets_chart(snapshot),
         "trend_chart": trend_chart(snapshot.trend),
-        "trend": formatted(snapshot.trend),
-        "groups": [formatted(t) for t in snapshot.tables if t.key in GROUP_TABLES],
-        "t3_tables": [formatted(t) for t in snapshot.tables if t.key in T3_TABLES],
-        "activities": [formatted(t) for t in snapshot.tables if t.key in ACTIVITY_TABLES],
-        "annex": formatted(snapshot.table("facilities"), limit=PDF_ANNEX_LIMIT),
     }
-
-
-def period_note(snapshot: Snapshot) -> str:
-    """The days the figures cover, and by which rule: a Decree 09/2019 report and a calendar one
-    of the same quarter are different reports, and the reader must see which one this is."""
-    days = {
-        "start": snapshot.period_start.strftime("%d/%m/%Y"),
-        "end": snapshot.period_end.strftime("%d/%m/%Y"),
-    }
-    if snapshot.basis == "decree09":
-        return (
-            _("Số liệu từ %(start)s đến %(end)s (kỳ báo cáo theo Nghị định 09/2019/NĐ-CP)") % days
-        )
-    return _("Số liệu từ %(start)s đến %(end)s (kỳ báo cáo theo quý, năm dương lịch)") % days
-
-
-def cell(value: Any, kind: str) -> str:
-    """A value as Vietnamese readers write it: 1.234, 82,3%, 31/12/2020; nothing shown as –."""
-    if value is None or value == "":
-        return "–"
-    if kind == RATIO:
-        return percent_text(Decimal(value))
-    if kind == INT:
-        return number_format(value, decimal_pos=0, force_grouping=True)
-    if kind == DECIMAL:
-        return number_format(value, decimal_pos=0, force_grouping=True)
-    if kind == DATE and isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def formatted(table: Table, *, limit: int | None = None) -> dict[str, Any]:
-    kinds = [column.kind for column in table.columns]
-    note = table.note
-    rows: Any = table.rows
-    if limit is not None and table.total is not None and table.total > limit:
-        rows = islice(rows, limit)
-        note += " " + _(
-            "Bản PDF liệt kê %(shown)s cơ sở đầu tiên; danh sách đủ %(total)s cơ sở có trong "
-            "tệp Excel của báo cáo."
-        ) % {"shown": cell(limit, INT), "total": cell(table.total, INT)}
-    return {
-        "key": table.key,
-        "title": table.title,
-        "note": note,
-        # Each column with its share of the page width, from its width in the workbook.
-        "columns": [
-            (column, round(100 * column.width / sum(c.width for c in table.columns), 1))
-            for column in table.columns
-        ],
-        # Each value with whether it is a number (right-aligned).
-        "rows": (
-            [(cell(v, k), k in NUMERIC) for v, k in zip(row, kinds, strict=True)] for row in rows
-        ),
-    }
-
-
-def _band(row: Any) -> str:
-    return band_text(row.floor, row.stretch, ratio=row.kind == RATIO)
 
 
 # --- charts (SVG) -----------------------------------------------------------------------------
@@ -193,9 +93,9 @@ def targets_chart(snapshot: Snapshot) -> str:
         parts.append(
             f'<text x="0" y="{y + 13}" font-size="11">{escape(row.code)}</text>'
             f'<rect x="{label_w}" y="{y}" width="{plot_w * share:.1f}" height="{bar_h}" '
-            f'fill="{STATUS_COLOURS[row.status]}"/>'
+            f'fill="{STATUS_SHADES[row.status]}"/>'
             f'<text x="{label_w + plot_w * share + 4:.1f}" y="{y + 13}" font-size="10">'
-            f"{escape(cell(row.value, RATIO))}</text>"
+            f"{escape(document.cell(row.value, RATIO))}</text>"
         )
         for limit, dash in ((row.floor, ""), (row.stretch, ' stroke-dasharray="3,2"')):
             if limit is not None:
@@ -210,7 +110,8 @@ def targets_chart(snapshot: Snapshot) -> str:
 
 def trend_chart(trend: Table) -> str:
     """T1, T2 and T4 year by year, as lines."""
-    codes = {"T1": "#0d6efd", "T2": "#198754", "T4": "#fd7e14"}
+    # Told apart by dashes and markers, not colours: the report is printed and photocopied.
+    codes = {"T1": ("#000000", ""), "T2": ("#000000", "6,3"), "T4": ("#707070", "2,2")}
     index = {column.label: i for i, column in enumerate(trend.columns)}
     rows = list(trend.rows)
     width, height, left, bottom = 640, 200, 40, 24
@@ -228,7 +129,8 @@ def trend_chart(trend: Table) -> str:
             f'<text x="{left + i * step:.1f}" y="{height - 6}" font-size="10" '
             f'text-anchor="middle">{escape(str(row[0]))}</text>'
         )
-    for n, (code, colour) in enumerate(codes.items()):
+    for n, (code, (colour, dashes)) in enumerate(codes.items()):
+        dash = f' stroke-dasharray="{dashes}"' if dashes else ""
         points = [
             (left + i * step, 10 + plot_h * (1 - min(float(row[index[code]]), 1.0)))
             for i, row in enumerate(rows)
@@ -237,16 +139,16 @@ def trend_chart(trend: Table) -> str:
         if points:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
             parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
             )
             parts.extend(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in points
             )
         legend_y = 20 + n * 16
         parts.append(
-            f'<rect x="{left + plot_w + 16}" y="{legend_y - 9}" width="12" height="10" '
-            f'fill="{colour}"/><text x="{left + plot_w + 32}" y="{legend_y}" font-size="11">'
-            f"{code}</text>"
+            f'<line x1="{left + plot_w + 10}" y1="{legend_y - 4}" x2="{left + plot_w + 30}" '
+            f'y2="{legend_y - 4}" stroke="{colour}" stroke-width="2"{dash}/>'
+            f'<text x="{left + plot_w + 34}" y="{legend_y}" font-size="11">{code}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

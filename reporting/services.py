@@ -19,13 +19,12 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,7 +35,7 @@ from portal.lib.schedules import ensure_crontab_task
 from portal.models import Role, User
 from portal.tasks import send_email
 from programs.models import Plan
-from reporting import builders, excel, pdf
+from reporting import builders, docx, excel, pdf
 from reporting.models import Audience, DownloadLog, PeriodBasis, ReportRun, period_bounds
 from reporting.snapshot import Snapshot
 
@@ -73,7 +72,7 @@ def request_report(
     if quarter not in (0, 1, 2, 3, 4):
         raise ValidationError(_("Quý phải từ 1 đến 4, hoặc cả năm."))
     if basis not in PeriodBasis.values:
-        raise ValidationError(_("Hãy chọn cách tính kỳ báo cáo."))
+        raise ValidationError(_("Vui lòng chọn cách tính kỳ báo cáo."))
     start, end = period_bounds(year, quarter, basis)
     if as_of is not None and as_of < start:
         # Figures as of a day before the period began would report on nothing of it.
@@ -95,9 +94,14 @@ def request_report(
                     current = runs.exclude(status=ReportRun.Status.FAILED).order_by("-version")
                     if existing := current.first():
                         return existing, False
-                version = (runs.aggregate(last=Max("version"))["last"] or 0) + 1
+                latest = runs.order_by("-version").first()
                 run = ReportRun.objects.create(
-                    **key, version=version, trigger=trigger, requested_by=requested_by
+                    **key,
+                    version=latest.version + 1 if latest else 1,
+                    trigger=trigger,
+                    requested_by=requested_by,
+                    # What staff wrote for the report carries over to its next version.
+                    texts=latest.texts if latest else {},
                 )
                 transaction.on_commit(lambda run=run: queue(run))
                 return run, True
@@ -137,9 +141,16 @@ def generate(run_id: int) -> ReportRun:
         as_of=run.as_of,
         basis=run.basis,
         progress=progress,
+        texts=run.texts,
     )
-    pdf_name = store_file(run, "pdf", report.pdf)
-    xlsx_name = store_file(run, "xlsx", report.xlsx)
+    files = {
+        extension: store_file(run, extension, content)
+        for extension, content in (
+            ("pdf", report.pdf),
+            ("docx", report.docx),
+            ("xlsx", report.xlsx),
+        )
+    }
     summary = [
         {
             "code": row.code,
@@ -151,7 +162,7 @@ def generate(run_id: int) -> ReportRun:
         }
         for row in report.snapshot.summary
     ]
-    return _finish(run_id, pdf_name, xlsx_name, report.pages, summary, report.snapshot.figures())
+    return _finish(run_id, files, report.pages, summary, report.snapshot)
 
 
 @dataclass(frozen=True)
@@ -159,6 +170,7 @@ class RenderedReport:
     snapshot: Snapshot
     pdf: bytes
     pages: int
+    docx: bytes
     xlsx: bytes
 
 
@@ -171,9 +183,10 @@ def render_report(
     as_of: datetime.date | None,
     basis: str = PeriodBasis.CALENDAR,
     progress: builders.Progress | None = None,
+    texts: dict[str, str] | None = None,
 ) -> RenderedReport:
-    """Build a report's snapshot and render its PDF and workbook, in the portal's language:
-    the steps the worker (`generate`) and `manage.py generate_report` share."""
+    """Build a report's snapshot and render its PDF, Word file and workbook, in the portal's
+    language: the steps the worker (`generate`) and `manage.py generate_report` share."""
     step = progress or (lambda _percent, _step: None)
     with translation.override(settings.LANGUAGE_CODE):
         snapshot = builders.build(
@@ -184,15 +197,19 @@ def render_report(
             as_of=as_of,
             basis=basis,
             progress=progress,
+            texts=texts,
         )
         step(70, _("Tạo tệp PDF"))
         rendered = pdf.render(snapshot)
+        word = docx.render(snapshot)
         step(90, _("Tạo tệp Excel"))
         with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as workbook:
             excel.write(snapshot, workbook)
             workbook.seek(0)
             xlsx = workbook.read()
-    return RenderedReport(snapshot=snapshot, pdf=rendered.content, pages=rendered.pages, xlsx=xlsx)
+    return RenderedReport(
+        snapshot=snapshot, pdf=rendered.content, pages=rendered.pages, docx=word, xlsx=xlsx
+    )
 
 
 def store_file(run: ReportRun, extension: str, content: bytes) -> str:
@@ -216,28 +233,25 @@ def store_file(run: ReportRun, extension: str, content: bytes) -> str:
 
 def _finish(
     run_id: int,
-    pdf_name: str,
-    xlsx_name: str,
+    files: dict[str, str],
     pages: int,
     summary: list[dict],
-    figures: dict[str, Any],
+    snapshot: Snapshot,
 ) -> ReportRun:
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().get(pk=run_id)
         if run.status == ReportRun.Status.DONE:
             # Another worker finished first: keep its files, drop ours unless they are the same.
-            for name, kept in ((pdf_name, run.pdf.name), (xlsx_name, run.xlsx.name)):
-                if name != kept:
+            for field, name in files.items():
+                if name != getattr(run, field).name:
                     default_storage.delete(name)
             return run
-        for field, name in (("pdf", pdf_name), ("xlsx", xlsx_name)):
-            content = default_storage.open(name).read()
-            setattr(run, field, name)
-            setattr(run, f"{field}_size", len(content))
-            setattr(run, f"{field}_sha256", hashlib.sha256(content).hexdigest())
+        for field, name in files.items():
+            attach(run, field, name)
         run.pdf_pages = pages
         run.summary = summary
-        run.figures = figures
+        run.figures = snapshot.figures()
+        run.drafts = snapshot.drafts
         run.status, run.progress, run.step = ReportRun.Status.DONE, 100, _("Hoàn thành")
         run.finished_at = run.heartbeat_at = timezone.now()
         if run.trigger == ReportRun.Trigger.SCHEDULE:
@@ -245,6 +259,14 @@ def _finish(
             transaction.on_commit(lambda: notify_officials(run))
         run.save()
     return run
+
+
+def attach(run: ReportRun, field: str, name: str) -> None:
+    """Point `run`'s `field` ("pdf", "docx", "xlsx") at a stored file, with its size and hash."""
+    content = default_storage.open(name).read()
+    setattr(run, field, name)
+    setattr(run, f"{field}_size", len(content))
+    setattr(run, f"{field}_sha256", hashlib.sha256(content).hexdigest())
 
 
 def fail(run_id: int, error: str) -> None:

@@ -1,5 +1,5 @@
 """What a report says, as plain data: the builder fills these from the engine's figures, and the
-renderers (pdf.py, excel.py) turn them into files without touching a model."""
+renderers (pdf.py, docx.py, excel.py) turn them into files without touching a model."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # Value kinds a column can hold; the renderers format each kind their own way.
 TEXT, INT, RATIO, DECIMAL, DATE = "text", "int", "ratio", "decimal", "date"
@@ -52,10 +53,41 @@ class SummaryRow:
     parts_label: str = ""
 
 
+@dataclass(frozen=True)
+class Section:
+    """A part of the report that staff write (Decree 30/2020 report layout): its key on a run's
+    `texts`, its heading as printed, and its number within the report."""
+
+    key: str
+    number: str  # "I", "III.1", …
+    title: Any  # lazy: headings follow the language the document is rendered in
+
+
+# The parts staff write; part II (the figures) is the portal's. Their drafts: `drafting.py`.
+SECTIONS = (
+    Section("direction", "I", gettext_lazy("Tình hình triển khai (công tác chỉ đạo, điều hành)")),
+    Section("achievements", "III.1", gettext_lazy("Kết quả đạt được")),
+    Section("shortcomings", "III.2", gettext_lazy("Tồn tại, hạn chế")),
+    Section("causes", "III.3", gettext_lazy("Nguyên nhân")),
+    Section("next_steps", "IV", gettext_lazy("Phương hướng, nhiệm vụ kỳ tới")),
+    Section("proposals", "V", gettext_lazy("Kiến nghị, đề xuất")),
+)
+SECTION_KEYS = tuple(section.key for section in SECTIONS)
+
+
+@dataclass(frozen=True)
+class LateTask:
+    agency: str
+    title: str
+    due_on: datetime.date
+    progress: int
+
+
 @dataclass
 class Snapshot:
     plan_name: str
-    plan_decision: str
+    # The plan as cited: "Kế hoạch số 25/KH-UBND ngày 19/01/2016 của UBND tỉnh Nghệ An" (or "").
+    plan_reference: str
     year: int
     quarter: int
     period_label: str
@@ -90,6 +122,15 @@ class Snapshot:
     issued_on: datetime.date | None = None
     # How each indicator is computed, and the rounding and status rules: the report's notes.
     definitions: list[str] = field(default_factory=list)
+    # What the drafts of the written parts draw on besides the figures: the agencies' tasks past
+    # their due date and not done, and the facilities' reporting for the period (expected,
+    # received, on time), None when no facility owed a report.
+    late_tasks: list[LateTask] = field(default_factory=list)
+    reporting: tuple[int, int, int] | None = None
+    # The written parts (SECTIONS), by key: staff's text, or the portal's draft where staff
+    # wrote none. Paragraphs are separated by line breaks.
+    sections: dict[str, str] = field(default_factory=dict)
+    drafts: dict[str, str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -97,6 +138,28 @@ class Snapshot:
             "plan": self.plan_name,
             "period": self.period_label,
         }
+
+    @property
+    def subject(self) -> str:
+        """The trích yếu under "BÁO CÁO": what is reported on, without "thực hiện" twice when
+        the plan's own name begins "Kế hoạch thực hiện …"."""
+        verb = _("Kết quả triển khai") if "thực hiện" in self.plan_name else _("Kết quả thực hiện")
+        return f"{verb} {self.plan_name} {self.period_formal}"
+
+    @property
+    def period_formal(self) -> str:
+        """The period as formal text writes it mid-sentence: "quý IV năm 2020", "năm 2020"."""
+        return self.period_label[:1].lower() + self.period_label[1:]
+
+    @property
+    def issuer_name(self) -> str:
+        """The issuing body as a sentence names it: "Sở Công Thương Nghệ An"."""
+        body = self.issuer[-1].title() if self.issuer else ""
+        return f"{body} {self.place}".strip()
+
+    @property
+    def recipients_text(self) -> str:
+        return ", ".join(self.recipients)
 
     def table(self, key: str) -> Table:
         return next(table for table in self.tables if table.key == key)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("bao-cao-tong-hop/<int:pk>/tien-do/", views.run_status, name="run_status"),
     path("bao-cao-tong-hop/<int:pk>/tao-lai/", views.run_regenerate, name="run_regenerate"),
     path("bao-cao-tong-hop/<int:pk>/tai/<str:fmt>/", views.run_download, name="run_download"),
+    path("bao-cao-tong-hop/<int:pk>/noi-dung/", views.run_texts, name="run_texts"),
     path("bao-cao-tong-hop/<int:pk>/ban-hanh/", views.run_issue, name="run_issue"),
     path("bao-cao-tong-hop/<int:pk>/so-sanh/", views.run_restatement, name="run_restatement"),
     path("bao-cao-tong-hop/ky-da-chot/", views.closed_period_list, name="closed_period_list"),

@@ -29,12 +29,14 @@ from reporting.forms import (
     ReopenForm,
     ReportRequestForm,
     ReportSettingsForm,
+    ReportTextsForm,
 )
 from reporting.models import Audience, DownloadLog, ReportRun, ReportSettings
 
 PAGE_SIZE = 30
 CONTENT_TYPES = {
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
@@ -128,7 +130,12 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _run_page(
-    request: HttpRequest, run: ReportRun, issue_form: IssueForm | None = None, *, status: int = 200
+    request: HttpRequest,
+    run: ReportRun,
+    issue_form: IssueForm | None = None,
+    texts_form: ReportTextsForm | None = None,
+    *,
+    status: int = 200,
 ) -> HttpResponse:
     versions = ReportRun.objects.same_report(run).order_by("-version")
     may_issue = (
@@ -150,6 +157,7 @@ def _run_page(
             "can_regenerate": access.role_of(request.user) in DEPARTMENT,
             # A refused issue shows its errors, even when the run was issued meanwhile.
             "issue_form": issue_form if may_issue or issue_form is not None else None,
+            "texts_form": texts_form or (ReportTextsForm(run=run) if may_issue else None),
             "can_restate": access.role_of(request.user) in RESTATEMENT_READERS,
         },
         status=status,
@@ -174,6 +182,26 @@ def run_issue(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("reporting:run_detail", pk=run.pk)
     return _run_page(request, run, form, status=400)
+
+
+@allow(DEPARTMENT)
+@require_POST
+def run_texts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the parts staff wrote and print the PDF and Word file again with them."""
+    run = get_object_or_404(ReportRun.objects.select_related("plan", "requested_by"), pk=pk)
+    form = ReportTextsForm(request.POST, run=run)
+    if form.is_valid():
+        try:
+            run = issuing.revise_texts(run, by=request.user, texts=form.texts())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Đã lưu nội dung báo cáo; tệp PDF và Word đã được in lại với nội dung này."),
+            )
+            return redirect("reporting:run_detail", pk=run.pk)
+    return _run_page(request, run, texts_form=form, status=400)
 
 
 @allow(RESTATEMENT_READERS)
@@ -270,7 +298,7 @@ def run_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     services.log_download(
         request.user,
-        kind=DownloadLog.Kind.REPORT_PDF if fmt == "pdf" else DownloadLog.Kind.REPORT_XLSX,
+        kind=DownloadLog.Kind(f"report_{fmt}"),
         run=run,
         detail=run.filename(fmt),
     )

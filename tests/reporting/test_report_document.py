@@ -95,7 +95,7 @@ def test_a_decree_09_report_runs_from_the_15th_to_the_14th_and_its_pdf_says_so(d
     assert run.period_bounds == (datetime.date(2019, 12, 15), datetime.date(2020, 3, 14))
     text = _pdf_text(run)
     assert "Số liệu từ 15/12/2019 đến 14/03/2020 (kỳ báo cáo theo Nghị định 09/2019/NĐ-CP)" in text
-    assert "Số liệu tính đến hết ngày 14/03/2020" in text
+    assert "số liệu tính đến hết ngày 14/03/2020" in text
 
 
 def test_a_decree_09_year_runs_from_15_december_to_14_december(db) -> None:

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from portal.lib.numbers import shown_percent
 from portal.models import Role
 from programs.models import Plan
-from reporting import indicators, pdf, services, tasks
+from reporting import document, indicators, pdf, services, tasks
 from reporting.excel import sheet_names
 from reporting.models import ReportRun
 from tests.factories import UserFactory
@@ -42,7 +42,7 @@ def _generated(audience: str = "province", **period) -> ReportRun:
 
 def _percent(value: Decimal) -> str:
     with translation.override("vi"):
-        return pdf.cell(value, "ratio")
+        return document.cell(value, "ratio")
 
 
 def test_the_pdf_carries_title_audience_and_every_figure_as_the_engine_computed_it(
@@ -54,17 +54,20 @@ def test_the_pdf_carries_title_audience_and_every_figure_as_the_engine_computed_
     text = subprocess.run(
         [pdftotext, "-layout", run.pdf.path, "-"], capture_output=True, text=True, check=True
     ).stdout
-    assert "BÁO CÁO" in text and "Quý IV năm 2020" in text
+    assert "BÁO CÁO" in text and "quý IV năm 2020" in text
     assert "Kính gửi: Ủy ban nhân dân tỉnh Nghệ An" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
-    assert "Phụ lục: danh sách cơ sở" in text
+    assert "PHỤ LỤC II" in text and "DANH SÁCH CƠ SỞ" in text
     figures = indicators.compute(_plan(), as_of=datetime.date(2020, 12, 31))
     for code in ("T1", "T2", "T3", "T4", "T5"):
         assert _percent(figures[code].value) in text, code
     for code in ("A1", "A2", "A3", "A4"):
         assert f"{code} " in text
-    # Page numbers "n / N" on every page.
-    assert f"1 / {run.pdf_pages}" in text and f"{run.pdf_pages} / {run.pdf_pages}" in text
+    # Decree 30/2020: the page number at the top centre of every page but the first.
+    pages = text.split("\f")
+    assert pages[0].split()[0] == "UBND"
+    for number, page in enumerate(pages[1 : run.pdf_pages], start=2):
+        assert page.split()[0] == str(number), number
 
 
 def test_the_ministry_gets_its_own_recipient_block_and_a_shorter_annex(demo_data) -> None:
@@ -74,7 +77,7 @@ def test_the_ministry_gets_its_own_recipient_block_and_a_shorter_annex(demo_data
         [pdftotext, ministry.pdf.path, "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Kính gửi: Bộ Công Thương" in text
-    assert "Phụ lục: cơ sở áp dụng SXSH" in text
+    assert "DANH SÁCH CƠ SỞ ÁP DỤNG SXSH" in text
     assert ministry.pdf_pages < province.pdf_pages
 
 
@@ -139,7 +142,7 @@ def test_libreoffice_opens_every_sheet_of_the_workbook(demo_data, tmp_path) -> N
         rows = {row[0]: row for row in csv.reader(file) if row}
     figures = indicators.compute(_plan(), as_of=datetime.date(2020, 12, 31))
     assert rows["A3"][2] == str(int(figures["A3"].value))
-    assert rows["T1"][1] == "Cơ sở được tuyên truyền và nhận thức được lợi ích SXSH"
+    assert rows["T1"][1] == "Cơ sở được tuyên truyền, phổ biến và nhận thức được lợi ích của SXSH"
 
 
 def test_a_report_is_generated_once_and_a_new_version_only_when_asked(db) -> None:
@@ -291,12 +294,12 @@ def test_a_long_annex_is_cut_in_the_pdf_and_whole_in_the_workbook(db, monkeypatc
 
     for number in range(3):
         FacilityFactory(name=f"Cơ sở số {number}")
-    monkeypatch.setattr(pdf, "PDF_ANNEX_LIMIT", 2)
+    monkeypatch.setattr(document, "ANNEX_LIMIT", 2)
     with translation.override("vi"):
         from reporting import builders
 
         snapshot = builders.build(_plan(), year=2026, quarter=3, audience="province")
-        annex = pdf.formatted(snapshot.table("facilities"), limit=pdf.PDF_ANNEX_LIMIT)
+        annex = document.formatted(snapshot.table("facilities"), limit=document.ANNEX_LIMIT)
     assert len(list(annex["rows"])) == 2
     assert "danh sách đủ 3 cơ sở" in annex["note"]
     assert len(list(snapshot.table("facilities").rows)) == 3
