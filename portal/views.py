@@ -61,6 +61,13 @@ MENU = [
     ),
     MenuItem(_("Trang thông tin"), "public:manage_articles", "globe2", DEPARTMENT, secondary=True),
     MenuItem(
+        _("Năng lượng trọng điểm"),
+        "reporting:energy_list",
+        "lightning-charge",
+        access.PROGRAMME_READERS,
+        secondary=True,
+    ),
+    MenuItem(
         _("Báo cáo tổng hợp"),
         "reporting:run_list",
         "file-earmark-bar-graph",
