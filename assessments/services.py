@@ -62,13 +62,15 @@ REPORTS_PATH = "/bao-cao/"
 
 def _check_period(period_kind: str, year: int, quarter: int | None) -> None:
     if period_kind not in PeriodKind.values:
-        raise ValidationError(_("Kỳ báo cáo không hợp lệ: hãy chọn báo cáo quý hoặc báo cáo năm."))
+        raise ValidationError(
+            _("Kỳ báo cáo không hợp lệ: vui lòng chọn báo cáo quý hoặc báo cáo năm.")
+        )
     if not 1900 <= year <= 2999:
         raise ValidationError(_("Năm báo cáo %(year)s không hợp lệ."), params={"year": year})
     if period_kind == PeriodKind.QUARTER and (quarter is None or not 1 <= quarter <= 4):
         raise ValidationError(_("Quý phải là 1, 2, 3 hoặc 4."))
     if period_kind == PeriodKind.YEAR and quarter is not None:
-        raise ValidationError(_("Báo cáo năm không ghi quý: hãy để trống ô quý."))
+        raise ValidationError(_("Báo cáo năm không ghi quý: vui lòng để trống ô quý."))
 
 
 def _period_report(period_kind: str, year: int, quarter: int | None) -> SelfReport:
@@ -117,7 +119,7 @@ def _schedule(period_kind: str) -> ReportingSchedule:
     except ReportingSchedule.DoesNotExist as exc:
         raise ValidationError(
             _(
-                "Chưa có lịch báo cáo cho kỳ “%(kind)s”: hãy khai báo hạn nộp trong mục "
+                "Chưa có lịch báo cáo cho kỳ “%(kind)s”: vui lòng khai báo hạn nộp trong mục "
                 "Lịch báo cáo."
             ),
             params={"kind": PeriodKind(period_kind).label},
@@ -166,7 +168,10 @@ def _check_not_own_submission(report: SelfReport, by: User) -> None:
     """Four eyes: whoever submitted a report (staff keying in a paper report) cannot approve it."""
     if _submitted_by(report) == by.pk:
         raise ValidationError(
-            _("Bạn đã nộp báo cáo này nên không tự duyệt được: hãy nhờ một cán bộ khác của Sở.")
+            _(
+                "Bạn đã nộp báo cáo này nên không tự duyệt được: vui lòng nhờ một cán bộ khác "
+                "của Sở."
+            )
         )
 
 
@@ -178,7 +183,7 @@ def _check_may_review(facility: Facility, by: User) -> None:
         raise ValidationError(
             _(
                 "Bạn là người quản lý cơ sở %(facility)s nên không tự duyệt hay trả lại báo cáo "
-                "của cơ sở mình: hãy nhờ một cán bộ khác của Sở."
+                "của cơ sở mình: vui lòng nhờ một cán bộ khác của Sở."
             ),
             params={"facility": facility.name},
         )
@@ -280,7 +285,7 @@ def save_self_report(
         raise ValidationError(
             _(
                 "Báo cáo đã nộp hoặc đã duyệt không sửa được; nếu số liệu đã duyệt có sai sót, "
-                "hãy tạo bản sửa của báo cáo."
+                "vui lòng tạo bản sửa của báo cáo."
             )
         )
     errors: list[str] = []
@@ -299,7 +304,7 @@ def save_self_report(
     unknown = sorted(set(wanted) - set(resources))
     if unknown:
         errors.append(
-            _("Không có loại tiêu thụ mã %(ids)s: hãy tải lại trang rồi nhập lại.")
+            _("Không có loại tiêu thụ mã %(ids)s: vui lòng tải lại trang rồi nhập lại.")
             % {"ids": ", ".join(str(pk) for pk in unknown)}
         )
     existing = {line.resource_id: line for line in report.consumptions.all()}
@@ -359,18 +364,18 @@ def submit_self_report(report: SelfReport, *, by: User) -> SelfReport:
     problems = []
     if report.period_end >= local_today():
         problems.append(
-            _("Kỳ báo cáo kết thúc ngày %(end)s: hãy nộp sau ngày đó (có thể lưu nháp trước).")
+            _("Kỳ báo cáo kết thúc ngày %(end)s: vui lòng nộp sau ngày đó (có thể lưu nháp trước).")
             % {"end": report.period_end.strftime("%d/%m/%Y")}
         )
     if report.output is None:
-        problems.append(_("Hãy nhập sản lượng trong kỳ trước khi nộp."))
+        problems.append(_("Vui lòng nhập sản lượng trong kỳ trước khi nộp."))
     elif not report.output_unit:
-        problems.append(_("Hãy chọn đơn vị sản phẩm trước khi nộp."))
+        problems.append(_("Vui lòng chọn đơn vị sản phẩm trước khi nộp."))
     if not report.consumptions.exists():
         problems.append(
             _(
-                "Hãy nhập ít nhất một dòng tiêu thụ (điện, nhiên liệu, nước hoặc nguyên liệu) "
-                "trước khi nộp."
+                "Vui lòng nhập ít nhất một dòng tiêu thụ (điện, nhiên liệu, nước hoặc nguyên vật "
+                "liệu) trước khi nộp."
             )
         )
     if problems:
@@ -401,7 +406,7 @@ def return_self_report(report: SelfReport, *, by: User, comment: str) -> SelfRep
     comment = comment.strip()
     if not comment:
         raise ValidationError(
-            _("Hãy ghi rõ cơ sở cần sửa gì: báo cáo trả lại phải kèm ý kiến người duyệt.")
+            _("Vui lòng ghi rõ cơ sở cần sửa gì: báo cáo trả lại phải kèm ý kiến người duyệt.")
         )
     _lock(report)
     _check_submitted(report)
@@ -442,7 +447,7 @@ def approve_self_report(
     _check_may_review(report.facility, by)
     warnings = list(warnings or [])
     if warnings and not confirm_warnings:
-        raise ValidationError(_("Báo cáo có cảnh báo: hãy xem và xác nhận trước khi duyệt."))
+        raise ValidationError(_("Báo cáo có cảnh báo: vui lòng xem và xác nhận trước khi duyệt."))
     _lock(report)
     _check_submitted(report)
     _check_not_own_submission(report, by)
@@ -471,7 +476,7 @@ def correct_self_report(report: SelfReport, *, by: User) -> SelfReport:
     newer = SelfReport.objects.filter(supersedes=report).first()
     if newer is not None:
         raise ValidationError(
-            _("Báo cáo này đã có bản sửa (lần %(version)s): hãy mở bản mới nhất."),
+            _("Báo cáo này đã có bản sửa (lần %(version)s): vui lòng mở bản mới nhất."),
             params={"version": newer.version},
         )
     correction = SelfReport(

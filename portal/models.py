@@ -84,7 +84,7 @@ class User(AbstractUser):
         if self.role == Role.CONSULTANT and not self.support_organisation_id:
             errors["support_organisation"] = _("Chuyên gia tư vấn phải thuộc một tổ chức hỗ trợ.")
         if self.role == Role.OFFICIAL and not self.official_body:
-            errors["official_body"] = _("Hãy chọn UBND tỉnh hoặc Bộ Công Thương.")
+            errors["official_body"] = _("Vui lòng chọn UBND tỉnh hoặc Bộ Công Thương.")
         if errors:
             raise ValidationError(errors)
 

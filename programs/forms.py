@@ -325,7 +325,7 @@ class TaskFilter(django_filters.FilterSet):
         label=_("Trạng thái"), choices=AgencyTask.Status.choices, empty_label=ALL
     )
     late = django_filters.BooleanFilter(
-        label=_("Chỉ nhiệm vụ trễ hạn"), method="only_late", widget=forms.CheckboxInput
+        label=_("Chỉ nhiệm vụ quá hạn"), method="only_late", widget=forms.CheckboxInput
     )
 
     class Meta:

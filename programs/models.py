@@ -74,7 +74,7 @@ class Indicator(models.TextChoices):
     T1_AWARE = "T1", _("T1 – Cơ sở được tuyên truyền, phổ biến và nhận thức được lợi ích của SXSH")
     T2_APPLYING = "T2", _("T2 – Cơ sở áp dụng SXSH")
     T3_SAVINGS = "T3", _("T3 – Mức tiết kiệm năng lượng, nguyên vật liệu trên đơn vị sản phẩm")
-    T4_CP_UNIT = "T4", _("T4 – Cơ sở có bộ phận chuyên trách về SXSH")
+    T4_CP_UNIT = "T4", _("T4 – Cơ sở có bộ phận chuyên trách SXSH")
     T5_TRAINED = "T5", _("T5 – Cán bộ chuyên trách SXSH các cấp, các ngành được đào tạo, tập huấn")
     A1_PROVINCIAL_PROJECTS = "A1", _("A1 – Dự án SXSH được hỗ trợ từ ngân sách tỉnh")
     A2_CENTRAL_MODELS = "A2", _("A2 – Mô hình SXSH đề nghị Bộ Công Thương hỗ trợ")

@@ -251,7 +251,7 @@ def _savings_tables(figure: indicators.Figure, as_of: datetime.date) -> list[Tab
     applying = extra["applying_facilities"]
     rows: list[list[Any]] = [
         [
-            _("T3: năng lượng và nguyên liệu chính"),
+            _("T3: năng lượng và nguyên vật liệu chính"),
             extra["median"],
             extra["facilities_with_figure"],
             applying,
@@ -381,7 +381,7 @@ def _by_group(key: str, title: str, plan: Plan, as_of: datetime.date, year: int,
             Column(_("Đang áp dụng"), INT, 11),
             Column("T2", RATIO, 9),
             Column(_("T3 (tiết kiệm trung vị)"), RATIO, 12),
-            Column(_("Có bộ phận SXSH"), INT, 11),
+            Column(_("Có bộ phận chuyên trách SXSH"), INT, 11),
             Column("T4", RATIO, 9),
             Column(_("ĐG nhanh (A3)"), INT, 10),
             Column(_("ĐG chi tiết (A4)"), INT, 10),
@@ -587,7 +587,7 @@ def _facility_annex(as_of: datetime.date, detailed: bool) -> Table:
             Column(_("Quy mô"), TEXT, 10),
             Column(_("Nhận thức"), TEXT, 10),
             Column(_("Áp dụng"), TEXT, 10),
-            Column(_("Bộ phận SXSH"), TEXT, 10),
+            Column(_("Bộ phận chuyên trách SXSH"), TEXT, 10),
             Column(_("Tiết kiệm"), RATIO, 10),
         ],
         rows=FacilityRows(facilities, savings),

@@ -97,7 +97,7 @@ def opening(snapshot: Snapshot) -> str:
         plan = f"{snapshot.plan_reference} ({snapshot.plan_name})"
     return _(
         "Thực hiện %(plan)s, %(issuer)s báo cáo kết quả triển khai %(period)s (số liệu tính đến "
-        "hết ngày %(as_of)s, tổng hợp trên Hệ thống thông tin SXSH tỉnh Nghệ An) như sau:"
+        "hết ngày %(as_of)s, tổng hợp trên Cổng SXSH Nghệ An) như sau:"
     ) % {
         "plan": plan,
         "issuer": snapshot.issuer_name,

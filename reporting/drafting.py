@@ -36,7 +36,7 @@ def direction(snapshot: Snapshot) -> str:
     lines = [
         _(
             "%(issuer)s chủ trì, phối hợp với các sở, ban, ngành và địa phương triển khai kế "
-            "hoạch; cập nhật số liệu của các cơ sở trên Hệ thống thông tin SXSH tỉnh Nghệ An."
+            "hoạch; cập nhật số liệu của các cơ sở trên Cổng SXSH Nghệ An."
         )
         % {"issuer": snapshot.issuer_name},
     ]

@@ -281,7 +281,7 @@ class ReportSettingsForm(forms.ModelForm):
         # The PDF adds the separators: a typed ";" or "." at a line's end would be doubled.
         kept = [line.rstrip(";.,").strip() for line in lines(text)]
         if not any(kept):
-            raise forms.ValidationError(_("Hãy ghi ít nhất một dòng."))
+            raise forms.ValidationError(_("Vui lòng ghi ít nhất một dòng."))
         return "\n".join(line for line in kept if line)
 
     def clean_issuing_body(self) -> str:

@@ -91,7 +91,7 @@ class Status(models.TextChoices):
     NOT_MET = "not_met", _("Không đạt")
     ON_TRACK = "on_track", _("Đúng tiến độ")
     BEHIND = "behind", _("Chậm tiến độ")
-    NO_TARGET = "no_target", _("Chưa có chỉ tiêu")
+    NO_TARGET = "no_target", _("Chưa có mục tiêu")
     NO_DATA = "no_data", _("Chưa có số liệu")
 
 
@@ -343,7 +343,7 @@ T3_DEFINITION = _(
     "đã duyệt đang có hiệu lực. Mức tiết kiệm = (suất tiêu hao năm cơ sở − suất tiêu hao kỳ so "
     "sánh) / suất tiêu hao năm cơ sở. Số liệu của cơ sở là trung bình cộng của mức tiết kiệm "
     "năng lượng (quy đổi TOE; năm cơ sở và kỳ so sánh dùng cùng hệ số quy đổi, hệ số có hiệu "
-    "lực ngày cuối kỳ so sánh) và mức tiết kiệm nguyên liệu chính; thiếu một trong hai thì cơ "
+    "lực ngày cuối kỳ so sánh) và mức tiết kiệm nguyên vật liệu chính; thiếu một trong hai thì cơ "
     "sở không có số liệu. T3 là trung vị số liệu của các cơ sở đang áp dụng SXSH có số liệu; "
     "tỷ lệ đạt mức tối thiểu, mức phấn đấu tính trên tổng số cơ sở đang áp dụng SXSH (như T2). "
     "Tiết kiệm nước chỉ để tham khảo, không tính vào T3."

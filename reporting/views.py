@@ -255,7 +255,7 @@ def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"date": period.closed_through.strftime("%d/%m/%Y"), "label": period.label},
             )
     else:
-        messages.error(request, _("Hãy ghi lý do mở lại kỳ đã chốt."))
+        messages.error(request, _("Vui lòng ghi lý do mở lại kỳ đã chốt."))
     return redirect("reporting:closed_period_list")
 
 

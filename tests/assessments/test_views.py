@@ -317,7 +317,7 @@ def test_a_report_cannot_be_submitted_before_its_period_ends(users, facilities, 
     SelfReportConsumption.objects.create(
         report=report, resource=Resource.objects.get(code="electricity"), quantity=1
     )
-    with pytest.raises(ValidationError, match="hãy nộp sau ngày đó"):
+    with pytest.raises(ValidationError, match="vui lòng nộp sau ngày đó"):
         services.submit_self_report(report, by=users["facility_manager"])
 
 

@@ -289,8 +289,8 @@ def test_a_report_without_output_or_consumption_cannot_be_submitted(users, facil
     with pytest.raises(ValidationError) as refused:
         services.submit_self_report(report, by=manager)
     assert refused.value.messages == [
-        "Hãy nhập sản lượng trong kỳ trước khi nộp.",
-        "Hãy nhập ít nhất một dòng tiêu thụ (điện, nhiên liệu, nước hoặc nguyên liệu) "
+        "Vui lòng nhập sản lượng trong kỳ trước khi nộp.",
+        "Vui lòng nhập ít nhất một dòng tiêu thụ (điện, nhiên liệu, nước hoặc nguyên vật liệu) "
         "trước khi nộp.",
     ]
     assert snapshot(report) == before
