@@ -60,12 +60,12 @@ MENU = [
         access.PROGRAMME_READERS,
     ),
     MenuItem(_("Trang thông tin"), "public:manage_articles", "globe2", DEPARTMENT, secondary=True),
+
     MenuItem(
-        _("Năng lượng trọng điểm"),
+        _("Năng lượng"),
         "reporting:energy_list",
         "lightning-charge",
         access.PROGRAMME_READERS,
-        secondary=True,
     ),
     MenuItem(
         _("Báo cáo tổng hợp"),

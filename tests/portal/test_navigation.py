@@ -14,6 +14,7 @@ READER = [
     "assessments:assessment_list",
     "facilities:outreach_list",
     "programs:plan_list",
+    "reporting:energy_list",
     "reporting:run_list",
 ]
 STAFF = [
@@ -23,6 +24,7 @@ STAFF = [
     "assessments:selfreport_list",
     "facilities:outreach_list",
     "programs:plan_list",
+    "reporting:energy_list",
     "reporting:run_list",
 ]
 # In the main bar; the public pages' management and the admin are in the user's drop-down.
