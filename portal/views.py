@@ -60,7 +60,6 @@ MENU = [
         access.PROGRAMME_READERS,
     ),
     MenuItem(_("Trang thông tin"), "public:manage_articles", "globe2", DEPARTMENT, secondary=True),
-
     MenuItem(
         _("Năng lượng"),
         "reporting:energy_list",
