@@ -476,7 +476,7 @@ def correct_self_report(report: SelfReport, *, by: User) -> SelfReport:
     newer = SelfReport.objects.filter(supersedes=report).first()
     if newer is not None:
         raise ValidationError(
-            _("Báo cáo này đã có bản sửa (lần %(version)s): vui lòng mở bản mới nhất."),
+            _("Báo cáo này đã có bản sửa (phiên bản %(version)s): vui lòng mở bản mới nhất."),
             params={"version": newer.version},
         )
     correction = SelfReport(
@@ -511,7 +511,7 @@ def correct_self_report(report: SelfReport, *, by: User) -> SelfReport:
         correction,
         "",
         by,
-        _("Bản sửa của báo cáo đã duyệt lần %(version)s") % {"version": report.version},
+        _("Bản sửa của báo cáo đã duyệt, phiên bản %(version)s") % {"version": report.version},
     )
     return correction
 

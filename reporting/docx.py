@@ -228,7 +228,7 @@ def _summary_table(doc: Any, summary: list[dict[str, Any]]) -> None:
         ]
         for item in summary
     ]
-    _grid(doc, header, rows, widths=[10, 60, 18, 32, 18, 27], size=11)
+    _grid(doc, header, rows, widths=[12, 58, 18, 32, 18, 27], size=11)
 
 
 def _table(doc: Any, table: dict[str, Any], *, size: float = 11) -> None:

@@ -56,7 +56,7 @@ def facility_columns() -> list[tuple[str, int]]:
         (_("Ngành"), 40),
         (_("Quy mô"), 10),
         (_("Số lao động"), 12),
-        (_("Tình trạng"), 16),
+        (_("Trạng thái"), 16),
         (_("Đã nhận thức SXSH"), 12),
         (_("Đang áp dụng SXSH"), 12),
         (_("Có bộ phận chuyên trách"), 12),
@@ -150,7 +150,7 @@ def _summary_sheet(workbook: Workbook, snapshot: Snapshot) -> None:
     sheet.append([_("Nơi nhận"), snapshot.audience_label])
     as_of = WriteOnlyCell(sheet, value=snapshot.as_of)
     as_of.number_format = FORMATS[DATE]
-    sheet.append([_("Số liệu tính đến ngày"), as_of])
+    sheet.append([_("Ngày số liệu"), as_of])
     sheet.append([])
     sheet.append(_header(sheet, columns))
     for row in snapshot.summary:

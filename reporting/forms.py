@@ -84,7 +84,7 @@ class FacilityFilter(django_filters.FilterSet):
         empty_label=ALL,
     )
     status = django_filters.ChoiceFilter(
-        label=_("Tình trạng"),
+        label=_("Trạng thái"),
         choices=Facility.Status.choices,
         method="with_status",
         empty_label=ALL,
@@ -222,7 +222,7 @@ class ReportRequestForm(forms.Form):
     )
     audience = forms.ChoiceField(label=_("Gửi"), choices=Audience.choices)
     as_of = forms.DateField(
-        label=_("Số liệu tính đến ngày"),
+        label=_("Ngày số liệu"),
         required=False,
         widget=DateInput(),
         help_text=_("Để trống: ngày cuối của kỳ báo cáo."),

@@ -100,7 +100,7 @@ class ReportRun(models.Model):
         _("cách tính kỳ"), max_length=8, choices=PeriodBasis.choices, default=PeriodBasis.CALENDAR
     )
     audience = models.CharField(_("nơi nhận"), max_length=8, choices=Audience.choices)
-    as_of = models.DateField(_("số liệu tính đến ngày"))
+    as_of = models.DateField(_("ngày số liệu"))
     version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
     trigger = models.CharField(_("nguồn yêu cầu"), max_length=8, choices=Trigger.choices)
     requested_by = models.ForeignKey(

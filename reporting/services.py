@@ -301,6 +301,7 @@ def notify_officials(run: ReportRun) -> None:
             "run": run,
             "link": portal + reverse("reporting:run_detail", args=[run.pk]),
             "pdf_link": portal + reverse("reporting:run_download", args=[run.pk, "pdf"]),
+            "docx_link": portal + reverse("reporting:run_download", args=[run.pk, "docx"]),
             "xlsx_link": portal + reverse("reporting:run_download", args=[run.pk, "xlsx"]),
         }
         subject = render_to_string("emails/report_ready_subject.txt", context).strip()

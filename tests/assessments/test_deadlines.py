@@ -292,7 +292,7 @@ def test_managers_of_facilities_that_have_not_submitted_are_reminded_before_the_
     )
     mail = next(m for m in mailoutbox if m.to == [reminders_due["third_manager"].email])
     assert mail.subject == "Nhắc nộp báo cáo Quý 1/2019 – Công ty Gốm & Sứ Nghi Lộc"
-    assert "Kính gửi Trần Thị Ba," in mail.body
+    assert "Kính gửi Ông/Bà Trần Thị Ba," in mail.body
     assert "Công ty Gốm & Sứ Nghi Lộc" in mail.body  # plain text: no &amp;
     assert "20/04/2019" in mail.body
     assert "còn 5 ngày" in mail.body
