@@ -120,6 +120,9 @@ def _indicators(
         # A plan that has ended shows its final results, said as such.
         "final": as_of >= plan_end and today > plan_end,
         "cards": indicator_cards(indicators.compute(plan, as_of=as_of), as_of=as_of),
+        # Rendered with the page (not fetched after it): the tables read without JavaScript
+        # and the charts' boxes are in place before they are drawn.
+        **charts_context(request, plan, as_of),
     }
     if area is not None:
         breakdown = indicators.compute_by(plan, as_of=as_of, by="area")
@@ -148,6 +151,8 @@ def indicator_cards(
             "position_label": (
                 indicators.Position(figure.position).label if figure.position else ""
             ),
+            # Outcomes and yearly activities are grouped apart (portal/_indicator_cards.html).
+            "kind": "activity" if figure.is_count else "outcome",
             "url": drill_down(figure.indicator, as_of=as_of, area=area) if links else "",
             "t3": t3_detail(figure) if figure.indicator == "T3" else None,
         }
@@ -211,20 +216,26 @@ def drill_down(code: str, *, as_of: datetime.date, area: AdministrativeUnit | No
 
 @allow(access.PROGRAMME_READERS)
 def dashboard_charts(request: HttpRequest) -> HttpResponse:
-    """The dashboard's charts, loaded after its cards: years, areas, sectors and reporting.
-
-    A district officer's charts are the province's (their district is highlighted); every bar
-    and row links to the facilities behind it.
-    """
+    """The dashboard's charts and their tables alone (the dashboard renders them in place)."""
     form = IndicatorsForm(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
     plan = chosen.get("plan") or Plan.objects.shown_by_default()
     if plan is None:
         return HttpResponse("")
     as_of = chosen.get("on") or min(timezone.localdate(), datetime.date(plan.end_year, 12, 31))
+    return render(request, "portal/_dashboard_charts.html", charts_context(request, plan, as_of))
+
+
+def charts_context(request: HttpRequest, plan: Plan, as_of: datetime.date) -> dict[str, Any]:
+    """Years, areas, sectors and reporting: the data tables the server renders and the same
+    figures for the charts drawn over them when JavaScript runs.
+
+    A district officer's charts are the province's (their district is highlighted); every bar
+    and row links to the facilities behind it.
+    """
     years = indicators.compute_by(plan, as_of=as_of, by="period")
-    areas = indicators.compute_by(plan, as_of=as_of, by="area")
-    sectors = indicators.compute_by(plan, as_of=as_of, by="sector")
+    areas = _by_share(indicators.compute_by(plan, as_of=as_of, by="area"))
+    sectors = _by_share(indicators.compute_by(plan, as_of=as_of, by="sector"))
     year, quarter = ended_quarter(as_of)
     completeness = completeness_by_area(SelfReport.PeriodKind.QUARTER, year, quarter)
     on = as_of.strftime("%d/%m/%Y")
@@ -251,7 +262,8 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
     )
     charts = {
         "text": {
-            "minimum": str(_("tối thiểu")),
+            "minimum": str(_("mục tiêu tối thiểu")),
+            "band": str(_("khoảng mục tiêu")),
             "complete": str(_("Đầy đủ")),
             "onTime": str(_("Đúng hạn")),
         },
@@ -259,6 +271,14 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
             "labels": [group.label for group in years],
             "shares": {
                 code: [_shown(group.figures[code]) for group in years] for code in SHARE_CODES
+            },
+            # The band each year is measured against (interim milestones included).
+            "shareFloors": {
+                code: [_float(group.figures[code].floor) for group in years] for code in SHARE_CODES
+            },
+            "shareStretches": {
+                code: [_float(group.figures[code].stretch) for group in years]
+                for code in SHARE_CODES
             },
             "counts": {
                 code: [_float(group.figures[code].value) for group in years]
@@ -278,34 +298,56 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
             "timeliness": [_float(counts.timeliness) for _unit, counts in completeness],
         },
     }
-    return render(
-        request,
-        "portal/_dashboard_charts.html",
-        {
-            "charts": charts,
-            "area_rows": group_rows(areas, "area"),
-            "sector_rows": group_rows(sectors, "sector"),
-            "share_codes": SHARE_CODES,
-            "count_codes": indicators.COUNT_CODES,
-            "year_rows": [
-                {
-                    "label": group.label,
-                    "shares": [group.figures[code] for code in SHARE_CODES],
-                    "counts": [group.figures[code] for code in indicators.COUNT_CODES],
-                }
-                for group in years
-            ],
-            "completeness": completeness,
-            "period_label": f"Q{quarter}/{year}",
-            "as_of": as_of,
-        },
-    )
+    return {
+        "charts": charts,
+        "share_names": [
+            (code, str(Indicator(code).label).split(" – ", 1)[-1]) for code in SHARE_CODES
+        ],
+        "area_rows": group_rows(areas, "area"),
+        "area_height": _height_class(len(areas)),
+        "sector_rows": group_rows(sectors, "sector"),
+        "sector_height": _height_class(len(sectors)),
+        "share_codes": SHARE_CODES,
+        "count_codes": indicators.COUNT_CODES,
+        "year_rows": [
+            {
+                "label": group.label,
+                "shares": [group.figures[code] for code in SHARE_CODES],
+                "counts": [group.figures[code] for code in indicators.COUNT_CODES],
+            }
+            for group in years
+        ],
+        "completeness": completeness,
+        "completeness_height": _height_class(len(completeness)),
+        "period_label": _("Quý %(quarter)s/%(year)s") % {"quarter": quarter, "year": year},
+        "as_of": as_of,
+    }
+
+
+def _by_share(groups: list[indicators.Breakdown]) -> list[indicators.Breakdown]:
+    """Groups with the largest share of facilities applying CP (T2) first, then by awareness
+    (T1): the order of the bars and of the table under them."""
+
+    def key(group: indicators.Breakdown) -> tuple[Decimal, Decimal]:
+        t1, t2 = group.figures["T1"].value, group.figures["T2"].value
+        return (-(t2 if t2 is not None else Decimal(-1)), -(t1 if t1 is not None else Decimal(-1)))
+
+    return sorted(groups, key=key)
+
+
+def _height_class(rows: int) -> str:
+    """The height reserved for a horizontal bar chart of so many groups, in the HTML itself so
+    that drawing the chart moves nothing (a class: the CSP allows no inline style)."""
+    for limit, size in ((6, "s"), (12, "m"), (24, "l"), (40, "xl")):
+        if rows <= limit:
+            return f"chart-rows-{size}"
+    return "chart-rows-xxl"
 
 
 def _share_chart(groups: list[indicators.Breakdown]) -> dict[str, Any]:
     return {
-        # Sector names run long: the axis shows the start, the table below the whole name.
-        "labels": [Truncator(group.label).chars(28) for group in groups],
+        # Long sector names: the axis shows the start, the table below the whole name.
+        "labels": [Truncator(group.label).chars(34) for group in groups],
         "keys": [group.key for group in groups],
         **{code: [_shown(group.figures[code]) for group in groups] for code in ("T1", "T2", "T4")},
     }

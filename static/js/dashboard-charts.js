@@ -1,33 +1,114 @@
-// Draws the dashboard's charts once htmx has loaded them (see portal/_dashboard_charts.html).
+// Draws the dashboard's charts over the tables the server rendered (portal/_dashboard_charts.html).
+// Without JavaScript the tables stand alone; the charts' boxes have their height in the HTML.
 (function () {
   "use strict";
-  const palette = { T1: "#0d6efd", T2: "#198754", T3: "#6f42c1", T4: "#fd7e14", T5: "#20c997",
+  const palette = { T1: "#0d6efd", T2: "#198754", T3: "#6f42c1", T4: "#fd7e14", T5: "#0f7b6c",
     A1: "#0d6efd", A2: "#6610f2", A3: "#198754", A4: "#fd7e14" };
-  const pct = (value) => (value === null ? null : Math.round(value * 1000) / 10);
+  const ink = "#212529";
+  const pct = (value) => (value === null || value === undefined ? null : Math.round(value * 1000) / 10);
   const still = () => document.documentElement.dataset.noAnimation === "1" || window.matchMedia("print").matches;
-  const percentAxis = { min: 0, max: 100, ticks: { callback: (v) => v + "%" } };
-  const percentTooltip = { callbacks: { label: (ctx) => ctx.dataset.label + ": " +
-    (ctx.parsed.y === null ? "—" : ctx.parsed.y.toLocaleString("vi-VN") + "%") } };
+  const percent = (value) => value.toLocaleString("vi-VN") + "%";
   const charts = [];
 
-  function chart(id, config) {
-    const canvas = document.getElementById(id);
+  // A scale from 0 to a little above the largest value or target, so that shares of a few
+  // percent (T2, T3) are not flattened at the foot of a 0–100% axis.
+  function fitted(values) {
+    const top = Math.max(0, ...values.filter((v) => v !== null && v !== undefined));
+    return { min: 0, suggestedMax: top > 0 ? Math.min(100, top * 1.15) : 10,
+      max: top * 1.15 >= 100 ? 100 : undefined, ticks: { callback: percent } };
+  }
+  const tooltip = (axis) => ({ callbacks: { label: (ctx) => ctx.dataset.label + ": " +
+    (ctx.parsed[axis] === null ? "—" : percent(ctx.parsed[axis])) } });
+
+  function chart(canvas, config) {
     if (!canvas) { return; }
     config.options = Object.assign({ responsive: true, maintainAspectRatio: false,
       animation: still() ? false : { duration: 400 } }, config.options || {});
     charts.push(new Chart(canvas, config));
   }
 
-  // The reader's own area (a district officer's) in full colour, the others paler.
-  function shareBars(data, onClick, own) {
-    const colour = (code) => data.keys.map((key) => (own && key !== own ? palette[code] + "66" : palette[code]));
-    return {
+  // One small chart per share (T1–T5), each on its own scale, its target band shaded.
+  function yearChart(canvas, data) {
+    const code = canvas.dataset.code;
+    const values = data.years.shares[code].map(pct);
+    const floors = data.years.shareFloors[code].map(pct);
+    const stretches = data.years.shareStretches[code].map((v, i) => (v === null ? floors[i] : pct(v)));
+    chart(canvas, {
+      type: "line",
+      data: { labels: data.years.labels, datasets: [
+        { label: data.text.minimum, data: floors, borderColor: ink, borderWidth: 1, borderDash: [4, 3],
+          pointRadius: 0, fill: false, spanGaps: true },
+        { label: data.text.band, data: stretches, borderColor: palette[code] + "55", borderWidth: 1,
+          pointRadius: 0, fill: "-1", backgroundColor: palette[code] + "26", spanGaps: true },
+        { label: code, data: values, borderColor: palette[code], backgroundColor: palette[code],
+          borderWidth: 2.5, spanGaps: true, tension: 0.2 }] },
+      options: { scales: { y: fitted(values.concat(floors, stretches)),
+        x: { ticks: { maxRotation: 0, autoSkip: true } } },
+        plugins: { legend: { display: false }, tooltip: tooltip("y") } },
+    });
+  }
+
+  // A short dark mark across each bar at its own minimum: one per series and year, never
+  // merged with the next series' line.
+  function minimumMarks(floors) {
+    return { id: "minimumMarks", afterDatasetsDraw(instance) {
+      const context = instance.ctx;
+      const y = instance.scales.y;
+      instance.data.datasets.forEach((dataset, index) => {
+        const marks = floors[dataset.label];
+        const meta = instance.getDatasetMeta(index);
+        if (!marks || meta.hidden) { return; }
+        meta.data.forEach((bar, j) => {
+          if (marks[j] === null || marks[j] === undefined) { return; }
+          const top = y.getPixelForValue(marks[j]);
+          const half = Math.max(3, bar.width / 2 - 2);  // within its own bar: never joined
+          context.save();
+          context.strokeStyle = ink;
+          context.lineWidth = 2.5;
+          context.beginPath();
+          context.moveTo(bar.x - half, top);
+          context.lineTo(bar.x + half, top);
+          context.stroke();
+          context.restore();
+        });
+      });
+    } };
+  }
+
+  function countChart(canvas, data) {
+    const codes = Object.keys(data.years.counts);
+    const all = codes.flatMap((code) => data.years.counts[code].concat(data.years.floors[code]))
+      .filter((v) => v !== null);
+    chart(canvas, {
       type: "bar",
-      data: { labels: data.labels, datasets: ["T1", "T2", "T4"].map((code) => ({
-        label: code, data: data[code].map(pct), backgroundColor: colour(code) })) },
-      options: { scales: { y: percentAxis }, plugins: { tooltip: percentTooltip },
-        onClick: onClick },
-    };
+      data: { labels: data.years.labels, datasets: codes.map((code) => ({
+        label: code, data: data.years.counts[code], backgroundColor: palette[code] })).concat([
+        // Only a legend entry for the marks the plugin draws.
+        { type: "line", label: "— " + data.text.minimum, data: [], borderColor: ink, borderWidth: 2.5 }]) },
+      options: { scales: { y: { beginAtZero: true, suggestedMax: Math.max(1, ...all) * 1.1,
+        ticks: { precision: 0 } } } },
+      plugins: [minimumMarks(data.years.floors)],
+    });
+  }
+
+  // Areas and sectors: horizontal bars, largest T2 first (the server sorted them); the
+  // reader's own area (a district officer's) in full colour, the others paler.
+  function groupChart(canvas, data, onClick, own) {
+    const colour = (code) => data.keys.map((key) => (own && key !== own ? palette[code] + "66" : palette[code]));
+    const datasets = ["T1", "T2", "T4"].map((code) => ({
+      label: code, data: data[code].map(pct), backgroundColor: colour(code) }));
+    const narrow = () => canvas.parentElement.clientWidth < 576;
+    chart(canvas, {
+      type: "bar",
+      data: { labels: data.labels, datasets: datasets },
+      options: { indexAxis: "y", onClick: onClick,
+        scales: { x: Object.assign(fitted(datasets.flatMap((d) => d.data)), { position: "top" }),
+          y: { ticks: { autoSkip: false, callback(value) {
+            const label = this.getLabelForValue(value);
+            return narrow() && label.length > 20 ? label.slice(0, 19) + "…" : label;
+          } } } },
+        plugins: { tooltip: tooltip("x") } },
+    });
   }
 
   function draw() {
@@ -35,21 +116,8 @@
     if (!source || typeof Chart === "undefined") { return; }
     while (charts.length) { charts.pop().destroy(); }
     const data = JSON.parse(source.textContent);
-    chart("chart-years", {
-      type: "line",
-      data: { labels: data.years.labels, datasets: Object.keys(data.years.shares).map((code) => ({
-        label: code, data: data.years.shares[code].map(pct), borderColor: palette[code],
-        backgroundColor: palette[code], spanGaps: true, tension: 0.2 })) },
-      options: { scales: { y: percentAxis }, plugins: { tooltip: percentTooltip } },
-    });
-    const counts = Object.keys(data.years.counts).map((code) => ({
-      type: "bar", label: code, data: data.years.counts[code], backgroundColor: palette[code] }));
-    const floors = Object.keys(data.years.floors).map((code) => ({
-      type: "line", label: code + " – " + data.text.minimum,
-      data: data.years.floors[code], borderColor: palette[code], borderDash: [4, 3], pointRadius: 0,
-      fill: false }));
-    chart("chart-counts", { type: "bar", data: { labels: data.years.labels, datasets: counts.concat(floors) },
-      options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } });
+    document.querySelectorAll("canvas.chart-year").forEach((canvas) => yearChart(canvas, data));
+    countChart(document.getElementById("chart-counts"), data);
     // A click on an area's or a sector's bars opens its facilities (the table's links).
     const follow = (tableId) => (event, elements) => {
       if (!elements.length) { return; }
@@ -57,19 +125,20 @@
       const link = links[elements[0].index];
       if (link) { window.location.href = link.href; }
     };
-    chart("chart-areas", shareBars(data.areas, follow("table-areas"), data.ownArea));
-    chart("chart-sectors", shareBars(data.sectors, follow("table-sectors")));
-    chart("chart-completeness", {
+    groupChart(document.getElementById("chart-areas"), data.areas, follow("table-areas"), data.ownArea);
+    groupChart(document.getElementById("chart-sectors"), data.sectors, follow("table-sectors"));
+    const shares = data.completeness.completeness.concat(data.completeness.timeliness).map(pct);
+    chart(document.getElementById("chart-completeness"), {
       type: "bar",
       data: { labels: data.completeness.labels, datasets: [
         { label: data.text.complete,
           data: data.completeness.completeness.map(pct), backgroundColor: "#198754" },
         { label: data.text.onTime,
           data: data.completeness.timeliness.map(pct), backgroundColor: "#0d6efd" }] },
-      options: { scales: { y: percentAxis }, plugins: { tooltip: percentTooltip } },
+      options: { indexAxis: "y", scales: { x: Object.assign(fitted(shares), { max: 100 }) },
+        plugins: { tooltip: tooltip("x") } },
     });
   }
 
-  document.addEventListener("htmx:afterSettle", draw);
   document.addEventListener("DOMContentLoaded", draw);
 })();

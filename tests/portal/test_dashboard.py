@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from portal.models import Role
+from reporting import dashboards, indicators
 
 LANDING_MARKERS = {
     Role.DEPARTMENT_ADMIN: "dashboard-department",
@@ -51,8 +53,9 @@ def test_department_dashboard_counts_live_districts_and_users(users, client_for)
 
 def test_dashboard_query_count_is_bounded(users, client_for, django_assert_max_num_queries) -> None:
     client = client_for(users["department_admin"])
-    # about ten for the plan's indicators (reporting/indicators.py), the rest for the cards
-    with django_assert_max_num_queries(30):
+    # about ten for the plan's indicators (reporting/indicators.py) and the cards, and the
+    # charts' tables rendered with the page: one engine run per plan year plus two groupings
+    with django_assert_max_num_queries(110):
         client.get(reverse("dashboard"))
 
 
@@ -104,13 +107,66 @@ def test_every_chart_has_a_data_table_for_those_who_cannot_see_it(
 ) -> None:
     response = client_for(users["official"]).get(reverse("dashboard_charts"), {"on": "31/12/2019"})
     page = response.content.decode()
-    charts = re.findall(r'<canvas id="chart-([a-z]+)"', page)
-    assert set(charts) == {"years", "counts", "areas", "sectors", "completeness"}
+    charts = set(re.findall(r'<canvas id="chart-([a-z]+)', page))
+    assert charts == {"year", "counts", "areas", "sectors", "completeness"}
     for name in charts:
-        assert f'id="table-{name}"' in page, f"the {name} chart has no table"
+        table = "years" if name == "year" else name
+        assert f'id="table-{table}"' in page, f"the {name} chart has no table"
+    assert len(re.findall(r'<canvas id="chart-year-(T[1-5])"', page)) == 5  # one per share
     years = response.context["year_rows"]
     assert [row["label"] for row in years] == ["2016", "2017", "2018", "2019"]
     assert [figure.indicator for figure in years[0]["shares"]] == ["T1", "T2", "T3", "T4", "T5"]
+
+
+def test_the_dashboard_renders_its_chart_tables_with_the_page(users, facilities, client_for):
+    page = client_for(users["official"]).get(reverse("dashboard")).content.decode()
+    assert 'id="table-areas"' in page and 'id="dashboard-data"' in page
+    assert "hx-get" not in page and "Đang vẽ biểu đồ" not in page
+    # each chart's box has its height before it is drawn: nothing moves when it is
+    assert re.search(r'class="chart-box chart-only chart-rows-s"><canvas id="chart-areas"', page)
+
+
+def _group(key: str, t1: str | None, t2: str | None) -> indicators.Breakdown:
+    def figure(code: str, value: str | None) -> indicators.Figure:
+        share = None if value is None else Decimal(value)
+        return indicators.Figure(code, code, share, None, None, None, None, None, "no_target")
+
+    return indicators.Breakdown(
+        key=key, label=key, figures={"T1": figure("T1", t1), "T2": figure("T2", t2)}
+    )
+
+
+def test_areas_and_sectors_are_charted_largest_share_applying_cp_first() -> None:
+    groups = [
+        _group("a", "0.9", "0.02"),
+        _group("b", "0.5", None),
+        _group("c", "0.4", "0.10"),
+        _group("d", "0.8", "0.02"),
+    ]
+    assert [group.key for group in dashboards._by_share(groups)] == ["c", "a", "d", "b"]
+
+
+def test_a_long_list_of_groups_reserves_a_taller_chart() -> None:
+    heights = [dashboards._height_class(rows) for rows in (1, 6, 7, 21, 30, 60)]
+    assert heights == [
+        "chart-rows-s",
+        "chart-rows-s",
+        "chart-rows-m",
+        "chart-rows-l",
+        "chart-rows-xl",
+        "chart-rows-xxl",
+    ]
+
+
+def test_outcome_and_activity_cards_are_in_separate_groups(users, client_for) -> None:
+    page = client_for(users["official"]).get(reverse("dashboard")).content.decode()
+    outcome = page.split('data-testid="cards-outcome"')[1].split('data-testid="cards-activity"')[0]
+    activity = page.split('data-testid="cards-activity"')[1]
+    for code in ("T1", "T2", "T3", "T4", "T5"):
+        assert f'<span class="fw-semibold">{code}</span>' in outcome
+        assert f'<span class="fw-semibold">{code}</span>' not in activity
+    for code in ("A1", "A2", "A3", "A4"):
+        assert f'<span class="fw-semibold">{code}</span>' in activity
 
 
 def test_every_card_links_to_the_records_behind_its_figure(users, facilities, client_for) -> None:
