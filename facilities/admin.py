@@ -6,16 +6,19 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from facilities import services
+from facilities.forms import ProductForm
 from facilities.models import (
     AdministrativeUnit,
     AwarenessConfirmation,
     DedicatedUnit,
     Facility,
     FacilityImport,
+    ImportMapping,
     IndustrialZone,
     OutreachActivity,
     OutreachParticipation,
     Product,
+    ProductUnit,
     Sector,
     SizeClass,
 )
@@ -52,8 +55,30 @@ class SizeClassAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "code", "rank"]
 
 
+@admin.register(ProductUnit)
+class ProductUnitAdmin(HardenedAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "code", "name_en", "quantity_kind", "aliases"]
+    list_filter = ["quantity_kind"]
+    search_fields = ["name", "name_en", "code", "aliases"]
+
+    def _in_use(self, obj: ProductUnit | None) -> bool:
+        return obj is not None and Product.objects.filter(unit=obj.code).exists()
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> list[str]:
+        # Products store the code: renaming it would leave them without a unit.
+        return ["code"] if self._in_use(obj) else []
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._in_use(obj)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        # The list's "delete selected" keeps the units products use.
+        queryset.exclude(code__in=Product.objects.values("unit")).delete()
+
+
 class ProductInline(HardenedInline, admin.TabularInline):
     model = Product
+    form = ProductForm
     extra = 0
 
 
@@ -111,6 +136,19 @@ class FacilityImportAdmin(HardenedAdmin, admin.ModelAdmin):
     list_filter = ["status"]
 
     # Files come in only through the import page, which checks them before opening.
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(HardenedAdmin, admin.ModelAdmin):
+    """Remembered mappings: viewable and deletable (to forget one), written by the import."""
+
+    list_display = ["__str__", "updated_by", "updated_at"]
+
     def has_add_permission(self, request: Any) -> bool:
         return False
 

@@ -5,18 +5,26 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from openpyxl.utils import get_column_letter
 
+from facilities import importer
 from facilities.models import (
     AdministrativeUnit,
     AwarenessConfirmation,
     DedicatedUnit,
     Facility,
     FacilityQuerySet,
+    IndustrialZone,
     OutreachActivity,
+    Product,
+    ProductUnit,
     Sector,
+    SizeClass,
     normalise_tax_code,
 )
+from facilities.vietnamese import fold
 from portal.lib.numbers import trimmed
 
 YES_NO = [("yes", _("Có")), ("no", _("Không"))]
@@ -98,6 +106,22 @@ class FacilityForm(forms.ModelForm):
         ).order_by("code")
         # Facilities are classed at the most detailed level shipped (3 digits).
         self.fields["sector"].queryset = Sector.objects.filter(level__gte=3)
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    return [("", "---------")] + [
+        (unit.code, unit.label()) for unit in ProductUnit.objects.order_by("name")
+    ]
+
+
+class ProductForm(forms.ModelForm):
+    """A product with its unit chosen from the units department admins keep."""
+
+    unit = forms.ChoiceField(label=_("đơn vị sản phẩm"), choices=unit_choices)
+
+    class Meta:
+        model = Product
+        fields = ["name", "unit", "annual_capacity"]
 
 
 class ContactsForm(forms.Form):
@@ -222,3 +246,117 @@ class OutreachFilter(django_filters.FilterSet):
     class Meta:
         model = OutreachActivity
         fields: list[str] = []
+
+
+# --- The registry import -------------------------------------------------------------------
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx)"),
+        help_text=_("Tối đa 5 MB. Dòng đầu tiên là tên cột."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self) -> Any:
+        uploaded = self.cleaned_data["file"]
+        importer.check_upload(uploaded)
+        return uploaded
+
+
+def _default_choices(key: str) -> list[tuple[str, str]]:
+    """What a missing column may be filled with, each value written as a cell would hold it."""
+    empty = [("", _("— không dùng —"))]
+    if key == "legal_form":
+        return empty + [(str(label), str(label)) for label in Facility.LegalForm.labels]
+    if key == "administrative_unit":
+        units = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.DISTRICT)
+        return empty + [(unit.code, f"{unit.code} – {unit.name}") for unit in units]
+    if key == "zone":
+        zones = IndustrialZone.objects.order_by("name").values_list("name", flat=True)
+        return empty + [(name, name) for name in zones]
+    if key == "sector":
+        sectors = Sector.objects.filter(level__gte=3).order_by("code")
+        return empty + [(sector.code, f"{sector.code} – {sector.name}") for sector in sectors]
+    if key == "size_class":
+        sizes = SizeClass.objects.order_by("rank").values_list("name", flat=True)
+        return empty + [(name, name) for name in sizes]
+    if key == "in_scope":
+        return empty + [("Có", _("Có")), ("Không", _("Không"))]
+    if key == "product_unit":
+        return empty + [(code, label) for code, label in unit_choices() if code]
+    return empty
+
+
+class ImportMappingForm(forms.Form):
+    """Which spreadsheet column holds which field, and for a missing column the value new
+    facilities get; pre-filled from the column headers or the mapping last used for them."""
+
+    def __init__(
+        self, *args: Any, headers: list[str], fields: list[Any], required: set[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.headers = headers
+        columns = [("", _("— không có —"))] + [
+            (str(index), f"{get_column_letter(index + 1)}: {header}")
+            for index, header in enumerate(headers)
+        ]
+        self.pairs = []
+        for item in fields:
+            label = f"{item.label_vi} *" if item.key in required else item.label_vi
+            self.fields[item.key] = forms.ChoiceField(label=label, choices=columns, required=False)
+            default = None
+            if item.key in importer.DEFAULTABLE:
+                default = f"default_{item.key}"
+                self.fields[default] = forms.ChoiceField(
+                    label=_("Nếu không có cột: giá trị cho cơ sở mới"),
+                    choices=_default_choices(item.key),
+                    required=False,
+                )
+            self.pairs.append((item.key, default))
+
+    def field_pairs(self) -> list[tuple[Any, Any]]:
+        """Each field's column choice with its default choice (or None), as bound fields."""
+        return [(self[key], self[default] if default else None) for key, default in self.pairs]
+
+    def mapping(self) -> dict[str, int | None]:
+        return {
+            key: int(self.cleaned_data[key]) if self.cleaned_data.get(key) else None
+            for key, _default in self.pairs
+        }
+
+    def defaults(self) -> dict[str, str]:
+        return {
+            key: self.cleaned_data[default]
+            for key, default in self.pairs
+            if default and self.cleaned_data.get(default)
+        }
+
+
+class ProductUnitForm(forms.ModelForm):
+    """A unit added from the dry run, where a file used one the list lacks."""
+
+    # The unit as the file wrote it, kept as another spelling when the name differs.
+    alias = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+
+    class Meta:
+        model = ProductUnit
+        fields = ["name", "code", "name_en", "quantity_kind"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = False
+        self.fields["code"].help_text = _("Để trống: cổng tự đặt mã từ tên.")
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data.get("code") or slugify(
+            fold(self.cleaned_data.get("name") or "")
+        ).replace("-", "")
+        code = code[:8]
+        if not code:
+            raise forms.ValidationError(_("Vui lòng nhập mã đơn vị (chữ và số không dấu)."))
+        if ProductUnit.objects.filter(code=code).exists():
+            raise forms.ValidationError(
+                _("Mã “%(code)s” đã có: vui lòng nhập một mã khác.") % {"code": code}
+            )
+        return code

@@ -13,22 +13,25 @@ from __future__ import annotations
 
 import copy
 import datetime
+import hashlib
 import io
 import math
 import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any, Literal
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,14 +43,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from facilities.models import (
     AdministrativeUnit,
     Facility,
+    FacilityImport,
+    ImportMapping,
     IndustrialZone,
     Product,
+    ProductUnit,
     Sector,
     SizeClass,
     normalise_tax_code,
 )
 from facilities.services import save_facility
 from facilities.vietnamese import fold
+from portal.lib import closing
 from portal.models import User
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -101,8 +108,11 @@ FIELDS: list[ImportField] = [
     ImportField(
         "legal_form",
         gettext_lazy("Loại hình"),
-        True,
-        gettext_lazy("Chọn trong danh sách, ví dụ Công ty TNHH, Công ty cổ phần, Hợp tác xã."),
+        False,
+        gettext_lazy(
+            "Chọn trong danh sách, ví dụ Công ty TNHH, Công ty cổ phần, Hợp tác xã; để trống "
+            "nếu chưa rõ."
+        ),
         ("Loại hình doanh nghiệp", "Loại hình DN", "Hình thức sở hữu", "Loại hình cơ sở"),
     ),
     ImportField(
@@ -220,6 +230,24 @@ FIELDS: list[ImportField] = [
     ),
 ]
 FIELDS_BY_KEY: dict[str, ImportField] = {item.key: item for item in FIELDS}
+# Fields whose missing column may be filled with a value chosen on the mapping step.
+DEFAULTABLE = (
+    "legal_form",
+    "administrative_unit",
+    "zone",
+    "sector",
+    "size_class",
+    "in_scope",
+    "product_unit",
+)
+
+
+def is_required(item: ImportField) -> bool:
+    """Legal form is required only where the Department decided so (see README's settings)."""
+    if item.key == "legal_form":
+        return settings.FACILITY_LEGAL_FORM_REQUIRED
+    return item.required
+
 
 # The grey example row of the template. While it is left unchanged it is skipped, so a user who
 # types below it instead of over it does not import a fictitious facility.
@@ -233,6 +261,9 @@ class Sheet:
     rows: list[list[object]]
     # The Excel row number of each of `rows`, so that messages point at what the user sees.
     row_numbers: list[int] = field(default_factory=list)
+    # (position in `rows`, column index) → the formula of a formula cell; `rows` holds the
+    # value Excel stored for it.
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -243,6 +274,17 @@ class RowResult:
     action: Action
     facility_id: int | None
     cleaned: dict[str, Any] | None
+    warnings: list[str] = field(default_factory=list)
+    # A unit of production the list does not have yet (a department admin may add it).
+    unknown_unit: str | None = None
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    number: int
+    column: str
+    formula: str
+    value: str
 
 
 @dataclass
@@ -252,10 +294,30 @@ class Preview:
     to_update: int
     error_count: int
     mapping_errors: list[str]
+    formulas: list[FormulaCell] = field(default_factory=list)
+    # The unit as written → the rows that use it.
+    unknown_units: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def has_errors(self) -> bool:
         return bool(self.mapping_errors) or self.error_count > 0
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for row in self.rows if row.warnings)
+
+
+class Cancelled(Exception):
+    """Raised by a progress callback when the user cancelled the import."""
+
+
+# Called with (rows done, rows in all) every PROGRESS_EVERY rows; may raise Cancelled.
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 500
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
 
 
 @dataclass
@@ -405,7 +467,17 @@ def read_sheet(path_or_file: str | Path | IO[bytes]) -> Sheet:
             _("Không đọc được tệp Excel: hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.")
         ) from exc
     try:
-        return _read_first_sheet(workbook)
+        sheet, index = _read_first_sheet(workbook)
+        if not isinstance(path_or_file, str | Path):
+            path_or_file.seek(0)
+        # A second pass with formulas rather than values: the only way openpyxl tells which
+        # cells are formulas. Their stored values stay what is imported; the dry run shows both.
+        formulas = openpyxl.load_workbook(path_or_file, read_only=True, data_only=False)
+        try:
+            _find_formulas(formulas.worksheets[index], sheet)
+        finally:
+            formulas.close()
+        return sheet
     except ValidationError:
         raise
     except Exception as exc:  # Read-only mode parses rows lazily: errors surface while iterating.
@@ -417,12 +489,47 @@ def read_sheet(path_or_file: str | Path | IO[bytes]) -> Sheet:
         workbook.close()
 
 
-def _read_first_sheet(workbook: Any) -> Sheet:
+def _find_formulas(worksheet: Any, sheet: Sheet) -> None:
+    position_of = {number: position for position, number in enumerate(sheet.row_numbers)}
+    width = len(sheet.headers)
+    for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
+        position = position_of.get(number)
+        if position is None:
+            continue
+        stored = sheet.rows[position]
+        for column, value in enumerate(values[:width]):
+            # A text cell typed as "=abc" reads the same in both passes; a formula does not.
+            if isinstance(value, str) and value.startswith("=") and stored[column] != value:
+                sheet.formulas[(position, column)] = value
+
+
+def read_headers(handle: IO[bytes]) -> list[str]:
+    """The header row alone, for the mapping step: a large file is read in full by the task."""
+    try:
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except Exception as exc:  # A broken file can fail anywhere inside openpyxl.
+        raise ValidationError(
+            _("Không đọc được tệp Excel: vui lòng mở tệp bằng Excel, lưu lại rồi tải lên lại.")
+        ) from exc
+    try:
+        return _read_first_sheet(workbook, headers_only=True)[0].headers
+    except ValidationError:
+        raise
+    except Exception as exc:
+        raise ValidationError(
+            _("Không đọc được tệp Excel: vui lòng mở tệp bằng Excel, lưu lại rồi tải lên lại.")
+        ) from exc
+    finally:
+        workbook.close()
+
+
+def _read_first_sheet(workbook: Any, *, headers_only: bool = False) -> tuple[Sheet, int]:
     worksheets = workbook.worksheets
     visible = [ws for ws in worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
     if not worksheets:
         raise ValidationError(_("Tệp không có trang tính nào."))
     worksheet = (visible or worksheets)[0]
+    index = worksheets.index(worksheet)
     headers: list[str] | None = None
     rows: list[list[object]] = []
     numbers: list[int] = []
@@ -434,6 +541,8 @@ def _read_first_sheet(workbook: Any) -> Sheet:
                 headers = [_text(value) for value in cells]
                 while headers and not headers[-1]:
                     headers.pop()
+                if headers_only:
+                    break
             continue
         if filled == 0:
             continue
@@ -452,7 +561,7 @@ def _read_first_sheet(workbook: Any) -> Sheet:
                 "(Tên cơ sở, Mã số thuế, …) phía trên danh sách."
             )
         )
-    return Sheet(headers=headers, rows=rows, row_numbers=numbers)
+    return Sheet(headers=headers, rows=rows, row_numbers=numbers), index
 
 
 def _is_blank(value: object) -> bool:
@@ -484,50 +593,136 @@ def _key(text: str) -> str:
 # --- Mapping columns to fields ----------------------------------------------------------------
 
 
+# Abbreviations registries write in headers, as whole words (after accents are removed).
+_HEADER_WORDS = {
+    "tp": "thanh pho",
+    "tx": "thi xa",
+    "tt": "thi tran",
+    "q": "quan",
+    "h": "huyen",
+    "dn": "doanh nghiep",
+    "dvhc": "don vi hanh chinh",
+    "sdt": "so dien thoai",
+    "dt": "dien thoai",
+    "ld": "lao dong",
+    "dvt": "don vi tinh",
+    "sp": "san pham",
+    "mst": "ma so thue",
+    "kcn": "khu cong nghiep",
+    "ccn": "cum cong nghiep",
+    "email": "thu dien tu",
+    "e mail": "thu dien tu",
+}
+_HEADER_NOISE = {"stt"}
+
+
 def _header_keys(text: str) -> set[str]:
+    """The forms a header is compared in: its words without accents, case, punctuation, notes
+    in brackets or abbreviations, in any order ("Huyện/TP/Thị xã" = "Huyện, thị xã, thành
+    phố")."""
     folded = _key(text).replace("*", " ")
     without_notes = re.sub(r"\(.*?\)", " ", folded)
-    return {
-        " ".join(re.sub(r"[^0-9a-z]+", " ", variant).split()) for variant in (folded, without_notes)
-    } - {""}
+    keys = set()
+    for variant in (folded, without_notes):
+        plain = " ".join(re.sub(r"[^0-9a-z]+", " ", variant).split())
+        if not plain:
+            continue
+        expanded = " ".join(_HEADER_WORDS.get(word, word) for word in plain.split())
+        for form in (plain, expanded):
+            keys.add(" ".join(sorted(form.split())))
+    return keys
+
+
+def headers_key(headers: list[str]) -> str:
+    """What identifies a layout of columns whatever their order: the set of normalised headers."""
+    normalised = sorted({min(_header_keys(header), default="") for header in headers} - {""})
+    return hashlib.sha256("\n".join(normalised).encode()).hexdigest()
+
+
+def _candidates(item: ImportField) -> set[str]:
+    names = [*item.synonyms]
+    # Both interface languages' labels, so that a header matches whoever reads the page.
+    for language in ("vi", "en"):
+        with translation.override(language):
+            names.append(str(item.label_vi))
+    candidates: set[str] = set()
+    for name in names:
+        candidates |= _header_keys(name)
+    return candidates
 
 
 def guess_mapping(headers: list[str]) -> dict[str, int | None]:
-    """Each field's column, found by its label or a usual synonym; None when no header fits."""
+    """Each field's column, found by its label or a usual synonym; None when no header fits.
+
+    An exact match (in any word order, abbreviations expanded) wins; failing that, a header
+    containing every word of a label of two words or more ("Tên cơ sở sản xuất").
+    """
     column_keys = [_header_keys(header or "") for header in headers]
-    mapping: dict[str, int | None] = {}
+    candidates = {item.key: _candidates(item) for item in FIELDS}
+    mapping: dict[str, int | None] = {item.key: None for item in FIELDS}
     used: set[int] = set()
     for item in FIELDS:
-        candidates: set[str] = set()
-        with translation.override("vi"):
-            # The Vietnamese label as well as the active language's: registries are Vietnamese.
-            vietnamese_label = str(item.label_vi)
-        for name in (str(item.label_vi), vietnamese_label, *item.synonyms):
-            candidates |= _header_keys(name)
-        mapping[item.key] = next(
-            (
-                index
-                for index, keys in enumerate(column_keys)
-                if index not in used and keys & candidates
-            ),
-            None,
-        )
-        if mapping[item.key] is not None:
-            used.add(mapping[item.key])  # type: ignore[arg-type]
+        for index, keys in enumerate(column_keys):
+            if index not in used and keys & candidates[item.key]:
+                mapping[item.key] = index
+                used.add(index)
+                break
+    wanted = {
+        key: [set(c.split()) for c in found if len(c.split()) >= 2]
+        for key, found in candidates.items()
+    }
+    for index, keys in enumerate(column_keys):
+        if index in used:
+            continue
+        words = set().union(*(key.split() for key in keys)) - _HEADER_NOISE
+        # The field whose label covers most of the header: "Điện thoại người liên hệ" is the
+        # phone, not the contact's name.
+        best, best_size = None, 0
+        for item in FIELDS:
+            if mapping[item.key] is not None:
+                continue
+            size = max((len(need) for need in wanted[item.key] if need <= words), default=0)
+            if size > best_size:
+                best, best_size = item.key, size
+        if best is not None:
+            mapping[best] = index
+            used.add(index)
     return mapping
 
 
+def remembered_mapping(headers: list[str], stored: dict[str, str]) -> dict[str, int | None]:
+    """A mapping saved as field → header, applied to this file's column order."""
+    index_of = {}
+    for index, header in enumerate(headers):
+        index_of.setdefault(min(_header_keys(header), default=""), index)
+    return {
+        item.key: index_of.get(stored[item.key]) if stored.get(item.key) else None
+        for item in FIELDS
+    }
+
+
+def mapping_to_remember(headers: list[str], mapping: dict[str, int | None]) -> dict[str, str]:
+    return {
+        key: min(_header_keys(headers[index]), default="")
+        for key, index in mapping.items()
+        if index is not None and 0 <= index < len(headers)
+    }
+
+
 def _check_mapping(
-    sheet: Sheet, mapping: dict[str, int | None]
+    sheet: Sheet, mapping: dict[str, int | None], defaults: dict[str, str]
 ) -> tuple[dict[str, int], list[str]]:
     columns: dict[str, int] = {}
     errors: list[str] = []
     for item in FIELDS:
         index = mapping.get(item.key)
         if index is None:
-            if item.required:
+            if is_required(item) and not defaults.get(item.key):
                 errors.append(
-                    _("Chưa chọn cột cho “%(label)s”: đây là thông tin bắt buộc.")
+                    _(
+                        "Chưa chọn cột cho “%(label)s”: đây là thông tin bắt buộc, vui lòng chọn "
+                        "cột hoặc một giá trị mặc định."
+                    )
                     % {"label": item.label_vi}
                 )
             continue
@@ -553,7 +748,11 @@ def _check_mapping(
                     "labels": ", ".join(f"“{FIELDS_BY_KEY[key].label_vi}”" for key in keys),
                 }
             )
-    if "product_name" in columns and "product_unit" not in columns:
+    if (
+        "product_name" in columns
+        and "product_unit" not in columns
+        and not defaults.get("product_unit")
+    ):
         errors.append(
             _("Đã chọn cột “%(product)s” nhưng chưa chọn cột “%(unit)s”: sản phẩm cần có đơn vị.")
             % {
@@ -591,8 +790,8 @@ _LEGAL_FORM_SYNONYMS = {
     "hkd": Facility.LegalForm.HOUSEHOLD,
     "lang nghe": Facility.LegalForm.HOUSEHOLD,
 }
-_YES = {"co", "x", "c", "yes", "y", "1", "true", "dung"}
-_NO = {"khong", "k", "no", "n", "0", "false", "sai"}
+_YES = {"co", "x", "c", "yes", "y", "1", "true", "dung", "co thuoc", "thuoc"}
+_NO = {"khong", "k", "no", "n", "0", "false", "sai", "khong thuoc"}
 
 
 @dataclass
@@ -606,6 +805,10 @@ class _Lookups:
     legal_forms: dict[str, str]
     product_units: dict[str, str]
     existing: dict[str, Facility]
+
+    @cached_property
+    def sectors_by_pk(self) -> dict[int, Sector]:
+        return {sector.pk: sector for sector in self.sectors.values()}
 
     @classmethod
     def load(cls, tax_codes: Iterable[str]) -> _Lookups:
@@ -622,6 +825,8 @@ class _Lookups:
             if sector.level >= 3:
                 sectors[sector.code] = sector
                 sectors_by_name[_key(sector.name)] = sector
+                if sector.name_en:
+                    sectors_by_name.setdefault(_key(sector.name_en), sector)
             else:
                 shallow[sector.code] = sector
         size_classes: dict[str, SizeClass] = {}
@@ -637,15 +842,16 @@ class _Lookups:
             # "Bắc Vinh" for "KCN Bắc Vinh" only when no other zone shares the bare name.
             zones.setdefault(name, found[0] if len(found) == 1 else None)
         legal_forms = dict(_LEGAL_FORM_SYNONYMS)
-        for value, label in Facility.LegalForm.choices:
-            legal_forms[_key(value)] = value
-            legal_forms[_key(str(label))] = value
+        # Labels in every interface language: what a file says must not depend on who reads it.
+        for language in ("vi", "en"):
+            with translation.override(language):
+                for value, label in Facility.LegalForm.choices:
+                    legal_forms[_key(value)] = value
+                    legal_forms[_key(str(label))] = value
         product_units: dict[str, str] = {}
-        for value, label in Product.Unit.choices:
-            product_units[_key(value)] = value
-            product_units[_key(str(label))] = value
-            for part in str(label).split(","):
-                product_units[_key(part)] = value
+        for unit in ProductUnit.objects.all():
+            for written in unit.spellings():
+                product_units.setdefault(_key(written), unit.code)
         existing: dict[str, Facility] = {}
         codes = sorted(set(tax_codes))
         # Chunked: SQLite builds limit the number of parameters in one query.
@@ -679,67 +885,150 @@ def _zone_bare_key(text: str) -> str:
 # --- Preview ----------------------------------------------------------------------------------
 
 
-def preview(sheet: Sheet, mapping: dict[str, int | None]) -> Preview:
+def preview(
+    sheet: Sheet,
+    mapping: dict[str, int | None],
+    defaults: dict[str, str] | None = None,
+    *,
+    progress: Progress = _no_progress,
+) -> Preview:
     """Check every row against the registry and the reference lists; write nothing.
 
     A row whose tax code is in the registry updates that facility, and there a blank optional
-    cell keeps the value on record. The template's example row, left unchanged, is skipped.
-    When the mapping itself is wrong the rows are not checked (every row would repeat the same
-    complaint): `mapping_errors` says what to choose, and `rows` is empty.
+    cell keeps the value on record. `defaults` (field key → a value as a cell would hold it)
+    fill the blank or missing cells of new facilities only. The template's example row, left
+    unchanged, is skipped. When the mapping itself is wrong the rows are not checked (every row
+    would repeat the same complaint): `mapping_errors` says what to choose, and `rows` is empty.
     """
-    columns, mapping_errors = _check_mapping(sheet, mapping)
+    defaults = {key: value for key, value in (defaults or {}).items() if value}
+    columns, mapping_errors = _check_mapping(sheet, mapping, defaults)
     if mapping_errors:
         return Preview(
             rows=[], to_create=0, to_update=0, error_count=0, mapping_errors=mapping_errors
         )
     numbers = sheet.row_numbers or [index + 2 for index in range(len(sheet.rows))]
     rows = [
-        _SheetRow(number, cells, columns, sheet)
-        for number, cells in zip(numbers, sheet.rows, strict=True)
+        _SheetRow(number, cells, columns, sheet, position)
+        for position, (number, cells) in enumerate(zip(numbers, sheet.rows, strict=True))
     ]
     rows = [row for row in rows if not row.is_untouched_example()]
     lookups = _Lookups.load(code for row in rows if (code := row.tax_code()) is not None)
     first_row_of: dict[str, int] = {}
     results = []
-    for row in rows:
-        code = row.tax_code()
-        if code is not None and code in first_row_of:
-            row.fail(
-                "tax_code",
-                _(
-                    "Mã số thuế %(code)s đã có ở dòng %(first)s của tệp: mỗi cơ sở chỉ ghi một "
-                    "dòng, hãy xoá hoặc gộp các dòng trùng."
+    with closing.period_read_once():
+        for done, row in enumerate(rows, start=1):
+            code = row.tax_code()
+            if code is not None and code in first_row_of:
+                row.fail(
+                    "tax_code",
+                    _(
+                        "Mã số thuế %(code)s đã có ở dòng %(first)s của tệp: mỗi cơ sở chỉ ghi "
+                        "một dòng, hãy xoá hoặc gộp các dòng trùng."
+                    )
+                    % {"code": code, "first": first_row_of[code]},
                 )
-                % {"code": code, "first": first_row_of[code]},
-            )
-        elif code is not None:
-            first_row_of[code] = row.number
-        results.append(row.check(lookups.existing.get(code) if code else None, lookups))
+            elif code is not None:
+                first_row_of[code] = row.number
+            existing = lookups.existing.get(code) if code else None
+            if existing is None:
+                row.defaults = defaults
+            results.append(row.check(existing, lookups))
+            if done % PROGRESS_EVERY == 0:
+                progress(done, len(rows))
+    progress(len(rows), len(rows))
+    formulas = [
+        FormulaCell(
+            number=numbers[position],
+            column=_column_name(sheet, column),
+            formula=formula[:200],
+            value=_text(sheet.rows[position][column]),
+        )
+        for (position, column), formula in sorted(sheet.formulas.items())
+    ]
+    unknown_units: dict[str, list[int]] = {}
+    for result in results:
+        if result.unknown_unit:
+            unknown_units.setdefault(result.unknown_unit, []).append(result.number)
     return Preview(
         rows=results,
         to_create=sum(1 for result in results if result.action == "create"),
         to_update=sum(1 for result in results if result.action == "update"),
         error_count=sum(1 for result in results if result.action == "error"),
         mapping_errors=[],
+        formulas=formulas,
+        unknown_units=unknown_units,
     )
+
+
+# Text a spreadsheet may take for a formula when the sheet is opened again (CSV/formula
+# injection); numbers and phone numbers such as +84 912 345 678 are not flagged.
+_FORMULA_LIKE = re.compile(r"[=+\-@]")
+_SIGNED_NUMBER = re.compile(r"[+\-][\d\s.,()]+")
 
 
 class _SheetRow:
     """One data row being checked: its cells by field, and the problems found so far."""
 
-    def __init__(self, number: int, cells: list[object], columns: dict[str, int], sheet: Sheet):
+    def __init__(
+        self,
+        number: int,
+        cells: list[object],
+        columns: dict[str, int],
+        sheet: Sheet,
+        position: int = 0,
+    ):
         self.number = number
         self.cells = cells
         self.columns = columns
         self.sheet = sheet
+        self.position = position
+        self.defaults: dict[str, str] = {}
         self.errors: list[str] = []
+        self.warnings: list[str] = []
+        self.unknown_unit: str | None = None
         self.failed: set[str] = set()
         self._tax_code: str | None = None
         self._tax_code_read = False
 
     def raw(self, key: str) -> object:
         index = self.columns.get(key)
-        return None if index is None or index >= len(self.cells) else self.cells[index]
+        value = None if index is None or index >= len(self.cells) else self.cells[index]
+        if _is_blank(value) and key in self.defaults:
+            return self.defaults[key]
+        return value
+
+    def _flag_formula_like_text(self) -> None:
+        for key, index in self.columns.items():
+            if (self.position, index) in self.sheet.formulas:
+                self.warnings.append(
+                    _(
+                        "Cột %(column)s là công thức %(formula)s: giá trị được nhập là giá trị "
+                        "bảng tính đã lưu, “%(value)s”."
+                    )
+                    % {
+                        "column": _column_name(self.sheet, index),
+                        "formula": self.sheet.formulas[(self.position, index)][:80],
+                        "value": self.text(key),
+                    }
+                )
+                continue
+            value = self.cells[index] if index < len(self.cells) else None
+            if (
+                isinstance(value, str)
+                and _FORMULA_LIKE.match(value.strip())
+                and not _SIGNED_NUMBER.fullmatch(value.strip())
+            ):
+                self.warnings.append(
+                    _(
+                        "Cột %(column)s bắt đầu bằng “%(first)s”: bảng tính có thể hiểu ô này là "
+                        "công thức; vui lòng kiểm tra lại nội dung “%(value)s”."
+                    )
+                    % {
+                        "column": _column_name(self.sheet, index),
+                        "first": value.strip()[0],
+                        "value": _text(value)[:80],
+                    }
+                )
 
     def text(self, key: str) -> str:
         return _text(self.raw(key))
@@ -775,9 +1064,17 @@ class _SheetRow:
         return self._tax_code
 
     def check(self, existing: Facility | None, lookups: _Lookups) -> RowResult:
-        values = {key: self.text(key) for key in self.columns}
+        values = {key: self.text(key) for key in {*self.columns, *self.defaults}}
+        self._flag_formula_like_text()
         for item in FIELDS:
-            if item.required and not self.text(item.key) and item.key not in self.failed:
+            # A column the file lacks leaves an existing facility's value as it is.
+            lacking = item.key not in self.columns and existing is not None
+            if (
+                is_required(item)
+                and not lacking
+                and not self.text(item.key)
+                and item.key not in self.failed
+            ):
                 self.fail(
                     item.key,
                     _("Đang để trống nhưng là thông tin bắt buộc: hãy nhập %(label)s.")
@@ -791,6 +1088,9 @@ class _SheetRow:
                 setattr(instance, name, value)
         else:
             instance = Facility(**changes)
+        if "sector_id" in changes:
+            # Facility.clean() reads the sector's level: from the list loaded once, not a query.
+            instance.sector = lookups.sectors_by_pk[changes["sector_id"]]
         self._validate_model(instance, changes_product)
         if self.errors:
             return RowResult(
@@ -800,6 +1100,8 @@ class _SheetRow:
                 action="error",
                 facility_id=existing.pk if existing else None,
                 cleaned=None,
+                warnings=self.warnings,
+                unknown_unit=self.unknown_unit,
             )
         return RowResult(
             number=self.number,
@@ -808,6 +1110,7 @@ class _SheetRow:
             action="update" if existing else "create",
             facility_id=existing.pk if existing else None,
             cleaned={"facility": changes, "product": changes_product},
+            warnings=self.warnings,
         )
 
     def _read_fields(self, lookups: _Lookups) -> dict[str, Any]:
@@ -835,7 +1138,7 @@ class _SheetRow:
             "in_scope": ("in_scope", self._in_scope),
         }
         for key, (attribute, reader) in readers.items():
-            if key not in self.columns or _is_blank(self.raw(key)):
+            if _is_blank(self.raw(key)):
                 continue
             problem, value = reader(key, lookups)
             if problem:
@@ -863,10 +1166,15 @@ class _SheetRow:
             return None
         unit = lookups.product_units.get(_key(unit_text))
         if unit is None:
+            # Not a mistake in the file: a unit the list lacks, which an admin may add.
+            self.unknown_unit = unit_text
             self.fail(
                 "product_unit",
-                _("Đơn vị “%(value)s” không có trong danh mục: hãy nhập một trong %(choices)s.")
-                % {"value": unit_text, "choices": _choices(Product.Unit.labels)},
+                _(
+                    "Đơn vị “%(value)s” chưa có trong danh mục đơn vị sản phẩm: quản trị viên Sở "
+                    "có thể thêm đơn vị này ngay trên trang kiểm tra, rồi kiểm tra lại."
+                )
+                % {"value": unit_text},
             )
             return None
         return {"name": name, "unit": unit}
@@ -896,6 +1204,8 @@ class _SheetRow:
                 # Model.clean() reports a start after the closing date on closed_on, which the
                 # import does not carry: the cell to fix is the start date.
                 key = "started_on" if name == "closed_on" else name
+                if key in self.failed:
+                    continue
                 for message in messages:
                     if key in self.columns:
                         self.fail(key, message)
@@ -906,8 +1216,9 @@ class _SheetRow:
                         self.errors.append(f"{str(label).capitalize()}: {message}")
         if product is not None:
             try:
+                # The unit was resolved from the list loaded once: not looked up again per row.
                 Product(name=product["name"], unit=product["unit"]).full_clean(
-                    exclude=["facility"], validate_unique=False, validate_constraints=False
+                    exclude=["facility", "unit"], validate_unique=False, validate_constraints=False
                 )
             except ValidationError as exc:
                 for name, messages in exc.message_dict.items():
@@ -1128,7 +1439,9 @@ def _choices(labels: Iterable[object]) -> str:
 # --- Apply ------------------------------------------------------------------------------------
 
 
-def apply(preview: Preview, *, user: User | None) -> ImportResult:
+def apply(
+    preview: Preview, *, user: User | None, progress: Progress = _no_progress
+) -> ImportResult:
     """Write a clean preview: every row or none.
 
     Each facility goes through `save_facility`, which validates it in full once more, so a
@@ -1153,11 +1466,15 @@ def apply(preview: Preview, *, user: User | None) -> ImportResult:
         raise ValidationError(_("Tệp không có dòng dữ liệu nào để nhập."))
     result = ImportResult(created=0, updated=0)
     number = 0
+    total = len(preview.rows)
     try:
-        with transaction.atomic():
-            for row in preview.rows:
+        with transaction.atomic(), closing.period_read_once():
+            for done, row in enumerate(preview.rows, start=1):
                 number = row.number
                 _apply_row(row, user=user, result=result)
+                if done % PROGRESS_EVERY == 0:
+                    # May raise Cancelled, which rolls everything back.
+                    progress(done, total)
     except IntegrityError as exc:
         # A concurrent change slipped between validation and insert; nothing was kept.
         raise ValidationError(
@@ -1215,6 +1532,295 @@ def _apply_row(row: RowResult, *, user: User | None, result: ImportResult) -> No
     result.products_created += 1
 
 
+# --- Running an import: the dry run and the write, as tasks -----------------------------------
+#
+# The page starts a step (`start_check`, `start_apply`), a task runs it (`run_check`,
+# `run_apply`, called by facilities/tasks.py) and records progress on the FacilityImport,
+# which the page polls; `request_cancel` asks the task to stop at its next progress report.
+# What the dry run found is kept on the FacilityImport (`summarise`), so its page survives a
+# reload; the write reads and checks the file again, against the registry as it is then.
+
+SHOWN_ROWS = 200
+SAMPLE_ROWS = 20
+
+
+def summarise(result: Preview) -> dict[str, Any]:
+    """What the dry-run page shows, as JSON: counts and the first rows of each kind."""
+    errors = [row for row in result.rows if row.errors]
+    warned = [row for row in result.rows if row.warnings]
+    return {
+        "rows": len(result.rows),
+        "to_create": result.to_create,
+        "to_update": result.to_update,
+        "error_count": result.error_count,
+        "warning_count": len(warned),
+        "mapping_errors": result.mapping_errors,
+        "errors": [
+            {
+                "number": row.number,
+                "name": row.values.get("name", ""),
+                "tax_code": row.values.get("tax_code", ""),
+                "errors": row.errors,
+            }
+            for row in errors[:SHOWN_ROWS]
+        ],
+        "warnings": [
+            {"number": row.number, "name": row.values.get("name", ""), "warnings": row.warnings}
+            for row in warned[:SHOWN_ROWS]
+        ],
+        "samples": [
+            {
+                "number": row.number,
+                "action": row.action,
+                "name": row.values.get("name", ""),
+                "tax_code": row.values.get("tax_code", ""),
+                "administrative_unit": row.values.get("administrative_unit", ""),
+                "sector": row.values.get("sector", ""),
+            }
+            for row in result.rows
+            if not row.errors
+        ][:SAMPLE_ROWS],
+        "formula_count": len(result.formulas),
+        "formulas": [
+            {"number": f.number, "column": f.column, "formula": f.formula, "value": f.value}
+            for f in result.formulas[:SHOWN_ROWS]
+        ],
+        "unknown_units": [
+            {"text": text, "count": len(numbers), "rows": numbers[:10]}
+            for text, numbers in result.unknown_units.items()
+        ],
+        "can_apply": bool(result.rows) and not result.has_errors,
+    }
+
+
+def _refuse_when_busy(batch: FacilityImport, *, by: User) -> None:
+    # A task killed with its worker leaves its import "running": past the task time limit it
+    # no longer blocks its user.
+    stale = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    FacilityImport.objects.filter(
+        uploaded_by=by, status__in=FacilityImport.RUNNING, started_at__lt=stale
+    ).update(
+        status=FacilityImport.Status.FAILED,
+        message=_("Quá thời gian cho phép; vui lòng kiểm tra lại tệp."),
+    )
+    if batch.status == FacilityImport.Status.APPLIED:
+        raise ValidationError(_("Tệp này đã được nhập; vui lòng tải lên tệp mới nếu cần nhập lại."))
+    others = FacilityImport.objects.filter(uploaded_by=by, status__in=FacilityImport.RUNNING)
+    if others.exists():
+        raise ValidationError(
+            _(
+                "Bạn đang có một lần nhập chưa chạy xong (tệp %(name)s): vui lòng chờ lần đó "
+                "xong hoặc huỷ nó rồi thử lại."
+            )
+            % {"name": others.first().original_name}  # type: ignore[union-attr]
+        )
+
+
+def _start(batch: FacilityImport, status: str, *, total: int) -> None:
+    batch.status = status
+    batch.progress_done = 0
+    batch.progress_total = total
+    batch.started_at = timezone.now()
+    batch.cancel_requested = False
+    batch.message = ""
+    try:
+        with transaction.atomic():
+            batch.save()
+    except IntegrityError as exc:
+        # Two clicks at once: the constraint lets one import per user run.
+        raise ValidationError(_("Bạn đang có một lần nhập chưa chạy xong.")) from exc
+
+
+@transaction.atomic
+def start_check(
+    batch: FacilityImport,
+    *,
+    by: User,
+    headers: list[str],
+    mapping: dict[str, int | None],
+    defaults: dict[str, str],
+) -> FacilityImport:
+    """Queue the dry run with this mapping, and remember the mapping for these headers."""
+    from facilities import tasks  # the tasks module imports this one
+
+    batch = FacilityImport.objects.select_for_update().get(pk=batch.pk)
+    _refuse_when_busy(batch, by=by)
+    batch.mapping = {key: value for key, value in mapping.items() if value is not None}
+    batch.defaults = {key: value for key, value in defaults.items() if value}
+    batch.result = {}
+    _start(batch, FacilityImport.Status.CHECKING, total=batch.result.get("rows", 0))
+    ImportMapping.objects.update_or_create(
+        headers_key=headers_key(headers),
+        defaults={
+            "headers": headers,
+            "mapping": mapping_to_remember(headers, mapping),
+            "defaults": batch.defaults,
+            "updated_by": by,
+        },
+    )
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: tasks.check_import.delay(batch.pk, language))
+    return batch
+
+
+@transaction.atomic
+def start_apply(batch: FacilityImport, *, by: User, formulas_confirmed: bool) -> FacilityImport:
+    """Queue the write of a checked file whose dry run found nothing to fix."""
+    from facilities import tasks
+
+    batch = FacilityImport.objects.select_for_update().get(pk=batch.pk)
+    _refuse_when_busy(batch, by=by)
+    if batch.status != FacilityImport.Status.CHECKED or not batch.result.get("can_apply"):
+        raise ValidationError(
+            _("Tệp chưa được kiểm tra hoặc còn lỗi: vui lòng kiểm tra lại trước khi nhập.")
+        )
+    if batch.result.get("formula_count") and not formulas_confirmed:
+        raise ValidationError(
+            _(
+                "Tệp có ô công thức: vui lòng xem giá trị đã lưu của chúng và đánh dấu xác nhận "
+                "trước khi nhập."
+            )
+        )
+    # The file is checked once more before it is written, then written: two passes.
+    _start(batch, FacilityImport.Status.APPLYING, total=2 * batch.result.get("rows", 0))
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: tasks.apply_import.delay(batch.pk, language))
+    return batch
+
+
+def request_cancel(batch: FacilityImport) -> bool:
+    """Ask the running step to stop; False when nothing is running."""
+    return bool(
+        FacilityImport.objects.filter(pk=batch.pk, status__in=FacilityImport.RUNNING).update(
+            cancel_requested=True
+        )
+    )
+
+
+class _Reporter:
+    """Records progress and notices a cancel request, every PROGRESS_EVERY rows.
+
+    During the write the rows are inside one transaction, which the page's connection cannot
+    see into: progress goes through a connection of its own (PostgreSQL). SQLite has one writer
+    at a time, so there the write's progress shows only when it ends.
+    """
+
+    def __init__(self, batch_id: int, *, offset: int = 0, writing: bool = False) -> None:
+        self.batch_id = batch_id
+        self.offset = offset
+        self.writing = writing
+        self.side = None
+        if writing and connection.vendor != "sqlite":
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.side is None:
+            if self.writing:
+                return
+            rows = FacilityImport.objects.filter(pk=self.batch_id)
+            rows.update(progress_done=self.offset + done)
+            cancelled = rows.values_list("cancel_requested", flat=True).first()
+        else:
+            with self.side.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE facilities_facilityimport SET progress_done = %s WHERE id = %s",
+                    [self.offset + done, self.batch_id],
+                )
+                cursor.execute(
+                    "SELECT cancel_requested FROM facilities_facilityimport WHERE id = %s",
+                    [self.batch_id],
+                )
+                cancelled = cursor.fetchone()[0]
+        if cancelled:
+            raise Cancelled
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def _finish(batch_id: int, status: str, **values: Any) -> None:
+    FacilityImport.objects.filter(pk=batch_id).update(status=status, **values)
+
+
+def _read_and_check(batch: FacilityImport, reporter: Progress) -> Preview:
+    with batch.file.open("rb") as handle:
+        sheet = read_sheet(handle)
+    FacilityImport.objects.filter(pk=batch.pk).update(
+        progress_total=len(sheet.rows) * (2 if batch.status == "applying" else 1)
+    )
+    mapping = {key: int(value) for key, value in batch.mapping.items()}
+    return preview(sheet, mapping, batch.defaults, progress=reporter)
+
+
+def run_check(batch_id: int) -> str:
+    """The dry run of a queued import. Idempotent: an import not waiting for it is left alone."""
+    batch = FacilityImport.objects.filter(pk=batch_id).first()
+    if batch is None or batch.status != FacilityImport.Status.CHECKING:
+        return "skipped"
+    try:
+        result = _read_and_check(batch, _Reporter(batch_id))
+    except Cancelled:
+        _finish(batch_id, FacilityImport.Status.CANCELLED, message=_("Đã huỷ kiểm tra."))
+        return "cancelled"
+    except (ValidationError, OSError) as error:
+        message = " ".join(getattr(error, "messages", [])) or _(
+            "Không còn tệp đã tải lên; vui lòng tải lên lại."
+        )
+        _finish(batch_id, FacilityImport.Status.FAILED, message=message)
+        return "failed"
+    _finish(batch_id, FacilityImport.Status.CHECKED, result=summarise(result), message="")
+    return "checked"
+
+
+def run_apply(batch_id: int) -> str:
+    """The write of a queued import: checked again, then every row or none."""
+    batch = FacilityImport.objects.select_related("uploaded_by").filter(pk=batch_id).first()
+    if batch is None or batch.status != FacilityImport.Status.APPLYING:
+        return "skipped"
+    writer = _Reporter(batch_id, writing=True)
+    try:
+        result = _read_and_check(batch, _Reporter(batch_id))
+        if result.has_errors or not result.rows:
+            _finish(
+                batch_id,
+                FacilityImport.Status.CHECKED,
+                result=summarise(result),
+                message=_(
+                    "Danh sách cơ sở trên cổng đã thay đổi từ lần kiểm tra trước và tệp nay có "
+                    "lỗi: chưa có cơ sở nào được ghi, vui lòng xem các lỗi dưới đây."
+                ),
+            )
+            return "checked"
+        writer.offset = len(result.rows)
+        outcome = apply(result, user=batch.uploaded_by, progress=writer)
+    except Cancelled:
+        _finish(
+            batch_id,
+            FacilityImport.Status.CHECKED,
+            message=_("Đã huỷ: chưa có cơ sở nào được ghi."),
+        )
+        return "cancelled"
+    except (ValidationError, OSError) as error:
+        message = " ".join(getattr(error, "messages", [])) or _(
+            "Không còn tệp đã tải lên; vui lòng tải lên lại."
+        )
+        _finish(batch_id, FacilityImport.Status.CHECKED, message=message)
+        return "failed"
+    finally:
+        writer.close()
+    _finish(
+        batch_id,
+        FacilityImport.Status.APPLIED,
+        applied_at=timezone.now(),
+        created_count=outcome.created,
+        updated_count=outcome.updated,
+        progress_done=2 * len(result.rows),
+        message="",
+    )
+    return "applied"
+
+
 # --- The template -----------------------------------------------------------------------------
 
 _COLUMN_WIDTHS = {
@@ -1257,7 +1863,7 @@ def _example_row() -> dict[str, object]:
         "started_on": datetime.date(2015, 3, 15),
         "in_scope": _("Có"),
         "product_name": "Giò chả",
-        "product_unit": str(Product.Unit.TONNE.label),
+        "product_unit": "tấn",
     }
 
 
@@ -1280,7 +1886,7 @@ def _reference_lists() -> dict[str, list[str]]:
         "size_class": list(SizeClass.objects.order_by("rank").values_list("name", flat=True)),
         "legal_form": [str(label) for label in Facility.LegalForm.labels],
         "zone": list(IndustrialZone.objects.order_by("name").values_list("name", flat=True)),
-        "product_unit": [str(label) for label in Product.Unit.labels],
+        "product_unit": list(ProductUnit.objects.order_by("name").values_list("name", flat=True)),
         "in_scope": [_("Có"), _("Không")],
     }
 
@@ -1355,7 +1961,7 @@ def template_workbook() -> bytes:
 
 
 def _template_header(item: ImportField) -> str:
-    return f"{item.label_vi} *" if item.required else str(item.label_vi)
+    return f"{item.label_vi} *" if is_required(item) else str(item.label_vi)
 
 
 def _field_column(key: str) -> int:
@@ -1385,7 +1991,7 @@ def _write_guide(guide: Any) -> None:
         guide.cell(row=start, column=column, value=title).font = bold
     for row, item in enumerate(FIELDS, start=start + 1):
         guide.cell(row=row, column=1, value=str(item.label_vi)).alignment = wrap
-        guide.cell(row=row, column=2, value=_("Có") if item.required else "").alignment = wrap
+        guide.cell(row=row, column=2, value=_("Có") if is_required(item) else "").alignment = wrap
         guide.cell(row=row, column=3, value=str(item.help_vi)).alignment = wrap
     guide.column_dimensions["A"].width = 30
     guide.column_dimensions["B"].width = 10

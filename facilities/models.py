@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from stdnum.vn import mst
@@ -342,7 +343,11 @@ class Facility(ClosingGuard, models.Model):
         unique=True,
         help_text=_("10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số với chi nhánh."),
     )
-    legal_form = models.CharField(_("loại hình"), max_length=12, choices=LegalForm.choices)
+    # Blank is "not known": registries often have no such column. FACILITY_LEGAL_FORM_REQUIRED
+    # makes it required (Facility.clean), for a Department that records it everywhere.
+    legal_form = models.CharField(
+        _("loại hình"), max_length=12, choices=LegalForm.choices, blank=True
+    )
     address = models.CharField(_("địa chỉ"), max_length=255)
     administrative_unit = models.ForeignKey(
         AdministrativeUnit,
@@ -435,6 +440,8 @@ class Facility(ClosingGuard, models.Model):
                 self.tax_code = normalise_tax_code(self.tax_code)
             except ValidationError as exc:
                 errors["tax_code"] = exc.messages[0]
+        if settings.FACILITY_LEGAL_FORM_REQUIRED and not self.legal_form:
+            errors["legal_form"] = _("Vui lòng chọn loại hình của cơ sở.")
         if self.sector_id and self.sector.level < 3:
             errors["sector"] = _("Hãy chọn ngành chi tiết (mã VSIC 3 chữ số trở lên).")
         if self.closed_on and self.started_on and self.closed_on < self.started_on:
@@ -502,9 +509,69 @@ def normalise_tax_code(value: str) -> str:
         ) from exc
 
 
+class ProductUnit(models.Model):
+    """A unit output is counted in (tấn, nghìn viên, m³, …): reference data department admins
+    extend. Products store the unit's code, which never changes once a product uses it."""
+
+    class Kind(models.TextChoices):
+        MASS = "mass", _("Khối lượng")
+        VOLUME = "volume", _("Thể tích")
+        AREA = "area", _("Diện tích")
+        LENGTH = "length", _("Chiều dài")
+        COUNT = "count", _("Số lượng")
+        ENERGY = "energy", _("Năng lượng")
+
+    code = models.SlugField(
+        _("mã"),
+        max_length=8,
+        unique=True,
+        allow_unicode=False,
+        help_text=_("Mã ngắn không dấu, ví dụ 1000vien; không đổi được khi đã có sản phẩm dùng."),
+    )
+    name = models.CharField(_("tên đơn vị"), max_length=50, unique=True)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=50, blank=True)
+    quantity_kind = models.CharField(_("đại lượng"), max_length=8, choices=Kind.choices)
+    aliases = models.CharField(
+        _("cách viết khác"),
+        max_length=255,
+        blank=True,
+        help_text=_("Các cách viết khác trong tệp nhập, cách nhau bởi dấu chấm phẩy."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đơn vị sản phẩm")
+        verbose_name_plural = _("đơn vị sản phẩm")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def label(self) -> str:
+        """The name in the interface language."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+    def spellings(self) -> list[str]:
+        """Every way a file may write this unit: code, names and aliases (both languages)."""
+        written = [self.code, self.name, self.name_en, *self.aliases.split(";")]
+        # "cái, chiếc" is two spellings of one unit.
+        written += [part for text in (self.name, self.name_en) for part in text.split(",")]
+        return [text.strip() for text in written if text.strip()]
+
+
+def validate_product_unit(code: str) -> None:
+    if code and not ProductUnit.objects.filter(code=code).exists():
+        raise ValidationError(
+            _("Đơn vị “%(code)s” không có trong danh mục đơn vị sản phẩm."), params={"code": code}
+        )
+
+
 class Product(models.Model):
     """A main product, with the unit its output is counted in (intensity is per this unit)."""
 
+    # The units of the first release. The table ProductUnit holds them and those added since;
+    # assessments' output units still choose from these.
     class Unit(models.TextChoices):
         TONNE = "t", _("tấn")
         KG = "kg", _("kg")
@@ -523,7 +590,8 @@ class Product(models.Model):
         Facility, verbose_name=_("cơ sở"), on_delete=models.CASCADE, related_name="products"
     )
     name = models.CharField(_("sản phẩm"), max_length=200)
-    unit = models.CharField(_("đơn vị sản phẩm"), max_length=8, choices=Unit.choices)
+    # The code of a ProductUnit (kept as text: assessments and the demo read it as such).
+    unit = models.CharField(_("đơn vị sản phẩm"), max_length=8, validators=[validate_product_unit])
     annual_capacity = models.DecimalField(
         _("công suất/năm"), max_digits=16, decimal_places=2, null=True, blank=True
     )
@@ -537,6 +605,11 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_unit_display()})"
+
+    def get_unit_display(self) -> str:
+        """The unit's name (named as Django names a choice's label; templates call it)."""
+        unit = ProductUnit.objects.filter(code=self.unit).first()
+        return unit.label() if unit else self.unit
 
 
 def validate_evidence_size(upload: object) -> None:
@@ -713,15 +786,24 @@ class DedicatedUnit(ClosingGuard, models.Model):
 
 
 class FacilityImport(models.Model):
-    """One upload of the registry spreadsheet: the file, how its columns were read, the outcome.
+    """One upload of the registry spreadsheet: the file, how its columns were read, the dry run's
+    findings and the outcome. The dry run and the write run as tasks (facilities/tasks.py); the
+    page polls `status` and the progress counters, and reads `result` after a reload.
 
     It is its own audit record (who imported what, when, with which result), so it keeps no
     separate history.
     """
 
     class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Đã tải lên, chưa nhập")
+        UPLOADED = "uploaded", _("Đã tải lên, chưa kiểm tra")
+        CHECKING = "checking", _("Đang kiểm tra")
+        CHECKED = "checked", _("Đã kiểm tra, chưa nhập")
+        APPLYING = "applying", _("Đang ghi")
         APPLIED = "applied", _("Đã nhập")
+        CANCELLED = "cancelled", _("Đã huỷ")
+        FAILED = "failed", _("Không thành công")
+
+    RUNNING = (Status.CHECKING, Status.APPLYING)
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), on_delete=models.PROTECT
@@ -732,6 +814,16 @@ class FacilityImport(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.UPLOADED
     )
+    # field key → column index (or None), and field key → the default typed on the mapping step.
+    mapping = models.JSONField(_("cách ghép cột"), default=dict, blank=True)
+    defaults = models.JSONField(_("giá trị mặc định"), default=dict, blank=True)
+    # What the dry run found (counts, rows with errors, warnings, formulas, unknown units).
+    result = models.JSONField(_("kết quả kiểm tra"), default=dict, blank=True)
+    message = models.TextField(_("thông báo"), blank=True)
+    progress_done = models.PositiveIntegerField(_("số dòng đã xử lý"), default=0)
+    progress_total = models.PositiveIntegerField(_("tổng số dòng"), default=0)
+    started_at = models.DateTimeField(_("bắt đầu chạy"), null=True, blank=True)
+    cancel_requested = models.BooleanField(_("yêu cầu huỷ"), default=False)
     applied_at = models.DateTimeField(_("thời điểm nhập"), null=True, blank=True)
     created_count = models.PositiveIntegerField(_("số cơ sở thêm mới"), default=0)
     updated_count = models.PositiveIntegerField(_("số cơ sở cập nhật"), default=0)
@@ -740,6 +832,45 @@ class FacilityImport(models.Model):
         verbose_name = _("lần nhập danh sách cơ sở")
         verbose_name_plural = _("các lần nhập danh sách cơ sở")
         ordering = ["-uploaded_at"]
+        constraints = [
+            # One import at a time per user: two concurrent writes of one registry would race.
+            models.UniqueConstraint(
+                fields=["uploaded_by"],
+                condition=Q(status__in=["checking", "applying"]),
+                name="facilities_facilityimport_one_running_per_user",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+
+class ImportMapping(models.Model):
+    """The column mapping the Department chose for a set of headers, offered again for the
+    next file with the same headers (whoever of the Department uploads it)."""
+
+    headers_key = models.CharField(max_length=64, unique=True)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    defaults = models.JSONField(default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cách ghép cột đã lưu")
+        verbose_name_plural = _("cách ghép cột đã lưu")
+
+    def __str__(self) -> str:
+        return ", ".join(self.headers)[:100]

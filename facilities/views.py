@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
@@ -14,8 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from openpyxl.utils import get_column_letter
+from django.views.decorators.http import require_POST
 
 from facilities import importer, services
 from facilities.forms import (
@@ -24,16 +20,28 @@ from facilities.forms import (
     ContactsForm,
     DedicatedUnitForm,
     FacilityForm,
+    ImportMappingForm,
+    ImportUploadForm,
     InviteManagerForm,
     OutreachFilter,
     OutreachForm,
+    ProductUnitForm,
 )
-from facilities.models import AdministrativeUnit, Facility, FacilityImport, OutreachActivity
+from facilities.models import (
+    AdministrativeUnit,
+    Facility,
+    FacilityImport,
+    ImportMapping,
+    OutreachActivity,
+)
+from facilities.vietnamese import fold
 from portal import access
 from portal.access import (
+    ADMINS,
     DEPARTMENT,
     PROGRAMME_READERS,
     allow,
+    role_of,
 )
 from portal.models import Role
 
@@ -143,49 +151,24 @@ def _add_related(
     )
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Tệp Excel (.xlsx)"),
-        help_text=gettext_lazy("Tối đa 5 MB. Dòng đầu tiên là tên cột."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-
-    def clean_file(self) -> UploadedFile:
-        uploaded = self.cleaned_data["file"]
-        importer.check_upload(uploaded)
-        return uploaded
+# --- The registry import: upload, mapping, dry run and write (tasks), progress -------------
 
 
-class MappingForm(forms.Form):
-    """Which spreadsheet column holds which field; pre-filled from the column headers."""
-
-    def __init__(self, *args: Any, headers: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = [("", _("— không có —"))] + [
-            (str(index), f"{get_column_letter(index + 1)}: {header}")
-            for index, header in enumerate(headers)
-        ]
-        for field in importer.FIELDS:
-            label = f"{field.label_vi} *" if field.required else field.label_vi
-            self.fields[field.key] = forms.ChoiceField(label=label, choices=choices, required=False)
-
-    def mapping(self) -> dict[str, int | None]:
-        return {
-            key: int(value) if value not in ("", None) else None
-            for key, value in self.cleaned_data.items()
-        }
+def _own_import(request: HttpRequest, pk: int) -> FacilityImport:
+    """An import is its uploader's alone: anyone else, staff included, gets a 404."""
+    return get_object_or_404(FacilityImport, pk=pk, uploaded_by=request.user)
 
 
 @allow(DEPARTMENT)
 def import_upload(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         batch = FacilityImport.objects.create(
             uploaded_by=request.user, file=uploaded, original_name=uploaded.name[:255]
         )
         return redirect("facilities:import_preview", pk=batch.pk)
-    recent = FacilityImport.objects.select_related("uploaded_by")[:10]
+    recent = FacilityImport.objects.filter(uploaded_by=request.user)[:10]
     return render(request, "facilities/import_upload.html", {"form": form, "recent": recent})
 
 
@@ -199,57 +182,143 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _mapping_form(
+    request: HttpRequest, batch: FacilityImport, headers: list[str]
+) -> tuple[ImportMappingForm, bool]:
+    """The mapping form: as posted, else as last chosen for this import or for files with the
+    same headers, else guessed from the headers. Also says whether a remembered one was used."""
+    remembered = False
+    if batch.mapping:
+        mapping = {key: batch.mapping.get(key) for key in FIELDS_KEYS}
+        defaults = batch.defaults
+    else:
+        saved = ImportMapping.objects.filter(headers_key=importer.headers_key(headers)).first()
+        if saved is not None:
+            mapping = importer.remembered_mapping(headers, saved.mapping)
+            defaults, remembered = saved.defaults, True
+        else:
+            mapping, defaults = importer.guess_mapping(headers), {}
+    initial: dict[str, str] = {
+        key: "" if index is None else str(index) for key, index in mapping.items()
+    }
+    initial |= {f"default_{key}": value for key, value in defaults.items()}
+    required = {item.key for item in importer.FIELDS if importer.is_required(item)}
+    form = ImportMappingForm(
+        request.POST if request.method == "POST" else None,
+        headers=headers,
+        fields=importer.FIELDS,
+        required=required,
+        initial=initial,
+    )
+    return form, remembered
+
+
+FIELDS_KEYS = [item.key for item in importer.FIELDS]
+
+
 @allow(DEPARTMENT)
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """Dry run with the chosen column mapping; POST with `apply` writes it all or nothing."""
-    batch = get_object_or_404(FacilityImport, pk=pk)
+    """One import's page: the mapping, then the dry run's findings, the write, the outcome.
+
+    POST `check` queues the dry run with the mapping, `apply` the write; both run as tasks
+    whose progress this page polls (import_progress)."""
+    batch = _own_import(request, pk)
     if batch.status == FacilityImport.Status.APPLIED:
-        messages.info(request, _("Tệp này đã được nhập; hãy tải lên tệp mới nếu cần nhập lại."))
-        return redirect("facilities:import_upload")
+        return render(request, "facilities/import_done.html", {"batch": batch})
+    if batch.is_running:
+        return render(request, "facilities/import_running.html", {"batch": batch})
     try:
         with batch.file.open("rb") as handle:
-            sheet = importer.read_sheet(handle)
+            headers = importer.read_headers(handle)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("facilities:import_upload")
     except OSError:
-        messages.error(request, _("Không còn tệp đã tải lên; hãy tải lên lại."))
+        messages.error(request, _("Không còn tệp đã tải lên; vui lòng tải lên lại."))
         return redirect("facilities:import_upload")
-    data = request.POST if request.method == "POST" else None
-    initial = {
-        key: "" if index is None else str(index)
-        for key, index in importer.guess_mapping(sheet.headers).items()
-    }
-    form = MappingForm(data, headers=sheet.headers, initial=initial)
-    mapping = form.mapping() if form.is_valid() else importer.guess_mapping(sheet.headers)
-    result = importer.preview(sheet, mapping)
-    if request.method == "POST" and "apply" in request.POST and form.is_valid():
+    form, remembered = _mapping_form(request, batch, headers)
+    if request.method == "POST":
         try:
-            outcome = importer.apply(result, user=request.user)
+            if "apply" in request.POST:
+                importer.start_apply(
+                    batch,
+                    by=request.user,
+                    formulas_confirmed=bool(request.POST.get("confirm_formulas")),
+                )
+                return redirect("facilities:import_preview", pk=batch.pk)
+            if form.is_valid():
+                importer.start_check(
+                    batch,
+                    by=request.user,
+                    headers=headers,
+                    mapping=form.mapping(),
+                    defaults=form.defaults(),
+                )
+                return redirect("facilities:import_preview", pk=batch.pk)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        else:
-            batch.status = FacilityImport.Status.APPLIED
-            batch.applied_at = timezone.now()
-            batch.created_count, batch.updated_count = outcome.created, outcome.updated
-            batch.save()
-            messages.success(
-                request,
-                _("Đã nhập xong: %(created)d cơ sở mới, %(updated)d cơ sở được cập nhật.")
-                % {"created": outcome.created, "updated": outcome.updated},
-            )
-            return redirect("reporting:facility_list")
-    rows_with_errors = [row for row in result.rows if row.errors]
+    can_add_units = role_of(request.user) in ADMINS
     context = {
         "batch": batch,
         "form": form,
-        "result": result,
-        "fields": importer.FIELDS,
-        "error_rows": rows_with_errors[:200],
-        "sample_rows": [row for row in result.rows if not row.errors][:20],
-        "can_apply": not result.error_count and not result.mapping_errors and result.rows,
+        "remembered": remembered,
+        "result": batch.result if batch.status == FacilityImport.Status.CHECKED else None,
+        "unit_form": ProductUnitForm() if can_add_units else None,
     }
     return render(request, "facilities/import_preview.html", context)
+
+
+@allow(DEPARTMENT)
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress panel alone, polled by htmx every two seconds while a step runs."""
+    batch = _own_import(request, pk)
+    response = render(request, "facilities/import_progress.html", {"batch": batch})
+    if not batch.is_running and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"  # show the findings or the outcome
+    return response
+
+
+@allow(DEPARTMENT)
+@require_POST
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _own_import(request, pk)
+    if importer.request_cancel(batch):
+        messages.info(request, _("Đã yêu cầu huỷ: cổng dừng ở lần cập nhật tiến độ tiếp theo."))
+    return redirect("facilities:import_preview", pk=batch.pk)
+
+
+@allow(ADMINS)
+@require_POST
+def import_add_unit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a unit of production the dry run did not know, then check the file again."""
+    batch = _own_import(request, pk)
+    form = ProductUnitForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            " ".join(str(error) for errors in form.errors.values() for error in errors),
+        )
+        return redirect("facilities:import_preview", pk=batch.pk)
+    unit = form.save(commit=False)
+    if form.cleaned_data.get("alias") and fold(form.cleaned_data["alias"]) != fold(unit.name):
+        unit.aliases = form.cleaned_data["alias"]
+    unit._history_user = request.user  # type: ignore[attr-defined]
+    unit.save()
+    messages.success(
+        request,
+        _("Đã thêm đơn vị “%(name)s” vào danh mục; đang kiểm tra lại tệp.") % {"name": unit.name},
+    )
+    if batch.status == FacilityImport.Status.CHECKED and batch.mapping:
+        try:
+            with batch.file.open("rb") as handle:
+                headers = importer.read_headers(handle)
+            mapping = {key: batch.mapping.get(key) for key in FIELDS_KEYS}
+            importer.start_check(
+                batch, by=request.user, headers=headers, mapping=mapping, defaults=batch.defaults
+            )
+        except (ValidationError, OSError):
+            pass  # the page says what is wrong with the file when it is shown
+    return redirect("facilities:import_preview", pk=batch.pk)
 
 
 @allow(PROGRAMME_READERS)

@@ -265,6 +265,7 @@ if not 1 <= REQUEST_BODY_MAX_MB <= 1024:
         "uploads of up to 20 MB need at least 21."
     )
 REQUEST_BODY_MAX_BYTES = REQUEST_BODY_MAX_MB * 1024 * 1024
+FACILITY_LEGAL_FORM_REQUIRED = env_bool("FACILITY_LEGAL_FORM_REQUIRED", False)  # see README
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

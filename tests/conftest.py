@@ -69,6 +69,7 @@ def _media_in_tmp(settings, tmp_path) -> None:
 REFERENCE_DATA = [
     ("facilities.migrations.0003_plan_era_units", "add_units"),
     ("facilities.migrations.0005_reference_data", "add_reference_data"),
+    ("facilities.migrations.0012_product_units", "add_units"),
     ("programs.migrations.0002_plan_agencies", "add_agencies"),
     ("programs.migrations.0004_nghe_an_plan_to_2020", "add_plan"),
     ("assessments.migrations.0004_reference_data", "add_reference_data"),

@@ -50,6 +50,7 @@ def test_an_import_with_errors_is_previewed_and_writes_nothing(
     page.get_by_label("Tệp Excel (.xlsx)").set_input_files(path)
     page.get_by_role("button", name="Tải lên và xem trước").click()
     expect(page).to_have_url(re.compile(r"/co-so/nhap-excel/\d+/$"))
+    page.get_by_role("button", name="Kiểm tra tệp (chưa ghi gì)").click()
     expect(page.get_by_test_id("import-errors")).to_contain_text("sai chữ số kiểm tra")
     expect(page.get_by_role("button", name="Nhập", exact=True)).to_be_disabled()
     page.screenshot(path=screenshot_path("facility-import-preview"), full_page=True)

@@ -280,7 +280,7 @@ ERROR_CASES = [
         "unknown product unit",
         {"product_name": "Gạch", "product_unit": "thùng"},
         "Đơn vị sản phẩm",
-        "Đơn vị “thùng” không có",
+        "Đơn vị “thùng” chưa có trong danh mục",
     ),
     ("product without unit", {"product_name": "Gạch"}, "Đơn vị sản phẩm", "chưa có đơn vị"),
     ("bad email", {"contact_email": "khong-phai-email"}, "Thư điện tử liên hệ", "Nhập địa chỉ"),
@@ -516,7 +516,8 @@ def test_mapping_errors_name_missing_required_fields_and_shared_columns() -> Non
     assert result.rows == []
     assert result.has_errors
     assert result.mapping_errors == [
-        "Chưa chọn cột cho “Mã ngành VSIC”: đây là thông tin bắt buộc.",
+        "Chưa chọn cột cho “Mã ngành VSIC”: đây là thông tin bắt buộc, vui lòng chọn cột hoặc "
+        "một giá trị mặc định.",
         "Cột A “Tên cơ sở” được chọn cho nhiều trường (“Tên cơ sở”, “Địa chỉ”): mỗi cột chỉ "
         "dùng cho một trường.",
         "Đã chọn cột “Sản phẩm chính” nhưng chưa chọn cột “Đơn vị sản phẩm”: sản phẩm cần có "

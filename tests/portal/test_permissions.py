@@ -129,7 +129,30 @@ CASES = [
     Case("facilities:cp_unit_add", only(DEPARTMENT), kwargs={"pk": OWN}),
     Case("facilities:import_upload", only(DEPARTMENT)),
     Case("facilities:import_template", only(DEPARTMENT)),
-    Case("facilities:import_preview", only(DEPARTMENT), kwargs={"pk": BATCH}),
+    # An import is its uploader's (department staff here): another admin or staff gets 404.
+    Case(
+        "facilities:import_preview",
+        only(DEPARTMENT) | {"department_admin": 404},
+        kwargs={"pk": BATCH},
+    ),
+    Case(
+        "facilities:import_progress",
+        only(DEPARTMENT) | {"department_admin": 404},
+        kwargs={"pk": BATCH},
+    ),
+    Case(
+        "facilities:import_cancel",
+        only(DEPARTMENT, status=302) | {"department_admin": 404},
+        kwargs={"pk": BATCH},
+        method="post",
+    ),
+    # Adding a unit is for department admins; this batch is not theirs.
+    Case(
+        "facilities:import_add_unit",
+        only({"department_admin"}, status=404),
+        kwargs={"pk": BATCH},
+        method="post",
+    ),
     Case("facilities:outreach_list", only(READERS)),
     Case("facilities:outreach_create", only(DEPARTMENT)),
     Case("facilities:outreach_detail", only(READERS), kwargs={"pk": ACTIVITY}),
