@@ -48,6 +48,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "name"
+    more = [name for name in filterset.form.fields if name not in (*MAIN_FILTERS, "q", "sort")]
     return render(
         request,
         "facilities/facility_list.html",
@@ -60,8 +61,17 @@ def facility_list(request: HttpRequest) -> HttpResponse:
             "can_edit": access.can_edit_facility(request.user),
             "can_export": access.role_of(request.user) in PROGRAMME_READERS,
             "filtered": bool(request.GET.keys() - {"page", "sort"}),
+            "main_filters": [filterset.form[name] for name in MAIN_FILTERS],
+            "more_filters": [filterset.form[name] for name in more],
+            # The folded filters open when one of them is in use (or wrong).
+            "more_open": any(request.GET.get(name) for name in more)
+            or any(filterset.form[name].errors for name in more),
         },
     )
+
+
+# Shown beside the search; the other filters are folded under "Bộ lọc khác".
+MAIN_FILTERS = ("area", "sector", "status")
 
 
 SORTABLE_COLUMNS = [
