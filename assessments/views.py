@@ -37,7 +37,7 @@ from assessments.models import (
     SelfReportAttachment,
     SupportOrganisation,
 )
-from assessments.savings import plausibility_warnings, plausibility_warnings_for
+from assessments.savings import baseline_for, plausibility_warnings, plausibility_warnings_for
 from facilities.models import Facility
 from portal import access
 from portal.access import (
@@ -291,6 +291,8 @@ def selfreport_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "form": form,
             "formset": formset,
+            **_deadline(report),
+            **(_reference_figures(report, form) if form is not None else {}),
             "lines": report.consumptions.select_related("resource"),
             "measures": report.measures.all(),
             "history": recent_changes(report) if is_department else None,
@@ -301,6 +303,63 @@ def selfreport_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_department": is_department,
         },
     )
+
+
+def _deadline(report: SelfReport) -> dict[str, object]:
+    """When the report is due and, while the facility still has it, how late it is."""
+    due = services.deadline_for(report.period_kind, report.year, report.quarter)
+    open_ = report.status in (SelfReport.Status.DRAFT, SelfReport.Status.RETURNED)
+    days = (timezone.localdate() - due).days
+    return {
+        "due": due,
+        "days_overdue": days if open_ and days > 0 else 0,
+        "days_left": -days if open_ and days <= 0 else None,
+        "submitted_late": (
+            report.submitted_at is not None and timezone.localtime(report.submitted_at).date() > due
+        ),
+    }
+
+
+def _reference_figures(report: SelfReport, form: SelfReportForm) -> dict[str, object]:
+    """Beside each quantity the facility enters: the previous period's approved figure and
+    the baseline year's (a whole year, from its latest detailed assessment). Four queries
+    whatever the facility's history."""
+    if report.period_kind == SelfReport.PeriodKind.QUARTER and report.quarter:
+        year, quarter = (
+            (report.year, report.quarter - 1) if report.quarter > 1 else (report.year - 1, 4)
+        )
+    else:
+        year, quarter = report.year - 1, None
+    previous = (
+        SelfReport.objects.in_force()
+        .filter(
+            facility_id=report.facility_id,
+            period_kind=report.period_kind,
+            year=year,
+            quarter=quarter,
+        )
+        .prefetch_related("consumptions")
+        .first()
+    )
+    baseline = baseline_for(report.facility)
+    before = (
+        {line.resource_id: line.quantity for line in previous.consumptions.all()}
+        if previous
+        else {}
+    )
+    base = (
+        {line.resource_id: line.quantity for line in baseline.consumptions.all()}
+        if baseline
+        else {}
+    )
+    return {
+        "previous": previous,
+        "baseline": baseline,
+        "resource_rows": [
+            {"field": field, "previous": before.get(resource.pk), "baseline": base.get(resource.pk)}
+            for resource, field in zip(form.resources, form.resource_fields(), strict=True)
+        ],
+    }
 
 
 @allow(DEPARTMENT)
