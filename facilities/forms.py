@@ -223,7 +223,10 @@ class OutreachForm(forms.ModelForm):
         if cleaned.get("kind") == OutreachActivity.Kind.MEDIA and cleaned.get("participants"):
             self.add_error(
                 "participants",
-                _("Truyền thông đại chúng không ghi cơ sở tham gia; hãy ghi số người tiếp cận."),
+                _(
+                    "Truyền thông đại chúng không ghi cơ sở tham gia; vui lòng ghi số người tiếp "
+                    "cận."
+                ),
             )
         return cleaned
 

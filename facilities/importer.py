@@ -341,21 +341,21 @@ def check_upload(uploaded: UploadedFile) -> None:
         if extension == ".xls":
             raise ValidationError(
                 _(
-                    "Tệp .xls (Excel 97–2003) không được hỗ trợ: hãy mở tệp bằng Excel, chọn "
+                    "Tệp .xls (Excel 97–2003) không được hỗ trợ: vui lòng mở tệp bằng Excel, chọn "
                     "Lưu thành (Save As) định dạng .xlsx rồi tải lên lại."
                 )
             )
         raise ValidationError(
             _(
-                "Chỉ nhận tệp Excel .xlsx (tệp đang chọn có đuôi “%(extension)s”): hãy lưu danh "
-                "sách dưới dạng Excel Workbook (.xlsx) hoặc dùng tệp mẫu của cổng."
+                "Chỉ nhận tệp Excel .xlsx (tệp đang chọn có đuôi “%(extension)s”): vui lòng lưu "
+                "danh sách dưới dạng Excel Workbook (.xlsx) hoặc dùng tệp mẫu của cổng."
             )
             % {"extension": extension or _("không có đuôi")}
         )
     if uploaded.size is not None and uploaded.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _(
-                "Tệp nặng %(size)s MB, vượt giới hạn %(limit)s MB: hãy chia danh sách thành "
+                "Tệp nặng %(size)s MB, vượt giới hạn %(limit)s MB: vui lòng chia danh sách thành "
                 "nhiều tệp."
             )
             % {"size": _megabytes(uploaded.size), "limit": _megabytes(MAX_UPLOAD_BYTES)}
@@ -367,14 +367,14 @@ def check_upload(uploaded: UploadedFile) -> None:
         raise ValidationError(
             _(
                 "Tệp đang được đặt mật khẩu, hoặc là tệp Excel 97–2003 đã đổi đuôi thành .xlsx: "
-                "hãy gỡ mật khẩu và lưu lại dưới dạng .xlsx."
+                "vui lòng gỡ mật khẩu và lưu lại dưới dạng .xlsx."
             )
         )
     if not head.startswith(_ZIP_SIGNATURE):
         raise ValidationError(
             _(
-                "Tệp không phải tệp Excel .xlsx (có thể là tệp khác đã bị đổi đuôi): hãy mở danh "
-                "sách bằng Excel và lưu lại dưới dạng .xlsx."
+                "Tệp không phải tệp Excel .xlsx (có thể là tệp khác đã bị đổi đuôi): vui lòng mở "
+                "danh sách bằng Excel và lưu lại dưới dạng .xlsx."
             )
         )
     try:
@@ -382,12 +382,12 @@ def check_upload(uploaded: UploadedFile) -> None:
             _check_archive(archive)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         raise ValidationError(
-            _("Tệp bị hỏng, không đọc được: hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.")
+            _("Tệp bị hỏng, không đọc được: vui lòng mở tệp bằng Excel, lưu lại rồi tải lên lại.")
         ) from exc
     except RuntimeError as exc:
         # zipfile raises RuntimeError for encrypted members it was given no password for.
         raise ValidationError(
-            _("Tệp đang được đặt mật khẩu: hãy gỡ mật khẩu rồi tải lên lại.")
+            _("Tệp đang được đặt mật khẩu: vui lòng gỡ mật khẩu rồi tải lên lại.")
         ) from exc
     finally:
         uploaded.seek(0)
@@ -402,14 +402,16 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
-            raise ValidationError(_("Tệp đang được đặt mật khẩu: hãy gỡ mật khẩu rồi tải lên lại."))
+            raise ValidationError(
+                _("Tệp đang được đặt mật khẩu: vui lòng gỡ mật khẩu rồi tải lên lại.")
+            )
         # The declared size is trustworthy as a bound: zipfile stops inflating a member there.
         total += member.file_size
         if total > MAX_UNCOMPRESSED_BYTES:
             raise ValidationError(
                 _(
                     "Tệp khi giải nén vượt quá %(limit)s MB, không giống một danh sách cơ sở: "
-                    "hãy kiểm tra lại tệp hoặc chia thành nhiều tệp."
+                    "vui lòng kiểm tra lại tệp hoặc chia thành nhiều tệp."
                 )
                 % {"limit": _megabytes(MAX_UNCOMPRESSED_BYTES)}
             )
@@ -419,8 +421,8 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
         ):
             raise ValidationError(
                 _(
-                    "Tệp có thành phần nén bất thường (tỉ lệ nén trên %(ratio)s lần) và bị từ chối "
-                    "vì lý do an toàn: hãy mở tệp bằng Excel, lưu lại rồi tải lên lại."
+                    "Tệp có thành phần nén bất thường (tỷ lệ nén trên %(ratio)s lần) và bị từ chối "
+                    "vì lý do an toàn: vui lòng mở tệp bằng Excel, lưu lại rồi tải lên lại."
                 )
                 % {"ratio": MAX_COMPRESSION_RATIO}
             )
@@ -431,13 +433,13 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
     ):
         raise ValidationError(
             _(
-                "Tệp không phải bảng tính Excel .xlsx: hãy mở danh sách bằng Excel và lưu dưới "
-                "dạng Excel Workbook (.xlsx)."
+                "Tệp không phải bảng tính Excel .xlsx: vui lòng mở danh sách bằng Excel và lưu "
+                "dưới dạng Excel Workbook (.xlsx)."
             )
         )
     if archive.testzip() is not None:
         raise ValidationError(
-            _("Tệp bị hỏng, không đọc được: hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.")
+            _("Tệp bị hỏng, không đọc được: vui lòng mở tệp bằng Excel, lưu lại rồi tải lên lại.")
         )
 
 
@@ -464,7 +466,7 @@ def read_sheet(path_or_file: str | Path | IO[bytes]) -> Sheet:
         workbook = openpyxl.load_workbook(path_or_file, read_only=True, data_only=True)
     except Exception as exc:  # A broken file can fail anywhere inside openpyxl.
         raise ValidationError(
-            _("Không đọc được tệp Excel: hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.")
+            _("Không đọc được tệp Excel: vui lòng mở tệp bằng Excel, lưu lại rồi tải lên lại.")
         ) from exc
     try:
         sheet, index = _read_first_sheet(workbook)
@@ -482,7 +484,7 @@ def read_sheet(path_or_file: str | Path | IO[bytes]) -> Sheet:
         raise
     except Exception as exc:  # Read-only mode parses rows lazily: errors surface while iterating.
         raise ValidationError(
-            _("Không đọc được tệp Excel: hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.")
+            _("Không đọc được tệp Excel: vui lòng mở tệp bằng Excel, lưu lại rồi tải lên lại.")
         ) from exc
     finally:
         # Read-only workbooks keep the file open until closed.
@@ -548,7 +550,7 @@ def _read_first_sheet(workbook: Any, *, headers_only: bool = False) -> tuple[She
             continue
         if len(rows) >= MAX_ROWS:
             raise ValidationError(
-                _("Tệp có hơn %(limit)s dòng dữ liệu: hãy chia danh sách thành nhiều tệp.")
+                _("Tệp có hơn %(limit)s dòng dữ liệu: vui lòng chia danh sách thành nhiều tệp.")
                 % {"limit": f"{MAX_ROWS:,}".replace(",", ".")}
             )
         width = len(headers)
@@ -728,7 +730,7 @@ def _check_mapping(
             continue
         if not 0 <= index < len(sheet.headers):
             errors.append(
-                _("Cột được chọn cho “%(label)s” không có trong tệp: hãy chọn lại.")
+                _("Cột được chọn cho “%(label)s” không có trong tệp: vui lòng chọn lại.")
                 % {"label": item.label_vi}
             )
             continue
@@ -788,6 +790,8 @@ _LEGAL_FORM_SYNONYMS = {
     "htx": Facility.LegalForm.COOPERATIVE,
     "ho kinh doanh": Facility.LegalForm.HOUSEHOLD,
     "hkd": Facility.LegalForm.HOUSEHOLD,
+    # The label of earlier templates.
+    "ho kinh doanh, lang nghe": Facility.LegalForm.HOUSEHOLD,
     "lang nghe": Facility.LegalForm.HOUSEHOLD,
 }
 _YES = {"co", "x", "c", "yes", "y", "1", "true", "dung", "co thuoc", "thuoc"}
@@ -923,7 +927,7 @@ def preview(
                     "tax_code",
                     _(
                         "Mã số thuế %(code)s đã có ở dòng %(first)s của tệp: mỗi cơ sở chỉ ghi "
-                        "một dòng, hãy xoá hoặc gộp các dòng trùng."
+                        "một dòng, vui lòng xóa hoặc gộp các dòng trùng."
                     )
                     % {"code": code, "first": first_row_of[code]},
                 )
@@ -1077,7 +1081,7 @@ class _SheetRow:
             ):
                 self.fail(
                     item.key,
-                    _("Đang để trống nhưng là thông tin bắt buộc: hãy nhập %(label)s.")
+                    _("Đang để trống nhưng là thông tin bắt buộc: vui lòng nhập %(label)s.")
                     % {"label": _lower_first(str(item.label_vi))},
                 )
         changes = self._read_fields(lookups)
@@ -1155,13 +1159,16 @@ class _SheetRow:
         if not name:
             self.fail(
                 "product_name",
-                _("Có đơn vị sản phẩm nhưng chưa có tên sản phẩm: hãy nhập tên hoặc xoá đơn vị."),
+                _(
+                    "Có đơn vị sản phẩm nhưng chưa có tên sản phẩm: vui lòng nhập tên hoặc xóa "
+                    "đơn vị."
+                ),
             )
             return None
         if not unit_text:
             self.fail(
                 "product_unit",
-                _("Có sản phẩm chính nhưng chưa có đơn vị: hãy nhập đơn vị, ví dụ tấn."),
+                _("Có sản phẩm chính nhưng chưa có đơn vị: vui lòng nhập đơn vị, ví dụ tấn."),
             )
             return None
         unit = lookups.product_units.get(_key(unit_text))
@@ -1231,7 +1238,10 @@ class _SheetRow:
         value = lookups.legal_forms.get(_key(text))
         if value is None:
             return (
-                _("Loại hình “%(value)s” không có trong danh mục: hãy nhập một trong %(choices)s.")
+                _(
+                    "Loại hình “%(value)s” không có trong danh mục: vui lòng nhập một trong "
+                    "%(choices)s."
+                )
                 % {"value": text, "choices": _choices(Facility.LegalForm.labels)},
                 None,
             )
@@ -1243,7 +1253,7 @@ class _SheetRow:
         if unit is None:
             return (
                 _(
-                    "Không tìm thấy huyện, thị xã hoặc thành phố “%(value)s”: hãy nhập tên "
+                    "Không tìm thấy huyện, thị xã hoặc thành phố “%(value)s”: vui lòng nhập tên "
                     "(ví dụ Diễn Châu) hoặc mã (ví dụ 425)."
                 )
                 % {"value": text},
@@ -1257,7 +1267,7 @@ class _SheetRow:
         if zone is None:
             return (
                 _(
-                    "Không tìm thấy khu, cụm công nghiệp “%(value)s”: hãy chọn tên trong danh "
+                    "Không tìm thấy khu, cụm công nghiệp “%(value)s”: vui lòng chọn tên trong danh "
                     "sách, hoặc để trống nếu cơ sở nằm ngoài khu, cụm công nghiệp."
                 )
                 % {"value": text},
@@ -1289,8 +1299,8 @@ class _SheetRow:
             if shallow is not None:
                 return (
                     _(
-                        "Mã ngành %(code)s là ngành cấp %(level)s, quá chung: hãy nhập mã cấp 3 "
-                        "(3 chữ số, ví dụ %(example)s)."
+                        "Mã ngành %(code)s là ngành cấp %(level)s, quá chung: vui lòng nhập mã "
+                        "cấp 3 (3 chữ số, ví dụ %(example)s)."
                     )
                     % {
                         "code": shallow.code,
@@ -1302,7 +1312,7 @@ class _SheetRow:
         return (
             _(
                 "Không tìm thấy mã ngành “%(value)s” trong danh mục VSIC 2018 của các ngành công "
-                "nghiệp: hãy nhập mã cấp 3, ví dụ 101."
+                "nghiệp: vui lòng nhập mã cấp 3, ví dụ 101."
             )
             % {"value": text},
             None,
@@ -1315,7 +1325,10 @@ class _SheetRow:
         if size is None:
             names = [size.name for size in sorted(set(lookups.size_classes.values()), key=_rank)]
             return (
-                _("Quy mô “%(value)s” không có trong danh mục: hãy nhập một trong %(choices)s.")
+                _(
+                    "Quy mô “%(value)s” không có trong danh mục: vui lòng nhập một trong "
+                    "%(choices)s."
+                )
                 % {"value": text, "choices": _choices(names)},
                 None,
             )
@@ -1336,8 +1349,8 @@ class _SheetRow:
         if count is None or count < 0:
             return (
                 _(
-                    "“%(value)s” không phải số lao động hợp lệ: hãy nhập một số nguyên không âm, "
-                    "ví dụ 120."
+                    "“%(value)s” không phải số lao động hợp lệ: vui lòng nhập một số nguyên không "
+                    "âm, ví dụ 120."
                 )
                 % {"value": self.text(key)},
                 None,
@@ -1349,7 +1362,7 @@ class _SheetRow:
         if day is None:
             return (
                 _(
-                    "“%(value)s” không phải ngày hợp lệ: hãy nhập theo dạng dd/mm/yyyy, "
+                    "“%(value)s” không phải ngày hợp lệ: vui lòng nhập theo dạng dd/mm/yyyy, "
                     "ví dụ 15/03/2012."
                 )
                 % {"value": self.text(key)},
@@ -1367,7 +1380,7 @@ class _SheetRow:
         if folded in _NO:
             return None, False
         return (
-            _("“%(value)s” không hợp lệ: hãy nhập Có hoặc Không (để trống là Có).")
+            _("“%(value)s” không hợp lệ: vui lòng nhập Có hoặc Không (để trống là Có).")
             % {"value": self.text(key)},
             None,
         )
@@ -1449,7 +1462,7 @@ def apply(
     """
     if preview.mapping_errors:
         raise ValidationError(
-            _("Chưa thể nhập: hãy chọn lại cột cho các trường (%(problems)s).")
+            _("Chưa thể nhập: vui lòng chọn lại cột cho các trường (%(problems)s).")
             % {"problems": " ".join(preview.mapping_errors)}
         )
     failing = [row.number for row in preview.rows if row.errors or row.cleaned is None]
@@ -1457,8 +1470,8 @@ def apply(
         shown = ", ".join(str(number) for number in failing[:10])
         raise ValidationError(
             _(
-                "Chưa thể nhập: %(count)s dòng còn lỗi (dòng %(rows)s%(more)s). Hãy sửa tệp rồi "
-                "tải lên lại; chưa có cơ sở nào được ghi."
+                "Chưa thể nhập: %(count)s dòng còn lỗi (dòng %(rows)s%(more)s). Vui lòng sửa tệp "
+                "rồi tải lên lại; chưa có cơ sở nào được ghi."
             )
             % {"count": len(failing), "rows": shown, "more": "…" if len(failing) > 10 else ""}
         )
@@ -1480,7 +1493,7 @@ def apply(
         raise ValidationError(
             _(
                 "Dòng %(number)s: dữ liệu trên cổng vừa thay đổi trong lúc nhập, chưa có cơ sở nào "
-                "được ghi. Hãy xem trước và nhập lại."
+                "được ghi. Vui lòng xem trước và nhập lại."
             )
             % {"number": number}
         ) from exc
@@ -1496,8 +1509,8 @@ def _apply_row(row: RowResult, *, user: User | None, result: ImportResult) -> No
         except Facility.DoesNotExist as exc:
             raise ValidationError(
                 _(
-                    "Dòng %(number)s: cơ sở cần cập nhật vừa bị xoá khỏi cổng. Hãy xem trước và "
-                    "nhập lại."
+                    "Dòng %(number)s: cơ sở cần cập nhật vừa bị xóa khỏi cổng. Vui lòng xem trước "
+                    "và nhập lại."
                 )
                 % {"number": row.number}
             ) from exc
@@ -1610,7 +1623,7 @@ def _refuse_when_busy(batch: FacilityImport, *, by: User) -> None:
         raise ValidationError(
             _(
                 "Bạn đang có một lần nhập chưa chạy xong (tệp %(name)s): vui lòng chờ lần đó "
-                "xong hoặc huỷ nó rồi thử lại."
+                "xong hoặc hủy nó rồi thử lại."
             )
             % {"name": others.first().original_name}  # type: ignore[union-attr]
         )
@@ -1761,7 +1774,7 @@ def run_check(batch_id: int) -> str:
     try:
         result = _read_and_check(batch, _Reporter(batch_id))
     except Cancelled:
-        _finish(batch_id, FacilityImport.Status.CANCELLED, message=_("Đã huỷ kiểm tra."))
+        _finish(batch_id, FacilityImport.Status.CANCELLED, message=_("Đã hủy kiểm tra."))
         return "cancelled"
     except (ValidationError, OSError) as error:
         message = " ".join(getattr(error, "messages", [])) or _(
@@ -1798,7 +1811,7 @@ def run_apply(batch_id: int) -> str:
         _finish(
             batch_id,
             FacilityImport.Status.CHECKED,
-            message=_("Đã huỷ: chưa có cơ sở nào được ghi."),
+            message=_("Đã hủy: chưa có cơ sở nào được ghi."),
         )
         return "cancelled"
     except (ValidationError, OSError) as error:
@@ -1974,7 +1987,7 @@ def _write_guide(guide: Any) -> None:
     lines = [
         _("Hướng dẫn nhập danh sách cơ sở sản xuất"),
         _("Mỗi dòng của trang “Cơ sở” là một cơ sở; không đổi tên hay thứ tự các cột tiêu đề."),
-        _("Cột có dấu * là bắt buộc. Dòng chữ nghiêng màu xám là ví dụ: ghi đè lên hoặc xoá đi."),
+        _("Cột có dấu * là bắt buộc. Dòng chữ nghiêng màu xám là ví dụ: ghi đè lên hoặc xóa đi."),
         _(
             "Cơ sở đã có trên cổng (trùng mã số thuế) được cập nhật; ô để trống ở cột không bắt "
             "buộc giữ nguyên thông tin đang có."

@@ -328,7 +328,7 @@ class Facility(ClosingGuard, models.Model):
         PARTNERSHIP = "partnership", _("Công ty hợp danh")
         FOREIGN = "fdi", _("Doanh nghiệp có vốn đầu tư nước ngoài")
         COOPERATIVE = "cooperative", _("Hợp tác xã")
-        HOUSEHOLD = "household", _("Hộ kinh doanh, làng nghề")
+        HOUSEHOLD = "household", _("Hộ kinh doanh")
 
     class Status(models.TextChoices):
         OPERATING = "operating", _("Đang hoạt động")
@@ -443,7 +443,7 @@ class Facility(ClosingGuard, models.Model):
         if settings.FACILITY_LEGAL_FORM_REQUIRED and not self.legal_form:
             errors["legal_form"] = _("Vui lòng chọn loại hình của cơ sở.")
         if self.sector_id and self.sector.level < 3:
-            errors["sector"] = _("Hãy chọn ngành chi tiết (mã VSIC 3 chữ số trở lên).")
+            errors["sector"] = _("Vui lòng chọn ngành chi tiết (mã VSIC 3 chữ số trở lên).")
         if self.closed_on and self.started_on and self.closed_on < self.started_on:
             errors["closed_on"] = _("Ngày đóng cửa phải sau ngày bắt đầu hoạt động.")
         if self.suspended_on and self.started_on and self.suspended_on < self.started_on:
@@ -488,7 +488,7 @@ def normalise_tax_code(value: str) -> str:
         return mst.format(mst.validate(value))
     except mst.InvalidChecksum as exc:
         raise ValidationError(
-            _("Mã số thuế %(value)s sai chữ số kiểm tra: hãy soát lại từng chữ số."),
+            _("Mã số thuế %(value)s sai chữ số kiểm tra: vui lòng soát lại từng chữ số."),
             params={"value": value},
         ) from exc
     except mst.InvalidComponent as exc:
@@ -800,7 +800,7 @@ class FacilityImport(models.Model):
         CHECKED = "checked", _("Đã kiểm tra, chưa nhập")
         APPLYING = "applying", _("Đang ghi")
         APPLIED = "applied", _("Đã nhập")
-        CANCELLED = "cancelled", _("Đã huỷ")
+        CANCELLED = "cancelled", _("Đã hủy")
         FAILED = "failed", _("Không thành công")
 
     RUNNING = (Status.CHECKING, Status.APPLYING)
@@ -823,7 +823,7 @@ class FacilityImport(models.Model):
     progress_done = models.PositiveIntegerField(_("số dòng đã xử lý"), default=0)
     progress_total = models.PositiveIntegerField(_("tổng số dòng"), default=0)
     started_at = models.DateTimeField(_("bắt đầu chạy"), null=True, blank=True)
-    cancel_requested = models.BooleanField(_("yêu cầu huỷ"), default=False)
+    cancel_requested = models.BooleanField(_("yêu cầu hủy"), default=False)
     applied_at = models.DateTimeField(_("thời điểm nhập"), null=True, blank=True)
     created_count = models.PositiveIntegerField(_("số cơ sở thêm mới"), default=0)
     updated_count = models.PositiveIntegerField(_("số cơ sở cập nhật"), default=0)

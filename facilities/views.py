@@ -283,7 +283,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _own_import(request, pk)
     if importer.request_cancel(batch):
-        messages.info(request, _("Đã yêu cầu huỷ: cổng dừng ở lần cập nhật tiến độ tiếp theo."))
+        messages.info(request, _("Đã yêu cầu hủy: cổng dừng ở lần cập nhật tiến độ tiếp theo."))
     return redirect("facilities:import_preview", pk=batch.pk)
 
 

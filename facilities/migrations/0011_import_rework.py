@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='facilityimport',
             name='cancel_requested',
-            field=models.BooleanField(default=False, verbose_name='yêu cầu huỷ'),
+            field=models.BooleanField(default=False, verbose_name='yêu cầu hủy'),
         ),
         migrations.AddField(
             model_name='facilityimport',
@@ -116,7 +116,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='facilityimport',
             name='status',
-            field=models.CharField(choices=[('uploaded', 'Đã tải lên, chưa kiểm tra'), ('checking', 'Đang kiểm tra'), ('checked', 'Đã kiểm tra, chưa nhập'), ('applying', 'Đang ghi'), ('applied', 'Đã nhập'), ('cancelled', 'Đã huỷ'), ('failed', 'Không thành công')], default='uploaded', max_length=10, verbose_name='trạng thái'),
+            field=models.CharField(choices=[('uploaded', 'Đã tải lên, chưa kiểm tra'), ('checking', 'Đang kiểm tra'), ('checked', 'Đã kiểm tra, chưa nhập'), ('applying', 'Đang ghi'), ('applied', 'Đã nhập'), ('cancelled', 'Đã hủy'), ('failed', 'Không thành công')], default='uploaded', max_length=10, verbose_name='trạng thái'),
         ),
         migrations.AlterField(
             model_name='historicalfacility',

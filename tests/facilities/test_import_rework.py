@@ -407,7 +407,7 @@ def test_a_cancelled_dry_run_stops_and_says_so(users) -> None:
     assert importer.run_check(batch.pk) == "cancelled"
     batch.refresh_from_db()
     assert batch.status == FacilityImport.Status.CANCELLED
-    assert batch.message == "Đã huỷ kiểm tra."
+    assert batch.message == "Đã hủy kiểm tra."
 
 
 def test_a_write_cancelled_midway_leaves_nothing_written() -> None:

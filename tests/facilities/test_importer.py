@@ -266,9 +266,9 @@ ERROR_CASES = [
         "Không tìm thấy huyện, thị xã hoặc thành phố “Hà Đông”",
     ),
     ("missing name", {"name": ""}, "Tên cơ sở", "Đang để trống nhưng là thông tin bắt buộc"),
-    ("missing address", {"address": None}, "Địa chỉ", "bắt buộc: hãy nhập địa chỉ"),
+    ("missing address", {"address": None}, "Địa chỉ", "bắt buộc: vui lòng nhập địa chỉ"),
     ("bad date", {"started_on": "31/02/2020"}, "Ngày bắt đầu hoạt động", "không phải ngày hợp lệ"),
-    ("year as date", {"started_on": 2012}, "Ngày bắt đầu hoạt động", "hãy nhập theo dạng dd/mm"),
+    ("year as date", {"started_on": 2012}, "Ngày bắt đầu hoạt động", "nhập theo dạng dd/mm"),
     ("negative employees", {"employees": -5}, "Số lao động", "“-5” không phải số lao động"),
     ("fractional employees", {"employees": 12.5}, "Số lao động", "số nguyên không âm"),
     ("text employees", {"employees": "khoảng 50"}, "Số lao động", "không phải số lao động"),
@@ -328,7 +328,7 @@ def test_a_tax_code_repeated_in_the_file_is_refused_naming_its_first_row() -> No
     for row in result.rows[2:]:
         assert row.errors == [
             f"Cột B “Mã số thuế”: Mã số thuế {code} đã có ở dòng 2 của tệp: mỗi cơ sở chỉ ghi "
-            "một dòng, hãy xoá hoặc gộp các dòng trùng."
+            "một dòng, vui lòng xóa hoặc gộp các dòng trùng."
         ]
     with pytest.raises(ValidationError):
         apply(result, user=None)
@@ -523,7 +523,7 @@ def test_mapping_errors_name_missing_required_fields_and_shared_columns() -> Non
         "Đã chọn cột “Sản phẩm chính” nhưng chưa chọn cột “Đơn vị sản phẩm”: sản phẩm cần có "
         "đơn vị.",
     ]
-    with pytest.raises(ValidationError, match="hãy chọn lại cột"):
+    with pytest.raises(ValidationError, match="vui lòng chọn lại cột"):
         apply(result, user=None)
     assert Facility.objects.count() == 0
 
@@ -582,7 +582,7 @@ def test_check_upload_refuses_a_zip_bomb() -> None:
 
 
 def test_check_upload_refuses_a_member_compressed_suspiciously_well() -> None:
-    with pytest.raises(ValidationError, match="tỉ lệ nén trên 100 lần"):
+    with pytest.raises(ValidationError, match="tỷ lệ nén trên 100 lần"):
         check_upload(upload("bom-nho.xlsx", zeros_zip(5)))
 
 
