@@ -114,6 +114,7 @@ def test_an_award_for_the_year_3000_is_refused(users, facilities, client_for) ->
     data = {
         "year": "3000",
         "title": "Bằng khen của UBND tỉnh",
+        "document_kind": "plan",
         "issued_by": "UBND tỉnh Nghệ An",
         "facility_code": facilities["own"].tax_code,
     }
@@ -262,6 +263,7 @@ def test_share_targets_are_edited_as_percentages_and_stored_as_fractions(
 
     data = {
         "name": plan.name,
+        "document_kind": plan.document_kind,
         "issued_by": plan.issued_by,
         "start_year": str(plan.start_year),
         "end_year": str(plan.end_year),

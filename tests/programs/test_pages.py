@@ -15,6 +15,7 @@ def _plan() -> Plan:
 def _plan_data(**changes: str) -> dict[str, str]:
     data = {
         "name": "Kế hoạch sản xuất và tiêu dùng bền vững đến năm 2030",
+        "document_kind": "plan",
         "issued_by": "UBND tỉnh Nghệ An",
         "start_year": "2021",
         "end_year": "2030",

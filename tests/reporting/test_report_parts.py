@@ -228,7 +228,7 @@ def test_the_heading_and_annex_follow_decree_30_until_and_after_issuing(users) -
     assert subject in text and "thực hiện Kế hoạch thực hiện" not in text
     assert text.count("(Kèm theo Báo cáo số …/BC-SCT ngày … của Sở Công Thương Nghệ An)") == 2
     assert "Kết quả so với mục tiêu" in text
-    assert "tỉnh Nghệ An) như sau:" in text
+    assert "tổng hợp trên Cổng SXSH Nghệ An) như sau:" in text
     issued = issuing.issue_report(
         run,
         by=users["department_staff"],
