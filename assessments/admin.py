@@ -33,8 +33,8 @@ class SupportOrganisationAdmin(HardenedAdmin, SimpleHistoryAdmin):
 
 @admin.register(Resource)
 class ResourceAdmin(HardenedAdmin, SimpleHistoryAdmin):
-    list_display = ["name", "unit", "kind", "rank"]
-    list_filter = ["kind"]
+    list_display = ["name", "unit", "kind", "rank", "offered"]
+    list_filter = ["kind", "offered"]
 
 
 @admin.register(ConversionFactor)

@@ -504,6 +504,9 @@ class ProgrammeSavings:
     facilities_measured: int
     warnings: list[str]
     method: str
+    # the factors the measured figures used, for the report's list of factors
+    toe_factors: tuple[ConversionFactor, ...] = ()
+    emission_factors: tuple[EmissionFactor, ...] = ()
 
     @property
     def vnd(self) -> Decimal:
@@ -544,6 +547,11 @@ def programme_savings(year: int) -> ProgrammeSavings:
     )
     avoided = avoided_emissions(year)
     warnings = sorted({w for figure in avoided.values() for w in figure.warnings})
+    lines = [line for figure in avoided.values() for line in figure.lines]
+    toe_used = {line.toe_factor.pk: line.toe_factor for line in lines if line.toe_factor}
+    emission_used = {
+        line.emission_factor.pk: line.emission_factor for line in lines if line.emission_factor
+    }
     return ProgrammeSavings(
         year=year,
         vnd_options=options["vnd"] or Decimal(0),
@@ -554,19 +562,32 @@ def programme_savings(year: int) -> ProgrammeSavings:
         facilities_measured=len(avoided),
         warnings=warnings,
         method=method_text(year),
+        toe_factors=tuple(sorted(toe_used.values(), key=_factor_order)),
+        emission_factors=tuple(sorted(emission_used.values(), key=_factor_order)),
     )
+
+
+def _factor_order(factor: ConversionFactor | EmissionFactor) -> tuple[int, str, int]:
+    return (factor.resource.rank, factor.resource.name, factor.pk)
 
 
 # --- the Department's check of Form 1.1 --------------------------------------------------------
 
 
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The day `days` working days after `start`: weekends and `PublicHoliday` rows skipped."""
-    holidays = set(
-        PublicHoliday.objects.filter(
-            day__gt=start, day__lte=start + datetime.timedelta(days=days * 3 + 30)
-        ).values_list("day", flat=True)
+def holidays_between(start: datetime.date, end: datetime.date) -> set[datetime.date]:
+    return set(
+        PublicHoliday.objects.filter(day__gt=start, day__lte=end).values_list("day", flat=True)
     )
+
+
+def add_working_days(
+    start: datetime.date, days: int, *, holidays: set[datetime.date] | None = None
+) -> datetime.date:
+    """The day `days` working days after `start`: weekends and `PublicHoliday` rows skipped
+    (`holidays`, when given, must cover the days after `start` up to the answer)."""
+    if holidays is None:
+        # a working week per 5 days, plus the longest run of holidays (Tết) to spare
+        holidays = holidays_between(start, start + datetime.timedelta(days=days * 3 + 30))
     day = start
     left = days
     while left:
@@ -609,6 +630,12 @@ def check_queue(
         reports = reports.filter(facility__in=facilities.values("pk"))
     reports_list = list(reports.select_related("facility"))
     before = yearly_energy(year - 1, facility_ids={r.facility_id for r in reports_list})
+    received = [timezone.localdate(r.submitted_at) for r in reports_list]
+    holidays = (
+        holidays_between(min(received), max(received) + datetime.timedelta(days=60))
+        if received
+        else set()
+    )
     pending = []
     for report in reports_list:
         earlier = before.get(report.facility_id)
@@ -617,12 +644,12 @@ def check_queue(
             or (earlier is not None and earlier.at_or_above)
         ):
             continue
-        received = timezone.localdate(report.submitted_at)
+        day = timezone.localdate(report.submitted_at)
         pending.append(
             PendingCheck(
                 report=report,
-                received_on=received,
-                deadline=add_working_days(received, CHECK_WORKING_DAYS),
+                received_on=day,
+                deadline=add_working_days(day, CHECK_WORKING_DAYS, holidays=holidays),
                 today=today,
             )
         )

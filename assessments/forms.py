@@ -89,12 +89,12 @@ class BaselineForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.resources = list(Resource.objects.all())
         existing = (
             {line.resource_id: line.quantity for line in self.instance.consumptions.all()}
             if self.instance.pk
             else {}
         )
+        self.resources = list(Resource.objects.for_form(existing))
         for resource in self.resources:
             self.fields[f"resource_{resource.pk}"] = forms.DecimalField(
                 label=f"{resource.name} ({resource.unit})",
@@ -182,8 +182,8 @@ class SelfReportForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.resources = list(Resource.objects.all())
         existing = {line.resource_id: line.quantity for line in self.instance.consumptions.all()}
+        self.resources = list(Resource.objects.for_form(existing))
         for resource in self.resources:
             self.fields[f"resource_{resource.pk}"] = forms.DecimalField(
                 label=resource.name,

@@ -8,6 +8,7 @@ savings (target T3) are computed from the two together.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -76,6 +77,13 @@ class SupportOrganisation(models.Model):
         return self.name
 
 
+class ResourceQuerySet(models.QuerySet["Resource"]):
+    def for_form(self, used: Iterable[int] = ()) -> ResourceQuerySet:
+        """The resources a consumption form offers: those offered, and any already `used`
+        (a line is never hidden because its resource was withdrawn from the forms)."""
+        return self.filter(Q(offered=True) | Q(pk__in=list(used)))
+
+
 class Resource(models.Model):
     """Something a plant consumes, in its own unit: electricity, each fuel, water, a material."""
 
@@ -90,8 +98,16 @@ class Resource(models.Model):
     unit = models.CharField(_("đơn vị"), max_length=20)
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
     rank = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    # The Ministry's TOE table lists more fuels than Nghệ An's plants burn; those are shipped
+    # with their factors but kept out of the forms until a plant needs one.
+    offered = models.BooleanField(
+        _("có trong biểu mẫu nhập liệu"),
+        default=True,
+        help_text=_("Bỏ chọn để không hiện loại này trên biểu mẫu báo cáo và năm cơ sở."),
+    )
 
     history = HistoricalRecords()
+    objects = ResourceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("loại tiêu thụ")

@@ -391,12 +391,16 @@ class _FactorTable(Generic[_F]):
 
 
 def factor_table() -> _FactorTable[ConversionFactor]:
-    return _FactorTable(ConversionFactor.objects.filter(resource__kind__in=ENERGY_KINDS))
+    return _FactorTable(
+        ConversionFactor.objects.filter(resource__kind__in=ENERGY_KINDS).select_related("resource")
+    )
 
 
 def emission_factor_table() -> _FactorTable[EmissionFactor]:
     """The emission factors (tCO₂e per unit), chosen by date like the TOE factors."""
-    return _FactorTable(EmissionFactor.objects.filter(resource__kind__in=ENERGY_KINDS))
+    return _FactorTable(
+        EmissionFactor.objects.filter(resource__kind__in=ENERGY_KINDS).select_related("resource")
+    )
 
 
 def _baseline_lines() -> Prefetch:

@@ -30,9 +30,9 @@ NEW_RESOURCES = [
     ("petrol", "Xăng", "tấn", 5),
     ("petrol-kl", "Xăng (theo thể tích)", "nghìn lít", 5),
 ]
-RENAMED = {"coal": ("Than", "Than loại 1, 2")}
 
-# TOE per unit, the Ministry's table (coke: 0.70–0.75 by kind; the lower bound is shipped).
+# TOE per unit, the Ministry's table ("coal" is types 1–2; coke: 0.70–0.75 by kind, the lower
+# bound is shipped).
 MOIT_FACTORS = {
     "electricity": "0.0001543",
     "coal": "0.70",
@@ -118,8 +118,6 @@ def add_energy_data(apps, schema_editor):
     Factor = apps.get_model("assessments", "ConversionFactor")
     Emission = apps.get_model("assessments", "EmissionFactor")
     Holiday = apps.get_model("assessments", "PublicHoliday")
-    for code, (old, new) in RENAMED.items():
-        Resource.objects.filter(code=code, name=old).update(name=new)
     for code, name, unit, rank in NEW_RESOURCES:
         Resource.objects.get_or_create(
             code=code, defaults={"name": name, "unit": unit, "kind": "fuel", "rank": rank}
@@ -184,8 +182,6 @@ def remove_energy_data(apps, schema_editor):
     Factor.objects.filter(source=MOIT_SOURCE).update(source=OLD_SOURCE)
     Factor.objects.filter(resource__code__in=BIOMASS, source="").update(source=OLD_SOURCE)
     Resource.objects.filter(code__in=new_codes).delete()
-    for code, (old, new) in RENAMED.items():
-        Resource.objects.filter(code=code, name=new).update(name=old)
 
 
 class Migration(migrations.Migration):

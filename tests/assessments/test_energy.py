@@ -260,6 +260,12 @@ def test_programme_savings_add_money_once_and_measure_toe_and_co2(worked, users)
     assert savings.tco2e == D("1384.65517")
     assert savings.facilities_measured == 1
     assert "IPCC 2006" in savings.method and "2025" in savings.method
+    assert [f.resource.code for f in savings.toe_factors] == ["electricity", "coal", "diesel"]
+    assert [(f.resource.code, f.valid_from.year) for f in savings.emission_factors] == [
+        ("electricity", 2023),
+        ("coal", 2006),
+        ("diesel", 2006),
+    ]
 
 
 def test_working_days_skip_weekends_and_tet() -> None:
@@ -335,3 +341,11 @@ def test_the_latest_ghg_listing_is_shown(worked) -> None:
     )
     (row,) = [r for r in designated_list(2025).rows if r.facility == worked["own"]]
     assert row.ghg_listing is not None and row.ghg_listing.decision == "13/2024/QĐ-TTg"
+
+
+def test_the_forms_offer_the_extra_fuels_only_once_enabled_or_used() -> None:
+    coke = Resource.objects.get(code="coke")
+    assert coke not in Resource.objects.for_form()
+    assert coke in Resource.objects.for_form([coke.pk])
+    Resource.objects.filter(pk=coke.pk).update(offered=True)
+    assert coke in Resource.objects.for_form()

@@ -79,7 +79,7 @@ def test_the_report_notes_print_the_definition_coverage_and_the_facilities_lacki
     electricity, coal = list(factors.rows)
     assert electricity[0] == "Điện năng" and electricity[2] == "TOE/kWh"
     assert electricity[4] == datetime.date(2010, 1, 1) and electricity[5] == 1
-    assert coal[0] == "Than" and coal[3].startswith("Hệ số quy đổi năng lượng về TOE")
+    assert coal[0] == "Than" and coal[3].startswith("Bộ Công Thương, Công văn số 3505/BCT-KHCN")
 
 
 def test_the_pdf_and_the_workbook_carry_the_t3_section(shipped_plan, province) -> None:
