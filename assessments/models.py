@@ -122,20 +122,51 @@ class Resource(models.Model):
         return self.kind in (self.Kind.ELECTRICITY, self.Kind.FUEL)
 
 
-class ConversionFactorQuerySet(models.QuerySet["ConversionFactor"]):
-    def valid_on(self, day: datetime.date) -> ConversionFactorQuerySet:
+class FactorQuerySet(models.QuerySet[Any]):
+    def valid_on(self, day: datetime.date) -> FactorQuerySet:
         return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
-def _check_source(factor: ConversionFactor | EmissionFactor) -> None:
-    """A factor is marked checked against its legal text only once that text is named."""
-    if factor.source_checked and not factor.source.strip():
-        raise ValidationError(
-            {"source": _("Vui lòng ghi văn bản nguồn trước khi đánh dấu đã đối chiếu.")}
-        )
+class DatedFactor(models.Model):
+    """A factor per unit of an energy resource, from a source, in force between two dates: a
+    new figure is a new row with a later `valid_from`, so old figures keep the factor of their
+    date. Subclasses add the resource and the value."""
+
+    # Blank until someone names the text (biomass fuels have no official factor); a factor
+    # is "verified" only when its source was checked against the original document.
+    source = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    source_checked = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    objects = FactorQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["resource", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "valid_from"], name="%(app_label)s_%(class)s_one_per_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_to_after_from",
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.source_checked and not self.source.strip():
+            raise ValidationError(
+                {"source": _("Vui lòng ghi văn bản nguồn trước khi đánh dấu đã đối chiếu.")}
+            )
+
+    @property
+    def is_verified(self) -> bool:
+        return self.source_checked and bool(self.source.strip())
 
 
-class ConversionFactor(ClosingGuard, models.Model):
+class ConversionFactor(ClosingGuard, DatedFactor):
     """How many TOE one unit of an energy resource is, by the legal text in force on a date."""
 
     resource = models.ForeignKey(
@@ -147,12 +178,6 @@ class ConversionFactor(ClosingGuard, models.Model):
     toe_per_unit = models.DecimalField(
         _("TOE trên một đơn vị"), max_digits=18, decimal_places=9, validators=NON_NEGATIVE
     )
-    # Blank until someone names the text (biomass fuels have no official factor); a factor
-    # is "verified" only when its source was checked against the original document.
-    source = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
-    source_checked = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
 
     history = HistoricalRecords()
     # T3 converts with the factor in force on the last day of a compared period.
@@ -165,43 +190,18 @@ class ConversionFactor(ClosingGuard, models.Model):
         ),
         indicators=("T3",),
     )
-    objects = ConversionFactorQuerySet.as_manager()
 
-    class Meta:
+    class Meta(DatedFactor.Meta):
         verbose_name = _("hệ số quy đổi TOE")
         verbose_name_plural = _("hệ số quy đổi TOE")
-        ordering = ["resource", "-valid_from"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["resource", "valid_from"], name="assessments_conversionfactor_one_per_start"
-            ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="assessments_conversionfactor_valid_to_after_from",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.resource}: {self.toe_per_unit} TOE ({self.source or '—'})"
 
-    def clean(self) -> None:
-        super().clean()
-        _check_source(self)
 
-    @property
-    def is_verified(self) -> bool:
-        return self.source_checked and bool(self.source.strip())
-
-
-class EmissionFactorQuerySet(models.QuerySet["EmissionFactor"]):
-    def valid_on(self, day: datetime.date) -> EmissionFactorQuerySet:
-        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-
-
-class EmissionFactor(models.Model):
+class EmissionFactor(DatedFactor):
     """Tonnes of CO₂-equivalent one unit of an energy resource emits: the grid's factor of a
-    year for electricity, an IPCC 2006 default for a fuel. Versioned like the TOE factors: a
-    new figure is a new row with its own validity dates."""
+    year for electricity, an IPCC 2006 default for a fuel."""
 
     resource = models.ForeignKey(
         Resource,
@@ -212,38 +212,15 @@ class EmissionFactor(models.Model):
     tco2e_per_unit = models.DecimalField(
         _("tCO₂e trên một đơn vị"), max_digits=18, decimal_places=9, validators=NON_NEGATIVE
     )
-    source = models.CharField(_("nguồn"), max_length=255, blank=True)
-    source_checked = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
-    valid_from = models.DateField(_("hiệu lực từ"))
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = EmissionFactorQuerySet.as_manager()
 
-    class Meta:
+    class Meta(DatedFactor.Meta):
         verbose_name = _("hệ số phát thải")
         verbose_name_plural = _("hệ số phát thải")
-        ordering = ["resource", "-valid_from"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["resource", "valid_from"], name="assessments_emissionfactor_one_per_start"
-            ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="assessments_emissionfactor_valid_to_after_from",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.resource}: {self.tco2e_per_unit} tCO₂e ({self.source or '—'})"
-
-    def clean(self) -> None:
-        super().clean()
-        _check_source(self)
-
-    @property
-    def is_verified(self) -> bool:
-        return self.source_checked and bool(self.source.strip())
 
 
 class GhgInventoryListing(models.Model):

@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('tco2e_per_unit', models.DecimalField(decimal_places=9, max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='tCO₂e trên một đơn vị')),
-                ('source', models.CharField(blank=True, max_length=255, verbose_name='nguồn')),
+                ('source', models.CharField(blank=True, max_length=255, verbose_name='căn cứ pháp lý')),
                 ('source_checked', models.BooleanField(default=False, verbose_name='đã đối chiếu văn bản gốc')),
                 ('valid_from', models.DateField(verbose_name='hiệu lực từ')),
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến')),
@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('tco2e_per_unit', models.DecimalField(decimal_places=9, max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='tCO₂e trên một đơn vị')),
-                ('source', models.CharField(blank=True, max_length=255, verbose_name='nguồn')),
+                ('source', models.CharField(blank=True, max_length=255, verbose_name='căn cứ pháp lý')),
                 ('source_checked', models.BooleanField(default=False, verbose_name='đã đối chiếu văn bản gốc')),
                 ('valid_from', models.DateField(verbose_name='hiệu lực từ')),
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='hiệu lực đến')),
