@@ -67,3 +67,12 @@ def screenshot_path():
 @pytest.fixture(autouse=True)
 def _browser_reference_data(reference_data: None) -> None:
     """Every browser test runs on committed data with the shipped reference data in place."""
+
+
+@pytest.fixture
+def programme(live_server) -> dict[str, object]:
+    """A facility with a manager, a consultant, an assessment, a draft and a submitted
+    self-report, and an agency task (tests/browser/roles.py)."""
+    from tests.browser.roles import build_programme
+
+    return build_programme()

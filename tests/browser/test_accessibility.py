@@ -4,23 +4,13 @@ context bypasses the CSP (tests/browser/test_csp.py holds the pages to the polic
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser, Page
 
-from assessments.models import Assessment, SelfReport, SupportOrganisation
-from facilities.models import Product
-from portal import access
-from portal.models import Role, User
-from portal.views import menu_for
-from programs.models import Agency, AgencyTask, Plan
-from tests.factories import FacilityFactory, UserFactory
+from portal.models import Role
+from tests.browser.roles import pages_of, sign_in, user_of
 
 AXE = Axe()
 BLOCKING = {"critical", "serious"}
@@ -31,86 +21,6 @@ def axe_page(browser: Browser, browser_context_args: dict):
     context = browser.new_context(**browser_context_args, bypass_csp=True)
     yield context.new_page()
     context.close()
-
-
-@pytest.fixture
-def programme(live_server) -> dict[str, object]:
-    """A facility with a manager, a consultant's organisation, an assessment, a draft and a
-    submitted self-report, and an agency task: enough for every list to show a row."""
-    manager = UserFactory.for_role(Role.FACILITY_MANAGER)
-    facility = FacilityFactory(name="Công ty Cổ phần Gạch ngói Diễn Châu", managers=[manager])
-    Product.objects.create(facility=facility, name="Gạch tuynel", unit="1000pcs")
-    consultant = UserFactory.for_role(Role.CONSULTANT)
-    organisation: SupportOrganisation = consultant.support_organisation
-    organisation.facilities.add(facility)
-    Assessment.objects.create(
-        facility=facility,
-        kind="detailed",
-        status="completed",
-        funding="provincial",
-        started_on=datetime.date(2017, 3, 1),
-        completed_on=datetime.date(2017, 9, 1),
-        organisation=organisation,
-    )
-    draft = SelfReport.objects.create(
-        facility=facility, period_kind="quarter", year=2020, quarter=1, output_unit="t"
-    )
-    submitted = SelfReport.objects.create(
-        facility=facility,
-        period_kind="quarter",
-        year=2019,
-        quarter=4,
-        status="submitted",
-        output=Decimal(1000),
-        output_unit="t",
-    )
-    plan = Plan.objects.order_by("end_year").first()
-    AgencyTask.objects.create(
-        plan=plan,
-        agency=Agency.objects.get(code="ubnd-425"),
-        title="Tuyên truyền sản xuất sạch hơn",
-        due_on=datetime.date(2020, 12, 31),
-        status=AgencyTask.Status.IN_PROGRESS,
-        progress=40,
-    )
-    return {
-        "manager": manager,
-        "consultant": consultant,
-        "facility": facility,
-        "draft": draft,
-        "submitted": submitted,
-        "plan": plan,
-    }
-
-
-def _pages_of(user: User, programme: dict) -> list[str]:
-    """The role's menu (Django's own admin aside) and the pages its work leads to."""
-    role = access.role_of(user)
-    paths = [item["url"] for item in menu_for(user) if item["url"] != reverse("admin:index")]
-    if role in access.REGISTRY_READERS:
-        paths.append(reverse("reporting:facility_detail", args=[programme["facility"].pk]))
-    if role == Role.FACILITY_MANAGER:
-        paths.append(reverse("assessments:selfreport_detail", args=[programme["draft"].pk]))
-    if role in access.DEPARTMENT:
-        paths.append(reverse("assessments:review_queue"))
-        paths.append(reverse("assessments:selfreport_detail", args=[programme["submitted"].pk]))
-    if role in access.PROGRAMME_READERS:
-        paths += [
-            reverse("programs:plan_detail", args=[programme["plan"].pk]),
-            reverse("programs:project_list"),
-            reverse("programs:course_list"),
-            reverse("programs:official_list"),
-            reverse("programs:award_list"),
-            reverse("programs:task_list"),
-        ]
-    return paths
-
-
-def _sign_in(page: Page, live_server, user: User) -> None:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def _findings_here(page: Page) -> list[str]:
@@ -131,22 +41,14 @@ def _blocking_findings(page: Page, url: str) -> list[str]:
     return _findings_here(page)
 
 
-def _user_of(role: Role, programme: dict) -> User:
-    if role == Role.FACILITY_MANAGER:
-        return programme["manager"]
-    if role == Role.CONSULTANT:
-        return programme["consultant"]
-    return UserFactory.for_role(role)
-
-
 @pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
 def test_axe_finds_nothing_serious_on_a_roles_main_pages(
     axe_page: Page, live_server, programme, role: Role
 ) -> None:
-    user = _user_of(role, programme)
-    _sign_in(axe_page, live_server, user)
+    user = user_of(role, programme)
+    sign_in(axe_page, live_server, user)
     findings: list[str] = []
-    for path in _pages_of(user, programme):
+    for path in pages_of(user, programme):
         findings += _blocking_findings(axe_page, f"{live_server.url}{path}")
     print("\n".join(findings))
     assert findings == []
@@ -163,7 +65,7 @@ def test_axe_finds_nothing_serious_on_the_public_pages(axe_page: Page, live_serv
 def test_axe_finds_nothing_serious_on_a_self_report_refused_for_its_errors(
     axe_page: Page, live_server, programme
 ) -> None:
-    _sign_in(axe_page, live_server, programme["manager"])
+    sign_in(axe_page, live_server, programme["manager"])
     draft = programme["draft"]
     axe_page.goto(f"{live_server.url}{reverse('assessments:selfreport_detail', args=[draft.pk])}")
     axe_page.get_by_label("Điện năng").fill("-5")
