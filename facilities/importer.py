@@ -39,6 +39,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from facilities.models import (
     AdministrativeUnit,
@@ -52,7 +53,6 @@ from facilities.models import (
     SizeClass,
     normalise_tax_code,
 )
-from facilities.services import save_facility
 from facilities.vietnamese import fold
 from portal.lib import closing
 from portal.models import User
@@ -470,6 +470,8 @@ def read_sheet(path_or_file: str | Path | IO[bytes]) -> Sheet:
         ) from exc
     try:
         sheet, index = _read_first_sheet(workbook)
+        if not _has_formulas(path_or_file):
+            return sheet
         if not isinstance(path_or_file, str | Path):
             path_or_file.seek(0)
         # A second pass with formulas rather than values: the only way openpyxl tells which
@@ -489,6 +491,28 @@ def read_sheet(path_or_file: str | Path | IO[bytes]) -> Sheet:
     finally:
         # Read-only workbooks keep the file open until closed.
         workbook.close()
+
+
+# A formula element of a worksheet part (<f>, <f t="shared" …/>, or prefixed: <x:f>).
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path_or_file: str | Path | IO[bytes]) -> bool:
+    """Whether any worksheet holds a formula: a scan of the raw XML, far cheaper than the
+    second parse that finding them takes (most registries have none)."""
+    if not isinstance(path_or_file, str | Path):
+        path_or_file.seek(0)
+    with zipfile.ZipFile(path_or_file) as archive:
+        for name in archive.namelist():
+            if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
+                continue
+            tail = b""
+            with archive.open(name) as part:
+                while chunk := part.read(1024 * 1024):
+                    if _FORMULA_ELEMENT.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
 
 
 def _find_formulas(worksheet: Any, sheet: Sheet) -> None:
@@ -1191,7 +1215,7 @@ class _SheetRow:
 
         Foreign keys were resolved from the lists loaded once, and uniqueness is settled by the
         tax-code match: excluding both spares several queries per row on a 20,000-row file.
-        `save_facility` runs the complete validation again when the import is applied.
+        `apply` validates every row again when the import is written.
         """
         model_fields = {
             "legal_form": "legal_form",
@@ -1452,13 +1476,20 @@ def _choices(labels: Iterable[object]) -> str:
 # --- Apply ------------------------------------------------------------------------------------
 
 
+WRITE_CHUNK = 500
+
+
 def apply(
     preview: Preview, *, user: User | None, progress: Progress = _no_progress
 ) -> ImportResult:
     """Write a clean preview: every row or none.
 
-    Each facility goes through `save_facility`, which validates it in full once more, so a
-    registry that changed since the preview cannot take invalid rows.
+    Every facility is validated in full once more (its fields, the model's rules, the closed
+    period), so a registry that changed since the preview cannot take invalid rows; tax codes
+    that appeared since are looked for a chunk at a time, and the database's own constraints
+    (unique tax code, foreign keys, date order) refuse whatever slipped in meanwhile. Rows are
+    then written a chunk at a time with their history rows, as `save_facility` would write
+    them one by one: 20,000 rows must fit in a task's time, not only in a request's patience.
     """
     if preview.mapping_errors:
         raise ValidationError(
@@ -1478,16 +1509,14 @@ def apply(
     if not preview.rows:
         raise ValidationError(_("Tệp không có dòng dữ liệu nào để nhập."))
     result = ImportResult(created=0, updated=0)
-    number = 0
     total = len(preview.rows)
+    writer = _ChunkWriter(user=user, result=result)
     try:
         with transaction.atomic(), closing.period_read_once():
-            for done, row in enumerate(preview.rows, start=1):
-                number = row.number
-                _apply_row(row, user=user, result=result)
-                if done % PROGRESS_EVERY == 0:
-                    # May raise Cancelled, which rolls everything back.
-                    progress(done, total)
+            for start in range(0, total, WRITE_CHUNK):
+                writer.write(preview.rows[start : start + WRITE_CHUNK])
+                # May raise Cancelled, which rolls everything back.
+                progress(min(start + WRITE_CHUNK, total), total)
     except IntegrityError as exc:
         # A concurrent change slipped between validation and insert; nothing was kept.
         raise ValidationError(
@@ -1495,54 +1524,135 @@ def apply(
                 "Dòng %(number)s: dữ liệu trên cổng vừa thay đổi trong lúc nhập, chưa có cơ sở nào "
                 "được ghi. Vui lòng xem trước và nhập lại."
             )
-            % {"number": number}
+            % {"number": writer.first_number}
         ) from exc
     return result
 
 
-def _apply_row(row: RowResult, *, user: User | None, result: ImportResult) -> None:
-    assert row.cleaned is not None
-    changes: dict[str, Any] = row.cleaned["facility"]
-    if row.action == "update":
-        try:
-            facility = Facility.objects.select_for_update().get(pk=row.facility_id)
-        except Facility.DoesNotExist as exc:
-            raise ValidationError(
-                _(
-                    "Dòng %(number)s: cơ sở cần cập nhật vừa bị xóa khỏi cổng. Vui lòng xem trước "
-                    "và nhập lại."
+class _ChunkWriter:
+    """Validates and writes the rows of `apply` a chunk at a time."""
+
+    def __init__(self, *, user: User | None, result: ImportResult) -> None:
+        self.user = user
+        self.result = result
+        self.reason = _("Nhập từ tệp Excel")
+        self.first_number = 0
+        self.sectors = {sector.pk: sector for sector in Sector.objects.all()}
+
+    def _refuse(self, row: RowResult, problems: str) -> ValidationError:
+        return ValidationError(
+            _("Dòng %(number)s: %(problems)s") % {"number": row.number, "problems": problems}
+        )
+
+    def write(self, rows: list[RowResult]) -> None:
+        self.first_number = rows[0].number
+        updated_ids = [row.facility_id for row in rows if row.action == "update"]
+        current = Facility.objects.select_for_update().in_bulk(updated_ids)
+        new_codes = [row.cleaned["facility"].get("tax_code") for row in rows if row.cleaned]
+        taken = set(
+            Facility.objects.filter(tax_code__in=[code for code in new_codes if code])
+            .exclude(pk__in=updated_ids)
+            .values_list("tax_code", flat=True)
+        )
+        created: list[tuple[RowResult, Facility]] = []
+        updated: list[tuple[RowResult, Facility]] = []
+        for row in rows:
+            assert row.cleaned is not None
+            changes: dict[str, Any] = row.cleaned["facility"]
+            if row.action == "update":
+                facility = current.get(row.facility_id)  # type: ignore[arg-type]
+                if facility is None:
+                    raise self._refuse(
+                        row,
+                        _(
+                            "cơ sở cần cập nhật vừa bị xóa khỏi cổng. Vui lòng xem trước và nhập "
+                            "lại."
+                        ),
+                    )
+                for name, value in changes.items():
+                    setattr(facility, name, value)
+            else:
+                if changes.get("tax_code") in taken:
+                    raise self._refuse(
+                        row,
+                        _(
+                            "cơ sở có mã số thuế %(code)s vừa được thêm vào cổng. Vui lòng xem "
+                            "trước và nhập lại."
+                        )
+                        % {"code": changes["tax_code"]},
+                    )
+                facility = Facility(**changes)
+            if facility.sector_id in self.sectors:
+                facility.sector = self.sectors[facility.sector_id]
+            try:
+                # Foreign keys came from the lists of this run and the database checks them;
+                # uniqueness was settled above: neither is asked again row by row.
+                facility.full_clean(
+                    exclude=["administrative_unit", "zone", "sector", "size_class", "managers"],
+                    validate_unique=False,
+                    validate_constraints=False,
                 )
-                % {"number": row.number}
-            ) from exc
-        for name, value in changes.items():
-            setattr(facility, name, value)
-    else:
-        facility = Facility(**changes)
-    facility._history_user = user  # type: ignore[attr-defined]
-    facility._change_reason = _("Nhập từ tệp Excel")  # type: ignore[attr-defined]
-    try:
-        save_facility(facility)
-    except ValidationError as exc:
-        raise ValidationError(
-            _("Dòng %(number)s: %(problems)s")
-            % {"number": row.number, "problems": " ".join(exc.messages)}
-        ) from exc
-    if row.action == "update":
-        result.updated += 1
-    else:
-        result.created += 1
-    product: dict[str, str] | None = row.cleaned.get("product")
-    if product is None:
-        return
-    known = {_key(name) for name in facility.products.values_list("name", flat=True)}
-    if _key(product["name"]) in known:
-        return
-    item = Product(facility=facility, name=product["name"], unit=product["unit"])
-    item._history_user = user  # type: ignore[attr-defined]
-    item._change_reason = _("Nhập từ tệp Excel")  # type: ignore[attr-defined]
-    item.full_clean()
-    item.save()
-    result.products_created += 1
+            except ValidationError as exc:
+                raise self._refuse(row, " ".join(exc.messages)) from exc
+            facility.refresh_search_keys()
+            (updated if row.action == "update" else created).append((row, facility))
+        when = timezone.now()
+        if created:
+            bulk_create_with_history(
+                [facility for _row, facility in created],
+                Facility,
+                default_user=self.user,
+                default_change_reason=self.reason,
+                default_date=when,
+            )
+        if updated:
+            fields = sorted(
+                {name for row, _facility in updated for name in row.cleaned["facility"]}  # type: ignore[index]
+                | {"search_text", "name_sort_key"}
+            )
+            bulk_update_with_history(
+                [facility for _row, facility in updated],
+                Facility,
+                fields,
+                default_user=self.user,
+                default_change_reason=self.reason,
+                default_date=when,
+            )
+        self.result.created += len(created)
+        self.result.updated += len(updated)
+        self._write_products(created + updated, when=when)
+
+    def _write_products(self, written: list[tuple[RowResult, Facility]], *, when: Any) -> None:
+        wanted = [
+            (facility, row.cleaned["product"])  # type: ignore[index]
+            for row, facility in written
+            if row.cleaned and row.cleaned.get("product")
+        ]
+        if not wanted:
+            return
+        known: dict[int, set[str]] = {}
+        for facility_id, name in Product.objects.filter(
+            facility_id__in=[facility.pk for facility, _product in wanted]
+        ).values_list("facility_id", "name"):
+            known.setdefault(facility_id, set()).add(_key(name))
+        products = []
+        for facility, product in wanted:
+            if _key(product["name"]) in known.get(facility.pk, set()):
+                continue
+            known.setdefault(facility.pk, set()).add(_key(product["name"]))
+            item = Product(facility=facility, name=product["name"], unit=product["unit"])
+            # The unit came from the list loaded for this run: not looked up again.
+            item.full_clean(exclude=["facility", "unit"])
+            products.append(item)
+        if products:
+            bulk_create_with_history(
+                products,
+                Product,
+                default_user=self.user,
+                default_change_reason=self.reason,
+                default_date=when,
+            )
+        self.result.products_created += len(products)
 
 
 # --- Running an import: the dry run and the write, as tasks -----------------------------------

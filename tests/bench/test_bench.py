@@ -19,6 +19,7 @@ SECTIONS = {
     "pdf",
     "sqlite_vs_postgres",
     "load",
+    "import",
     "goals",
 }
 
@@ -32,7 +33,10 @@ def test_the_tiny_bench_writes_every_section_and_agrees_with_the_engine(db, tmp_
     assert results.keys() >= SECTIONS
     assert results["tier"] == "tiny"
     assert results["load"] == {"skipped": True}
-    assert Facility.objects.count() == 50
+    # The registry import, taken last, wrote its rows: all of them, a tenth as updates.
+    registry = results["import"]
+    assert (registry["status"], registry["created"], registry["updated"]) == ("applied", 180, 20)
+    assert Facility.objects.count() == 50 + registry["created"]
     # The SQL floor and the naive loop give the engine's numbers.
     assert results["indicators"]["mismatches"] == {"sql": [], "naive": []}
     # T3 among them, and not vacuously: applying facilities have a savings figure, compared
