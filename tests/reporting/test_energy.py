@@ -216,3 +216,14 @@ def test_libreoffice_opens_the_workbooks(worked, users, client_for, tmp_path, na
     )
     converted = tmp_path / f"{name}.pdf"
     assert converted.exists() and converted.read_bytes().startswith(b"%PDF-")
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(worked, users, client_for) -> None:
+    formula = '=HYPERLINK("http://x.invalid")'
+    Facility.objects.filter(pk=worked["own"].pk).update(name=formula)
+    response = client_for(users["department_staff"]).get(
+        reverse("reporting:energy_form", args=[worked["own"].pk]), {"year": 2025}
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    (cell,) = [c for row in sheet.iter_rows() for c in row if c.value == formula]
+    assert cell.data_type == "s"
