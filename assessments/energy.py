@@ -28,9 +28,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Max, Prefetch, QuerySet, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,22 +161,36 @@ class FacilityEnergy:
 FacilityIds = Iterable[int] | QuerySet[Any]  # ids, or a subquery of them
 
 
-def _reports_in_force(year: int, facility_ids: FacilityIds | None) -> list[SelfReport]:
+class _Report(NamedTuple):
+    """What the yearly sums read of a report: plain values, no model instances (a province
+    has thousands of reports a year)."""
+
+    pk: int
+    facility_id: int
+    period_kind: str
+    quarter: int | None
+    output: Decimal | None
+    output_unit: str
+
+
+def _reports_in_force(year: int, facility_ids: FacilityIds | None) -> list[_Report]:
     reports = SelfReport.objects.in_force().filter(year=year)
     if facility_ids is not None:
         reports = reports.filter(facility_id__in=facility_ids)
-    lines = SelfReportConsumption.objects.filter(resource__kind__in=ENERGY_KINDS).select_related(
-        "resource"
-    )
-    return list(reports.prefetch_related(Prefetch("consumptions", queryset=lines)))
+    return [
+        _Report(*row)
+        for row in reports.values_list(
+            "pk", "facility_id", "period_kind", "quarter", "output", "output_unit"
+        )
+    ]
 
 
-def _chosen_by_facility(reports: list[SelfReport]) -> dict[int, list[SelfReport]]:
+def _chosen_by_facility(reports: list[_Report]) -> dict[int, list[_Report]]:
     """Per facility, its year report, else its quarters (in order)."""
-    by_facility: dict[int, list[SelfReport]] = defaultdict(list)
+    by_facility: dict[int, list[_Report]] = defaultdict(list)
     for report in reports:
         by_facility[report.facility_id].append(report)
-    chosen: dict[int, list[SelfReport]] = {}
+    chosen: dict[int, list[_Report]] = {}
     for facility_id, own in by_facility.items():
         year_reports = [r for r in own if r.period_kind == SelfReport.PeriodKind.YEAR]
         if year_reports:
@@ -186,7 +200,7 @@ def _chosen_by_facility(reports: list[SelfReport]) -> dict[int, list[SelfReport]
     return chosen
 
 
-def _output(reports: list[SelfReport]) -> tuple[Decimal | None, str]:
+def _output(reports: list[_Report]) -> tuple[Decimal | None, str]:
     units = {r.output_unit for r in reports}
     if any(r.output is None for r in reports) or len(units) != 1:
         return None, ""
@@ -197,17 +211,23 @@ def yearly_energy(
     year: int, *, facility_ids: FacilityIds | None = None
 ) -> dict[int, FacilityEnergy]:
     """Every facility's (or those of `facility_ids`) energy use in `year`, keyed by facility
-    id; facilities with no approved report of the year are absent. Three queries."""
+    id; facilities with no approved report of the year are absent. Four queries."""
+    chosen = _chosen_by_facility(_reports_in_force(year, facility_ids))
+    report_ids = [report.pk for reports in chosen.values() for report in reports]
+    quantities: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for report_id, resource_id, quantity in SelfReportConsumption.objects.filter(
+        report_id__in=report_ids, resource__kind__in=ENERGY_KINDS
+    ).values_list("report_id", "resource_id", "quantity"):
+        quantities[report_id].append((resource_id, quantity))
+    resources = Resource.objects.filter(kind__in=ENERGY_KINDS).in_bulk()
     factors = factor_table()
     day = _year_end(year)
     result: dict[int, FacilityEnergy] = {}
-    for facility_id, reports in _chosen_by_facility(_reports_in_force(year, facility_ids)).items():
+    for facility_id, reports in chosen.items():
         totals: dict[int, Decimal] = defaultdict(Decimal)
-        resources: dict[int, Resource] = {}
         for report in reports:
-            for line in report.consumptions.all():
-                totals[line.resource_id] += line.quantity
-                resources[line.resource_id] = line.resource
+            for resource_id, quantity in quantities[report.pk]:
+                totals[resource_id] += quantity
         output, unit = _output(reports)
         is_year = reports[0].period_kind == SelfReport.PeriodKind.YEAR
         result[facility_id] = FacilityEnergy(
@@ -224,7 +244,7 @@ def yearly_energy(
                     quantity=totals[resource.pk],
                     factor=factors.factor_on(resource.pk, day),
                 )
-                for resource in _by_rank(resources.values())
+                for resource in _by_rank(resources[pk] for pk in totals)
                 # an empty line (0) needs no factor and would only add noise
                 if totals[resource.pk]
             ),
