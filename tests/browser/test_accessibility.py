@@ -37,7 +37,7 @@ def _findings_here(page: Page) -> list[str]:
 def _blocking_findings(page: Page, url: str) -> list[str]:
     response = page.goto(url)
     assert response is not None and response.ok, f"{url}: {response and response.status}"
-    page.wait_for_load_state("networkidle")  # the dashboard's charts come by htmx
+    page.wait_for_load_state("networkidle")
     return _findings_here(page)
 
 

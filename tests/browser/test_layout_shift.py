@@ -30,6 +30,8 @@ def test_the_dashboard_shifts_at_most_0_05_while_it_draws_its_charts(
     page.add_init_script(MEASURE_SHIFTS)
     page.goto(f"{live_server.url}{reverse('dashboard')}")
     page.wait_for_load_state("networkidle")
+    # Charts are drawn as they come near the screen: scroll down to the areas' one.
+    page.locator("#chart-areas").scroll_into_view_if_needed()
     page.wait_for_function("document.getElementById('chart-areas').width > 0")
     page.wait_for_timeout(800)  # the charts' animation
     shift = page.evaluate("window.layoutShift")
