@@ -20,7 +20,8 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -452,6 +453,28 @@ def _megabytes(size: int) -> str:
 # --- Reading the sheet ------------------------------------------------------------------------
 
 
+@contextmanager
+def _workbook(path_or_file: str | Path | IO[bytes], *, formulas: bool = False) -> Iterator[Any]:
+    """The workbook opened read-only; whatever openpyxl raises, opening it or reading its rows
+    lazily later, becomes one message the user can act on."""
+    if not isinstance(path_or_file, str | Path):
+        path_or_file.seek(0)
+    unreadable = _("Không đọc được tệp Excel: vui lòng mở tệp bằng Excel, lưu lại rồi tải lên lại.")
+    try:
+        workbook = openpyxl.load_workbook(path_or_file, read_only=True, data_only=not formulas)
+    except Exception as exc:  # A broken file can fail anywhere inside openpyxl.
+        raise ValidationError(unreadable) from exc
+    try:
+        yield workbook
+    except ValidationError:
+        raise
+    except Exception as exc:  # Read-only mode parses rows lazily: errors surface while iterating.
+        raise ValidationError(unreadable) from exc
+    finally:
+        # Read-only workbooks keep the file open until closed.
+        workbook.close()
+
+
 def read_sheet(path_or_file: str | Path | IO[bytes]) -> Sheet:
     """The first visible worksheet: its header row and the non-empty rows below it.
 
@@ -460,37 +483,21 @@ def read_sheet(path_or_file: str | Path | IO[bytes]) -> Sheet:
     the value Excel cached when it last saved the file, or None when there is none.
     Call `check_upload` first on anything a user sent.
     """
-    if not isinstance(path_or_file, str | Path):
-        path_or_file.seek(0)
-    try:
-        workbook = openpyxl.load_workbook(path_or_file, read_only=True, data_only=True)
-    except Exception as exc:  # A broken file can fail anywhere inside openpyxl.
-        raise ValidationError(
-            _("Không đọc được tệp Excel: vui lòng mở tệp bằng Excel, lưu lại rồi tải lên lại.")
-        ) from exc
-    try:
+    with _workbook(path_or_file) as workbook:
         sheet, index = _read_first_sheet(workbook)
-        if not _has_formulas(path_or_file):
-            return sheet
-        if not isinstance(path_or_file, str | Path):
-            path_or_file.seek(0)
-        # A second pass with formulas rather than values: the only way openpyxl tells which
-        # cells are formulas. Their stored values stay what is imported; the dry run shows both.
-        formulas = openpyxl.load_workbook(path_or_file, read_only=True, data_only=False)
-        try:
-            _find_formulas(formulas.worksheets[index], sheet)
-        finally:
-            formulas.close()
+    if not _has_formulas(path_or_file):
         return sheet
-    except ValidationError:
-        raise
-    except Exception as exc:  # Read-only mode parses rows lazily: errors surface while iterating.
-        raise ValidationError(
-            _("Không đọc được tệp Excel: vui lòng mở tệp bằng Excel, lưu lại rồi tải lên lại.")
-        ) from exc
-    finally:
-        # Read-only workbooks keep the file open until closed.
-        workbook.close()
+    # A second pass with formulas rather than values: the only way openpyxl tells which cells
+    # are formulas. Their stored values stay what is imported; the dry run shows both.
+    with _workbook(path_or_file, formulas=True) as workbook:
+        _find_formulas(workbook.worksheets[index], sheet)
+    return sheet
+
+
+def read_headers(handle: IO[bytes]) -> list[str]:
+    """The header row alone, for the mapping step: a large file is read in full by the task."""
+    with _workbook(handle) as workbook:
+        return _read_first_sheet(workbook, headers_only=True)[0].headers
 
 
 # A formula element of a worksheet part (<f>, <f t="shared" …/>, or prefixed: <x:f>).
@@ -527,26 +534,6 @@ def _find_formulas(worksheet: Any, sheet: Sheet) -> None:
             # A text cell typed as "=abc" reads the same in both passes; a formula does not.
             if isinstance(value, str) and value.startswith("=") and stored[column] != value:
                 sheet.formulas[(position, column)] = value
-
-
-def read_headers(handle: IO[bytes]) -> list[str]:
-    """The header row alone, for the mapping step: a large file is read in full by the task."""
-    try:
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except Exception as exc:  # A broken file can fail anywhere inside openpyxl.
-        raise ValidationError(
-            _("Không đọc được tệp Excel: vui lòng mở tệp bằng Excel, lưu lại rồi tải lên lại.")
-        ) from exc
-    try:
-        return _read_first_sheet(workbook, headers_only=True)[0].headers
-    except ValidationError:
-        raise
-    except Exception as exc:
-        raise ValidationError(
-            _("Không đọc được tệp Excel: vui lòng mở tệp bằng Excel, lưu lại rồi tải lên lại.")
-        ) from exc
-    finally:
-        workbook.close()
 
 
 def _read_first_sheet(workbook: Any, *, headers_only: bool = False) -> tuple[Sheet, int]:
