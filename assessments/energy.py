@@ -173,8 +173,10 @@ class _Report(NamedTuple):
     output_unit: str
 
 
-def _reports_in_force(year: int, facility_ids: FacilityIds | None) -> list[_Report]:
-    reports = SelfReport.objects.in_force().filter(year=year)
+def _reports_in_force(
+    year: int, facility_ids: FacilityIds | None, on: datetime.date | None
+) -> list[_Report]:
+    reports = SelfReport.objects.in_force(on=on).filter(year=year)
     if facility_ids is not None:
         reports = reports.filter(facility_id__in=facility_ids)
     return [
@@ -208,11 +210,12 @@ def _output(reports: list[_Report]) -> tuple[Decimal | None, str]:
 
 
 def yearly_energy(
-    year: int, *, facility_ids: FacilityIds | None = None
+    year: int, *, facility_ids: FacilityIds | None = None, on: datetime.date | None = None
 ) -> dict[int, FacilityEnergy]:
     """Every facility's (or those of `facility_ids`) energy use in `year`, keyed by facility
-    id; facilities with no approved report of the year are absent. Four queries."""
-    chosen = _chosen_by_facility(_reports_in_force(year, facility_ids))
+    id; facilities with no approved report of the year are absent. With `on`, the figures as
+    approved by the end of that day (`SelfReportQuerySet.in_force`). Four queries."""
+    chosen = _chosen_by_facility(_reports_in_force(year, facility_ids, on))
     report_ids = [report.pk for reports in chosen.values() for report in reports]
     quantities: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for report_id, resource_id, quantity in SelfReportConsumption.objects.filter(
@@ -455,14 +458,14 @@ def _baselines_on(day: datetime.date, facility_ids: Iterable[int]) -> dict[int, 
 
 
 def avoided_emissions(
-    year: int, *, facility_ids: FacilityIds | None = None
+    year: int, *, facility_ids: FacilityIds | None = None, on: datetime.date | None = None
 ) -> dict[int, FacilityAvoided]:
     """The year's savings against each facility's baseline in force at the end of the year,
     for facilities with a whole year of reports, its output in the baseline's unit and a
     baseline year before it. Keyed by facility id."""
-    energy = yearly_energy(year, facility_ids=facility_ids)
+    energy = yearly_energy(year, facility_ids=facility_ids, on=on)
     day = _year_end(year)
-    baselines = _baselines_on(day, energy)
+    baselines = _baselines_on(min(day, on) if on else day, energy)
     toe_factors, emission_factors = factor_table(), emission_factor_table()
     result: dict[int, FacilityAvoided] = {}
     for facility_id, used in energy.items():
@@ -548,24 +551,25 @@ def method_text(year: int) -> str:
     ) % {"year": year}
 
 
-def programme_savings(year: int) -> ProgrammeSavings:
+def programme_savings(year: int, *, on: datetime.date | None = None) -> ProgrammeSavings:
     """The year's programme savings (VND, TOE, tCO₂e) with the method text for the report's
-    note. A fixed number of queries."""
+    note. `on`: the data date of the report (figures approved, options verified and
+    baselines completed by then); today's figures without it. A fixed number of queries."""
     end = _year_end(year)
-    options = CPOption.objects.verified_on(end).aggregate(
+    options = CPOption.objects.verified_on(min(end, on) if on else end).aggregate(
         vnd=Sum("savings_vnd_per_year"), toe=Sum("savings_toe_per_year")
     )
     # A measure repeated in several reports (each quarter, and the year) counts once.
     measures = (
         SelfReportMeasure.objects.filter(
-            report__in=SelfReport.objects.in_force(),
+            report__in=SelfReport.objects.in_force(on=on),
             report__year__lte=year,
             implemented_on__lte=end,
         )
         .values("report__facility_id", "description", "implemented_on")
         .annotate(vnd=Max("savings_vnd_per_year"))
     )
-    avoided = avoided_emissions(year)
+    avoided = avoided_emissions(year, on=on)
     warnings = sorted({w for figure in avoided.values() for w in figure.warnings})
     lines = [line for figure in avoided.values() for line in figure.lines]
     toe_used = {line.toe_factor.pk: line.toe_factor for line in lines if line.toe_factor}

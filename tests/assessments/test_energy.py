@@ -261,6 +261,16 @@ def test_programme_savings_add_money_once_and_measure_toe_and_co2(worked, users)
     assert savings.facilities_measured == 1
     assert "IPCC 2006" in savings.method and "2025" in savings.method
     assert [f.resource.code for f in savings.toe_factors] == ["electricity", "coal", "diesel"]
+    # As of a data date before the 2025 report was approved, nothing was measured yet.
+    SelfReport.objects.filter(facility=worked["own"], year=2025).update(
+        reviewed_at=datetime.datetime(2026, 2, 1, 3, tzinfo=datetime.UTC)
+    )
+    SelfReport.objects.filter(facility=worked["own"], year=2024).update(
+        reviewed_at=datetime.datetime(2025, 1, 20, 3, tzinfo=datetime.UTC)
+    )
+    earlier = programme_savings(2025, on=datetime.date(2026, 1, 31))
+    assert earlier.facilities_measured == 0 and earlier.tco2e == 0
+    assert earlier.vnd == D("70000000")  # the option and the 2024 measure were in place
     assert [(f.resource.code, f.valid_from.year) for f in savings.emission_factors] == [
         ("electricity", 2023),
         ("coal", 2006),
