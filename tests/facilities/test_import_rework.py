@@ -517,3 +517,87 @@ def test_another_staff_member_cannot_reach_an_import_by_guessing_its_id(users, c
     batch = _uploaded(users["department_staff"], xlsx([valid_row(1)]))
     colleague = UserFactory.for_role(users["department_staff"].role)
     assert client_for(colleague).get(_page(batch)).status_code == 404
+
+
+def test_the_progress_panel_polls_while_running_and_reloads_the_page_when_done(
+    users, client_for
+) -> None:
+    staff = users["department_staff"]
+    batch = _uploaded(staff, xlsx([valid_row(1)]))
+    FacilityImport.objects.filter(pk=batch.pk).update(
+        status=FacilityImport.Status.CHECKING, progress_done=500, progress_total=2000
+    )
+    client = client_for(staff)
+    url = reverse("facilities:import_progress", args=[batch.pk])
+    running = client.get(url, HTTP_HX_REQUEST="true")
+    assert "every 2s" in running.content.decode()
+    assert 'value="25"' in running.content.decode()
+    assert "HX-Refresh" not in running
+
+    client.post(reverse("facilities:import_cancel", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.cancel_requested
+
+    FacilityImport.objects.filter(pk=batch.pk).update(status=FacilityImport.Status.CANCELLED)
+    done = client.get(url, HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+    assert "every 2s" not in done.content.decode()
+
+
+def test_a_unit_products_use_cannot_be_deleted_or_recoded_in_the_admin(
+    users, facilities, client_for
+) -> None:
+    Product.objects.create(facility=facilities["own"], name="Gạch", unit="1000vien")
+    unit = ProductUnit.objects.get(code="1000vien")
+    client = client_for(users["department_admin"])
+    delete = reverse("admin:facilities_productunit_delete", args=[unit.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    client.post(
+        reverse("admin:facilities_productunit_changelist"),
+        {"action": "delete_selected", "_selected_action": [unit.pk], "post": "yes"},
+    )
+    assert ProductUnit.objects.filter(code="1000vien").exists()
+    change = client.get(reverse("admin:facilities_productunit_change", args=[unit.pk]))
+    assert 'name="code"' not in change.content.decode()
+    assert facilities["own"].products.get().get_unit_display() == "nghìn viên"
+
+
+def test_the_facility_form_leaves_the_legal_form_unknown_unless_required(
+    users, client_for, settings
+) -> None:
+    from facilities.forms import FacilityForm
+
+    data = {
+        "name": "Cơ sở không rõ loại hình",
+        "tax_code": tax_code(95),
+        "legal_form": "",
+        "address": "Xóm 1",
+        "administrative_unit": AdministrativeUnit.objects.get(code="425", level="district").pk,
+        "sector": importer._Lookups.load([]).sectors["101"].pk,
+        "size_class": SizeClass.objects.get(code="small").pk,
+        "in_scope": "on",
+    }
+    form = FacilityForm(data)
+    assert form.is_valid(), form.errors
+    facility = form.save(commit=False)
+    facility.full_clean()
+
+    settings.FACILITY_LEGAL_FORM_REQUIRED = True
+    with pytest.raises(ValidationError, match="loại hình"):
+        facility.full_clean()
+
+
+def test_the_template_offers_the_units_of_the_list() -> None:
+    ProductUnit.objects.create(code="thung", name="thùng", quantity_kind="count")
+    workbook = openpyxl.load_workbook(io.BytesIO(importer.template_workbook()))
+    catalogue = workbook["Danh mục"]
+    units = next(
+        [cell.value for cell in column[1:] if cell.value]
+        for column in catalogue.iter_cols()
+        if column[0].value == "Đơn vị sản phẩm"
+    )
+    assert {"thùng", "nghìn viên", "tấn"} <= set(units)
+    guide = [row[0] for row in workbook["Hướng dẫn"].iter_rows(values_only=True)]
+    headers = [cell.value for cell in workbook["Cơ sở"][1]]
+    assert "Loại hình" in headers  # optional: no asterisk
+    assert guide
