@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from assessments.energy import programme_savings
 from assessments.models import Assessment, SelfReport
 from assessments.services import completeness
 from facilities.models import Facility, OutreachActivity
@@ -122,6 +123,9 @@ def build(
         tables.append(_by_group("by_area", _("Theo địa bàn"), plan, as_of, year, "area"))
     tables.append(_by_group("by_sector", _("Theo ngành"), plan, as_of, year, "sector"))
     tables += _savings_tables(figures["T3"], as_of)
+    if not quarter:
+        # The annual report says what the programme's measures saved: VND, TOE and tCO₂e.
+        tables += _programme_savings(year, as_of)
 
     step(50, _("Tổng hợp các hoạt động"))
     tables += [
@@ -337,6 +341,56 @@ def _savings_tables(figure: indicators.Figure, as_of: datetime.date) -> list[Tab
         ),
     )
     return [savings, factors]
+
+
+def _programme_savings(year: int, as_of: datetime.date) -> list[Table]:
+    savings = programme_savings(year, on=as_of)
+    note = " ".join([savings.method, *savings.warnings])
+    totals = Table(
+        key="programme_savings",
+        title=_("Kết quả tiết kiệm của các giải pháp SXSH năm %(year)s") % {"year": year},
+        columns=[
+            Column(_("Nội dung"), TEXT, 60),
+            Column(_("Giá trị"), DECIMAL, 18),
+            Column(_("Đơn vị"), TEXT, 12),
+        ],
+        rows=[
+            [_("Tiết kiệm bằng tiền của các giải pháp đã kiểm chứng"), savings.vnd_options, "đồng"],
+            [
+                _("Tiết kiệm bằng tiền của các giải pháp cơ sở báo cáo"),
+                savings.vnd_measures,
+                "đồng",
+            ],
+            [_("Tổng tiết kiệm bằng tiền"), savings.vnd, "đồng"],
+            [_("Năng lượng tiết kiệm theo giải pháp đã kiểm chứng"), savings.toe_declared, "TOE"],
+            [_("Năng lượng tiết kiệm đo trên số liệu"), savings.toe_measured, "TOE"],
+            [_("Phát thải khí nhà kính tránh được"), savings.tco2e, "tCO₂e"],
+            [_("Số cơ sở có số liệu đo"), savings.facilities_measured, _("cơ sở")],
+        ],
+        note=note,
+    )
+    factors = Table(
+        key="emission_factors",
+        title=_("Hệ số phát thải dùng để tính phát thải tránh được"),
+        columns=[
+            Column(_("Loại năng lượng"), TEXT, 24),
+            Column(_("Hệ số (tCO₂e/đơn vị)"), TEXT, 16),
+            Column(_("Căn cứ"), TEXT, 50),
+            Column(_("Hiệu lực từ"), DATE, 12),
+            Column(_("Đã đối chiếu văn bản gốc"), TEXT, 14),
+        ],
+        rows=[
+            [
+                factor.resource.name,
+                f"{number_format(factor.tco2e_per_unit)} tCO₂e/{factor.resource.unit}",
+                factor.source or _("chưa ghi căn cứ"),
+                factor.valid_from,
+                _("Có") if factor.source_checked else _("Chưa"),
+            ]
+            for factor in savings.emission_factors
+        ],
+    )
+    return [totals, factors]
 
 
 def _trend(years: list[indicators.Breakdown]) -> Table:

@@ -31,7 +31,9 @@ NUMERIC = (INT, RATIO, DECIMAL)
 # workbook, which always has them all (a national annex would run to thousands of pages).
 ANNEX_LIMIT = 3000
 GROUP_TABLES = ("by_area", "by_sector")
-T3_TABLES = ("savings", "toe_factors")  # T3 by resource, and the TOE factors it used
+# T3 by resource and the TOE factors it used; in the annual report, what the programme's
+# measures saved (VND, TOE, tCO₂e) and the emission factors used.
+T3_TABLES = ("savings", "toe_factors", "programme_savings", "emission_factors")
 ACTIVITY_TABLES = ("outreach", "assessments", "projects", "training", "awards", "tasks")
 BLANK_DATE = "ngày … tháng … năm …"
 

@@ -115,6 +115,8 @@ def sheet_names() -> dict[str, str]:
         "by_sector": _("Theo ngành"),
         "savings": _("T3 tiết kiệm"),
         "toe_factors": _("Hệ số TOE"),
+        "programme_savings": _("Tiết kiệm của giải pháp"),
+        "emission_factors": _("Hệ số phát thải"),
         "outreach": _("Tuyên truyền"),
         "assessments": _("Đánh giá SXSH"),
         "projects": _("Dự án hỗ trợ"),

@@ -276,3 +276,23 @@ def test_the_word_file_numbers_its_pages_at_the_top_from_page_two(users) -> None
     # The annexes: the methods on portrait pages, the facility list on landscape ones.
     assert [s.page_width > s.page_height for s in word.sections] == [False, False, True]
     assert io.BytesIO(run.docx.read()).getvalue()[:2] == b"PK"
+
+
+def test_the_annual_report_says_what_the_measures_saved_and_a_quarterly_one_does_not(db) -> None:
+    from assessments.energy import programme_savings
+
+    with translation.override("vi"):
+        annual = builders.build(_plan(), year=2020, quarter=0, audience="province")
+        quarterly = builders.build(_plan(), year=2020, quarter=4, audience="province")
+    savings = programme_savings(2020, on=datetime.date(2020, 12, 31))
+    assert [row[1] for row in annual.table("programme_savings").rows] == [
+        savings.vnd_options,
+        savings.vnd_measures,
+        savings.vnd,
+        savings.toe_declared,
+        savings.toe_measured,
+        savings.tco2e,
+        savings.facilities_measured,
+    ]
+    assert annual.table("programme_savings").note.startswith("Tiết kiệm bằng tiền:")
+    assert "programme_savings" not in [table.key for table in quarterly.tables]
