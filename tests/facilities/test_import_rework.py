@@ -36,6 +36,20 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """The dry run and the write run here, inside the test's transaction: with a broker (CI's
+    worker stage) they would go to a worker that cannot see this test's rows. The worker's
+    own path is tests/facilities/test_import_worker.py."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 # A district registry as kept in LibreOffice: its own headers, a numbering column, no legal
 # form, a brick kiln counting thousand bricks, a name written as a link formula.
 REGISTRY_HEADERS = [
