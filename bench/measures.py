@@ -513,6 +513,7 @@ def registry_import(rows: int) -> dict[str, Any]:
         FacilityImport.objects.filter(pk=batch.pk).update(status=FacilityImport.Status.APPLYING)
         apply_seconds = _seconds(lambda: importer.run_apply(batch.pk))
     batch.refresh_from_db()
+    batch.file.delete(save=False)  # the bench leaves no upload behind in MEDIA_ROOT
     return {
         "rows": rows,
         "updates": len(updates),
