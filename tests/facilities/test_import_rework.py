@@ -615,3 +615,16 @@ def test_the_template_offers_the_units_of_the_list() -> None:
     headers = [cell.value for cell in workbook["Cơ sở"][1]]
     assert "Loại hình" in headers  # optional: no asterisk
     assert guide
+
+
+def test_the_migration_gives_every_stored_unit_code_a_row(facilities) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("facilities.migrations.0012_product_units")
+    # A code written before the list existed, which no shipped unit has.
+    Product.objects.create(facility=facilities["own"], name="Bao bì", unit="bao")
+    migration.add_units(apps, None)
+    assert ProductUnit.objects.get(code="bao").name == "bao"
+    assert ProductUnit.objects.filter(code="1000vien").count() == 1  # run twice, added once
