@@ -814,6 +814,8 @@ class FacilityImport(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.UPLOADED
     )
+    # The header row, read once: reading it again means parsing the workbook's shared strings.
+    headers = models.JSONField(_("tiêu đề cột"), default=list, blank=True)
     # field key → column index (or None), and field key → the default typed on the mapping step.
     mapping = models.JSONField(_("cách ghép cột"), default=dict, blank=True)
     defaults = models.JSONField(_("giá trị mặc định"), default=dict, blank=True)

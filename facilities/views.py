@@ -216,6 +216,15 @@ def _mapping_form(
 FIELDS_KEYS = [item.key for item in importer.FIELDS]
 
 
+def _headers(batch: FacilityImport) -> list[str]:
+    """The file's header row, read on the first visit and kept on the import."""
+    if not batch.headers:
+        with batch.file.open("rb") as handle:
+            batch.headers = importer.read_headers(handle)
+        FacilityImport.objects.filter(pk=batch.pk).update(headers=batch.headers)
+    return batch.headers
+
+
 @allow(DEPARTMENT)
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """One import's page: the mapping, then the dry run's findings, the write, the outcome.
@@ -228,8 +237,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.is_running:
         return render(request, "facilities/import_running.html", {"batch": batch})
     try:
-        with batch.file.open("rb") as handle:
-            headers = importer.read_headers(handle)
+        headers = _headers(batch)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("facilities:import_upload")
@@ -310,11 +318,13 @@ def import_add_unit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if batch.status == FacilityImport.Status.CHECKED and batch.mapping:
         try:
-            with batch.file.open("rb") as handle:
-                headers = importer.read_headers(handle)
             mapping = {key: batch.mapping.get(key) for key in FIELDS_KEYS}
             importer.start_check(
-                batch, by=request.user, headers=headers, mapping=mapping, defaults=batch.defaults
+                batch,
+                by=request.user,
+                headers=_headers(batch),
+                mapping=mapping,
+                defaults=batch.defaults,
             )
         except (ValidationError, OSError):
             pass  # the page says what is wrong with the file when it is shown
