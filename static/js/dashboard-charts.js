@@ -100,11 +100,11 @@
     chart(canvas, {
       type: "bar",
       data: { labels: data.years.labels, datasets: codes.map((code) => ({
-        label: code, data: data.years.counts[code], backgroundColor: palette[code] })).concat([
-        // Only a legend entry for the marks the plugin draws.
-        { type: "line", label: "— " + data.text.minimum, data: [], borderColor: ink, borderWidth: 2.5 }]) },
+        label: code, data: data.years.counts[code], backgroundColor: palette[code], pointStyle: "rect" })).concat([
+        // Only a legend entry (a short dark line) for the marks the plugin draws.
+        { type: "line", label: data.text.minimum, data: [], borderColor: ink, borderWidth: 2.5, pointStyle: "line" }]) },
       options: { scales: { y: { beginAtZero: true, suggestedMax: Math.max(1, ...all) * 1.1,
-        ticks: { precision: 0 } } } },
+        ticks: { precision: 0 } } }, plugins: { legend: { labels: { usePointStyle: true } } } },
       plugins: [minimumMarks(data.years.floors)],
     });
   }
