@@ -19,7 +19,7 @@ from assessments.models import (
     validate_pdf,
 )
 from facilities.forms import DateInput, FacilitiesByTaxCodeField, localize_decimals
-from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet
+from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet, ProductUnit
 
 ALL = _("Tất cả")
 
@@ -80,6 +80,17 @@ class AssessmentForm(forms.ModelForm):
             del self.fields["organisation"]
 
 
+def product_unit_field(field: forms.Field) -> forms.ChoiceField:
+    """The output unit as a choice of the units in the reference list (admins extend it)."""
+    units = [(unit.code, unit.label()) for unit in ProductUnit.objects.order_by("name")]
+    return forms.ChoiceField(
+        label=field.label,
+        required=field.required,
+        choices=[("", "---------"), *units],
+        help_text=field.help_text,
+    )
+
+
 class BaselineForm(forms.ModelForm):
     """The baseline year, with one quantity field per resource (blank = not used)."""
 
@@ -89,6 +100,7 @@ class BaselineForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["output_unit"] = product_unit_field(self.fields["output_unit"])
         existing = (
             {line.resource_id: line.quantity for line in self.instance.consumptions.all()}
             if self.instance.pk
@@ -182,6 +194,7 @@ class SelfReportForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["output_unit"] = product_unit_field(self.fields["output_unit"])
         existing = {line.resource_id: line.quantity for line in self.instance.consumptions.all()}
         self.resources = list(Resource.objects.for_form(existing))
         for resource in self.resources:

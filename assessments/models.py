@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from facilities.models import Facility, Product, facility_condition
+from facilities.models import Facility, ProductUnit, facility_condition, validate_product_unit
 from portal.access import role_of
 from portal.lib.closing import ClosingGuard, Rule, Span, day_after, span
 from portal.lib.dates import end_of_day
@@ -42,6 +42,12 @@ def validate_pdf(upload: object) -> None:
         )
     if not is_pdf(upload):
         raise ValidationError(_("Tệp không phải PDF: hãy tải lên báo cáo dạng PDF."))
+
+
+def unit_name(code: str) -> str:
+    """A product unit's name in the interface language, by its code (the code if unknown)."""
+    unit = ProductUnit.objects.filter(code=code).first() if code else None
+    return unit.label() if unit else code
 
 
 class SupportOrganisation(models.Model):
@@ -390,7 +396,10 @@ class Baseline(ClosingGuard, models.Model):
     output = models.DecimalField(
         _("sản lượng"), max_digits=18, decimal_places=3, validators=NON_NEGATIVE
     )
-    output_unit = models.CharField(_("đơn vị sản phẩm"), max_length=8, choices=Product.Unit.choices)
+    # The code of a facilities.ProductUnit, as products store it.
+    output_unit = models.CharField(
+        _("đơn vị sản phẩm"), max_length=8, validators=[validate_product_unit]
+    )
 
     history = HistoricalRecords()
     # T3 compares with the baseline from its assessment's completion.
@@ -416,6 +425,9 @@ class Baseline(ClosingGuard, models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment.facility} – {self.year}"
+
+    def get_output_unit_display(self) -> str:
+        return unit_name(self.output_unit)
 
 
 class BaselineConsumption(ClosingGuard, models.Model):
@@ -663,8 +675,9 @@ class SelfReport(models.Model):
         validators=NON_NEGATIVE,
     )
     output_unit = models.CharField(
-        _("đơn vị sản phẩm"), max_length=8, choices=Product.Unit.choices, blank=True
+        _("đơn vị sản phẩm"), max_length=8, blank=True, validators=[validate_product_unit]
     )
+
     has_cp_unit = models.BooleanField(_("có bộ phận chuyên trách SXSH"), default=False)
     notes = models.TextField(_("ghi chú"), blank=True)
     submitted_at = models.DateTimeField(_("thời điểm nộp"), null=True, blank=True)
@@ -707,6 +720,9 @@ class SelfReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility} – {self.period_label}"
+
+    def get_output_unit_display(self) -> str:
+        return unit_name(self.output_unit)
 
     @property
     def period_label(self) -> str:

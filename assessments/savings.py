@@ -51,7 +51,7 @@ from assessments.models import (
     SelfReportConsumption,
     SelfReportQuerySet,
 )
-from facilities.models import Facility, Product
+from facilities.models import Facility, Product, ProductUnit
 
 ENERGY_KINDS = (Resource.Kind.ELECTRICITY, Resource.Kind.FUEL)
 
@@ -113,7 +113,7 @@ class UsedFactor:
 class FacilitySavings:
     """One like period measured against the facility's baseline.
 
-    `baseline_unit` is the unit code of `Product.Unit` (e.g. "t"); `Product.Unit(code).label`
+    `baseline_unit` is the code of a `ProductUnit` (e.g. "t"); `ProductUnit.label()`
     gives the label. The compared period is one year report or four consecutive quarters
     (`period_label` "Quý 1/2020 – Quý 4/2020", `reports` their pks); see `compared_reports`.
     `resources` lists every resource reported at baseline or in the period, in the resources'
@@ -329,6 +329,7 @@ def plausibility_warnings_for(reports: Iterable[SelfReport]) -> dict[int, list[s
     )
     baselines = _latest_baselines(facility_ids)
     factors = factor_table()
+    units = {unit.code: unit.label() for unit in ProductUnit.objects.all()}
     history: dict[tuple[int, str], list[SelfReport]] = defaultdict(list)
     approved = (
         SelfReport.objects.in_force()
@@ -360,6 +361,7 @@ def plausibility_warnings_for(reports: Iterable[SelfReport]) -> dict[int, list[s
             previous=previous,
             threshold=thresholds.get(report.period_kind, default_threshold),
             factors=factors,
+            units=units,
         )
     return warnings
 
@@ -593,10 +595,6 @@ def compare(
     )
 
 
-def _unit_label(code: str) -> str:
-    return str(Product.Unit(code).label) if code in Product.Unit.values else code
-
-
 def _percent(change: Decimal) -> str:
     # Past tenfold the exact figure says nothing more, and huge ratios overflow quantize().
     if abs(change) >= 10:
@@ -659,7 +657,9 @@ def _warnings(
     previous: SelfReport | None,
     threshold: Decimal,
     factors: _FactorTable[ConversionFactor],
+    units: dict[str, str],
 ) -> list[str]:
+    """`units`: each product unit's name by its code."""
     found: list[str] = []
     quantities = _quantities(lines)
     found += _missing_factor_warnings(report, lines, baseline, factors)
@@ -680,7 +680,7 @@ def _warnings(
                 "Đơn vị sản phẩm của báo cáo (%(unit)s) không phải đơn vị của sản phẩm nào "
                 "đã đăng ký cho cơ sở."
             )
-            % {"unit": _unit_label(report.output_unit)}
+            % {"unit": units.get(report.output_unit, report.output_unit)}
         )
 
     comparable_baseline = None
@@ -692,9 +692,9 @@ def _warnings(
                     "không so sánh được suất tiêu hao."
                 )
                 % {
-                    "unit": _unit_label(report.output_unit),
+                    "unit": units.get(report.output_unit, report.output_unit),
                     "year": baseline.year,
-                    "baseline_unit": _unit_label(baseline.output_unit),
+                    "baseline_unit": units.get(baseline.output_unit, baseline.output_unit),
                 }
             )
         else:

@@ -149,3 +149,17 @@ def test_the_form_page_costs_the_same_queries_with_a_long_history(
     assert count() == few
     with django_assert_max_num_queries(40):
         _page(client, draft)
+
+
+def test_a_unit_added_to_the_list_can_be_chosen_for_a_self_report(db) -> None:
+    from assessments.forms import BaselineForm
+    from facilities.models import ProductUnit
+
+    ProductUnit.objects.get_or_create(
+        code="1000vien",
+        defaults={"name": "nghìn viên", "name_en": "thousand bricks", "quantity_kind": "count"},
+    )
+    form = BaselineForm(data={"year": "2024", "output": "1500", "output_unit": "1000vien"})
+    assert "1000vien" in dict(form.fields["output_unit"].choices)
+    form.is_valid()
+    assert "output_unit" not in form.errors
