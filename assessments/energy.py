@@ -458,12 +458,18 @@ def _baselines_on(day: datetime.date, facility_ids: Iterable[int]) -> dict[int, 
 
 
 def avoided_emissions(
-    year: int, *, facility_ids: FacilityIds | None = None, on: datetime.date | None = None
+    year: int,
+    *,
+    facility_ids: FacilityIds | None = None,
+    on: datetime.date | None = None,
+    energy: dict[int, FacilityEnergy] | None = None,
 ) -> dict[int, FacilityAvoided]:
     """The year's savings against each facility's baseline in force at the end of the year,
     for facilities with a whole year of reports, its output in the baseline's unit and a
-    baseline year before it. Keyed by facility id."""
-    energy = yearly_energy(year, facility_ids=facility_ids, on=on)
+    baseline year before it. Keyed by facility id. `energy`: the year's `yearly_energy` for
+    the same facilities and date, when the caller has it already."""
+    if energy is None:
+        energy = yearly_energy(year, facility_ids=facility_ids, on=on)
     day = _year_end(year)
     baselines = _baselines_on(min(day, on) if on else day, energy)
     toe_factors, emission_factors = factor_table(), emission_factor_table()

@@ -18,6 +18,7 @@ from assessments.energy import (
     latest_ghg_listings,
     yearly_energy,
 )
+from assessments.models import SelfReport
 from facilities.models import Facility
 
 register = template.Library()
@@ -33,9 +34,16 @@ def facility_energy(facility: Facility) -> dict[str, Any]:
     """The facility's energy by year (TOE, threshold) and what its savings avoided."""
     last = _last_year()
     years = []
-    for year in range(last, last - YEARS_SHOWN, -1):
-        energy = yearly_energy(year, facility_ids=[facility.pk]).get(facility.pk)
-        avoided = avoided_emissions(year, facility_ids=[facility.pk]).get(facility.pk)
+    # Only the years the facility reported in: a plant without reports costs one query.
+    reported = set(
+        SelfReport.objects.filter(
+            facility=facility, year__gt=last - YEARS_SHOWN, year__lte=last
+        ).values_list("year", flat=True)
+    )
+    for year in sorted(reported, reverse=True):
+        found = yearly_energy(year, facility_ids=[facility.pk])
+        energy = found.get(facility.pk)
+        avoided = avoided_emissions(year, energy=found).get(facility.pk)
         if energy is not None or avoided is not None:
             years.append({"year": year, "energy": energy, "avoided": avoided})
     return {

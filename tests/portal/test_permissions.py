@@ -257,6 +257,7 @@ CASES = [
     Case("reporting:run_download", only(READERS), kwargs={"pk": RUN, "fmt": "pdf"}),
     # An empty issuing form is re-rendered with its errors.
     Case("reporting:run_issue", only(DEPARTMENT, status=400), kwargs={"pk": RUN}, method="post"),
+    Case("reporting:run_texts", only(DEPARTMENT, status=400), kwargs={"pk": RUN}, method="post"),
     Case("reporting:run_restatement", only(DEPARTMENT | {"official"}), kwargs={"pk": ISSUED}),
     Case("reporting:closed_period_list", only(DEPARTMENT)),
     # A reopening without its reason is refused with a message on the list it returns to.
