@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -68,6 +69,8 @@ class AdministrativeUnit(models.Model):
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    # The package and version a unit was loaded from (`load_admin_units`); blank when typed in.
+    source = models.CharField(_("nguồn dữ liệu"), max_length=60, blank=True)
 
     history = HistoricalRecords()
     objects = AdministrativeUnitQuerySet.as_manager()
@@ -94,6 +97,49 @@ class AdministrativeUnit(models.Model):
     def subtree_ids(self) -> list[int]:
         """This unit and every unit under it."""
         return descendant_ids(AdministrativeUnit, self.pk)
+
+
+# The last day of the district level (Resolution 203/2025/QH15): from 01/07/2025 communes
+# answer to the province.
+DISTRICT_LEVEL_ENDS = datetime.date(2025, 6, 30)
+
+
+class UnitCrosswalk(models.Model):
+    """Where a plan-era commune went in the 2025 reform: one row per new unit it became part of.
+
+    A commune split between several new units has a row for each, all `needs_decision`: which
+    one a facility belongs to depends on its address, and a person decides when it does not say.
+    """
+
+    old_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị cũ"),
+        on_delete=models.PROTECT,
+        related_name="crosswalk_to",
+    )
+    new_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị mới"),
+        on_delete=models.PROTECT,
+        related_name="crosswalk_from",
+    )
+    resolution = models.CharField(_("căn cứ"), max_length=120)
+    needs_decision = models.BooleanField(_("cần người quyết định"), default=False)
+    source = models.CharField(_("nguồn dữ liệu"), max_length=60, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chuyển đổi đơn vị hành chính")
+        verbose_name_plural = _("chuyển đổi đơn vị hành chính")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["old_unit", "new_unit"], name="facilities_unitcrosswalk_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_unit} → {self.new_unit}"
 
 
 def descendant_ids(model: type[models.Model], root_pk: int) -> list[int]:
@@ -219,7 +265,13 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
             area = area_for(user)
             if area is None:
                 return self.all()  # a provincial agency follows the whole province
-            return self.filter(administrative_unit__in=area.subtree_ids())
+            # A district's officers keep its history, a commune's officers see their commune:
+            # a facility counts when it is, or ever was, located in the area.
+            units = area.subtree_ids()
+            return self.filter(
+                Q(administrative_unit__in=units)
+                | Q(pk__in=FacilityLocation.objects.filter(unit__in=units).values("facility"))
+            )
         if role == Role.FACILITY_MANAGER:
             return self.filter(managers=user)
         if role == Role.CONSULTANT and user.support_organisation_id:
@@ -251,6 +303,30 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
         for word in words:
             result = result.filter(search_text__contains=word)
         return result
+
+    def located_on(self, day: datetime.date, units: list[int]) -> FacilityQuerySet:
+        """Facilities whose unit on `day` (`unit_on`) is one of `units`."""
+        return self.alias(unit_on_day=unit_on(day)).filter(unit_on_day__in=units)
+
+
+def unit_on(day: datetime.date, *, through: str = "") -> Coalesce:
+    """The unit a facility was located in on `day`, as an expression on rows that reach the
+    facility by the path `through` ("" from a facility, "facility__" from its assessments).
+
+    Its dated location when it has one (`FacilityLocation`), else its present unit: a facility
+    that never moved needs no location rows, and every figure of the plan era stays as it was.
+    """
+    located = (
+        FacilityLocation.objects.filter(facility=OuterRef(f"{through}pk"))
+        .valid_on(day)
+        .order_by(models.F("valid_from").desc(nulls_last=True))
+        .values("unit")[:1]
+    )
+    return Coalesce(
+        Subquery(located),
+        models.F(f"{through}administrative_unit"),
+        output_field=models.BigIntegerField(),
+    )
 
 
 def facility_condition(
@@ -507,6 +583,55 @@ def normalise_tax_code(value: str) -> str:
             ),
             params={"value": value},
         ) from exc
+
+
+class FacilityLocationQuerySet(models.QuerySet["FacilityLocation"]):
+    def valid_on(self, day: datetime.date) -> FacilityLocationQuerySet:
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+
+class FacilityLocation(models.Model):
+    """Where a facility was, from when to when: a move or a reform is a new row.
+
+    `Facility.administrative_unit` stays the unit valid today (forms, lists, filters and the
+    import read it); these rows answer "where was it on that date" for figures as of a date.
+    Written only by `services.move_facility`.
+    """
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("cơ sở"), on_delete=models.CASCADE, related_name="locations"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị hành chính"),
+        on_delete=models.PROTECT,
+        related_name="facility_locations",
+    )
+    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+    objects = FacilityLocationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vị trí của cơ sở")
+        verbose_name_plural = _("vị trí của cơ sở")
+        ordering = ["facility", models.F("valid_from").asc(nulls_first=True)]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="facilities_facilitylocation_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility} – {self.unit}"
 
 
 class ProductUnit(models.Model):

@@ -50,18 +50,31 @@ PAGE_SIZE = 50
 
 @allow(PROGRAMME_READERS)
 def unit_list(request: HttpRequest) -> HttpResponse:
-    """The administrative tree as it stood on a date (today unless asked)."""
-    form = AsOfForm(request.GET or None)
+    """The administrative tree as it stood on a date (`?ngay=`, today unless asked): before
+    July 2025 the district-level units with their communes, after it the communes."""
+    asked = request.GET.get("ngay", request.GET.get("on", ""))
+    form = AsOfForm({"on": asked} if asked else None)
     day = timezone.localdate()
     if form.is_valid() and form.cleaned_data["on"]:
         day = form.cleaned_data["on"]
-    units = (
+    units = list(
         AdministrativeUnit.objects.valid_on(day)
-        .filter(level=AdministrativeUnit.Level.DISTRICT)
+        .exclude(level=AdministrativeUnit.Level.PROVINCE)
         .select_related("parent")
         .order_by("code")
     )
-    return render(request, "facilities/unit_list.html", {"form": form, "day": day, "units": units})
+    children: dict[int, list[AdministrativeUnit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    # The top of the tree: the units right under the province (districts, or the new communes).
+    tree = [
+        (unit, children.get(unit.pk, []))
+        for unit in units
+        if unit.parent is None or unit.parent.level == AdministrativeUnit.Level.PROVINCE
+    ]
+    context = {"form": form, "day": day, "units": [unit for unit, _ in tree], "tree": tree}
+    context["commune_count"] = sum(unit.level == AdministrativeUnit.Level.COMMUNE for unit in units)
+    return render(request, "facilities/unit_list.html", context)
 
 
 @allow(DEPARTMENT)
