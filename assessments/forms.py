@@ -171,7 +171,7 @@ class StartReportForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("period_kind") == "quarter" and not cleaned.get("quarter"):
-            self.add_error("quarter", _("Hãy chọn quý."))
+            self.add_error("quarter", _("Vui lòng chọn quý."))
         if cleaned.get("period_kind") == "year":
             cleaned["quarter"] = None
         return cleaned

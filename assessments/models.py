@@ -41,7 +41,7 @@ def validate_pdf(upload: object) -> None:
             params={"size": f"{size / 1024 / 1024:.1f}"},
         )
     if not is_pdf(upload):
-        raise ValidationError(_("Tệp không phải PDF: hãy tải lên báo cáo dạng PDF."))
+        raise ValidationError(_("Tệp không phải PDF: vui lòng tải lên báo cáo dạng PDF."))
 
 
 def unit_name(code: str) -> str:
@@ -467,7 +467,7 @@ class Technique(models.TextChoices):
     """The eight CP techniques options are classed by."""
 
     HOUSEKEEPING = "housekeeping", _("Quản lý nội vi")
-    INPUT_CHANGE = "input_change", _("Thay đổi nguyên liệu đầu vào")
+    INPUT_CHANGE = "input_change", _("Thay đổi nguyên vật liệu đầu vào")
     PROCESS_CONTROL = "process_control", _("Kiểm soát quá trình tốt hơn")
     EQUIPMENT = "equipment", _("Cải tiến thiết bị")
     TECHNOLOGY = "technology", _("Thay đổi công nghệ")

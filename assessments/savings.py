@@ -757,6 +757,6 @@ def savings_chart(series: list[FacilitySavings]) -> dict[str, object] | None:
         "energy": [ratio(entry.energy.saving if entry.energy else None) for entry in series],
         "combined": [ratio(entry.combined) for entry in series],
         "energyLabel": _("Năng lượng (TOE/đơn vị sản phẩm)"),
-        "combinedLabel": _("Năng lượng và nguyên liệu"),
+        "combinedLabel": _("Năng lượng và nguyên vật liệu"),
         "axisLabel": _("Tiết kiệm so với năm cơ sở"),
     }

@@ -403,9 +403,10 @@ _COVID = {(2020, 2): 0.75, (2020, 3): 0.9, (2021, 3): 0.8, (2021, 4): 0.92}
 # Keyed by trade (see _trade_key): a quarry has no kiln, a brickworks no cold store.
 _OBSERVATIONS = {
     "kilns": (
-        "Tổn thất nhiệt qua thân lò, cửa lò và khí thải lớn; chưa kiểm soát độ ẩm nguyên liệu",
+        "Tổn thất nhiệt qua thân lò, cửa lò và khí thải lớn; chưa kiểm soát độ ẩm nguyên vật liệu",
         "Tỷ lệ sản phẩm nứt, vỡ sau nung còn cao; nhiệt độ dọc lò không được theo dõi",
-        "Bãi chứa than và nguyên liệu không có mái che; máy nghiền, băng tải chạy không tải nhiều",
+        "Bãi chứa than và nguyên vật liệu không có mái che; máy nghiền, băng tải chạy không tải "
+        "nhiều",
     ),
     "quarries": (
         "Máy nghiền, sàng và băng tải chạy không tải nhiều; đá quá cỡ phải nổ mìn lần hai",
@@ -415,13 +416,13 @@ _OBSERVATIONS = {
     "food": (
         "Lò hơi vận hành theo kinh nghiệm, hiệu suất thấp; đường ống hơi chưa bảo ôn, nước "
         "ngưng bị thải bỏ",
-        "Nước rửa tiêu thụ lớn, chưa có đồng hồ theo công đoạn; hao hụt nguyên liệu ở khâu sơ "
+        "Nước rửa tiêu thụ lớn, chưa có đồng hồ theo công đoạn; hao hụt nguyên vật liệu ở khâu sơ "
         "chế cao",
-        "Hao hụt nguyên liệu và bao bì ở khâu đóng gói cao; chưa theo dõi định mức theo ca",
+        "Hao hụt nguyên vật liệu và bao bì ở khâu đóng gói cao; chưa theo dõi định mức theo ca",
     ),
     "cold_chain": (
-        "Kho lạnh mở cửa nhiều, máy nén lạnh cũ tiêu thụ điện cao; nước rửa nguyên liệu lớn",
-        "Tủ đông, kho lạnh bảo ôn kém, đọng băng dày; hao hụt nguyên liệu ở khâu sơ chế cao",
+        "Kho lạnh mở cửa nhiều, máy nén lạnh cũ tiêu thụ điện cao; nước rửa nguyên vật liệu lớn",
+        "Tủ đông, kho lạnh bảo ôn kém, đọng băng dày; hao hụt nguyên vật liệu ở khâu sơ chế cao",
     ),
     "textile": (
         "Máy may dùng động cơ ly hợp tiêu thụ điện cả khi không may; chiếu sáng, thông gió "
@@ -498,7 +499,7 @@ _GROUP_OPTIONS: dict[str, tuple[_OptionTemplate, ...]] = {
     "kilns": (
         _o(_T.HOUSEKEEPING, "Che chắn bãi chứa than và đất nguyên liệu, tránh mưa làm tăng độ "
            "ẩm", (_F, 0.02, 0.04)),
-        _o(_T.HOUSEKEEPING, "Thu gom sản phẩm mộc vỡ, nguyên liệu rơi vãi đưa trở lại khâu tạo "
+        _o(_T.HOUSEKEEPING, "Thu gom sản phẩm mộc vỡ, nguyên vật liệu rơi vãi đưa trở lại khâu tạo "
            "hình", (_MAT, 0.01, 0.03)),
         _o(_T.PROCESS_CONTROL, "Kiểm soát độ ẩm sản phẩm mộc trước khi vào lò; điều chỉnh chế độ "
            "sấy – nung theo đường cong nhiệt chuẩn", (_F, 0.04, 0.08)),
@@ -516,11 +517,11 @@ _GROUP_OPTIONS: dict[str, tuple[_OptionTemplate, ...]] = {
            (_F, 0.08, 0.15)),
         _o(_T.INPUT_CHANGE, "Pha than cám vào phối liệu (than trộn trong) theo tỷ lệ phù hợp, "
            "giảm than đốt ngoài", (_F, 0.05, 0.10)),
-        _o(_T.INPUT_CHANGE, "Dùng tro bay, xỉ lò làm phụ gia thay một phần nguyên liệu chính",
+        _o(_T.INPUT_CHANGE, "Dùng tro bay, xỉ lò làm phụ gia thay một phần nguyên vật liệu chính",
            (_MAT, 0.03, 0.08)),
         _o(_T.BY_PRODUCT, "Tận dụng đá mạt, bột đá, gạch vỡ nghiền làm cốt liệu gạch không nung "
            "và vật liệu san lấp", (_MAT, 0.01, 0.04)),
-        _o(_T.PRODUCT, "Chuyển sang sản phẩm rỗng nhiều lỗ, thành mỏng, giảm nguyên liệu trên "
+        _o(_T.PRODUCT, "Chuyển sang sản phẩm rỗng nhiều lỗ, thành mỏng, giảm nguyên vật liệu trên "
            "mỗi sản phẩm", (_MAT, 0.05, 0.10), (_F, 0.03, 0.06)),
     ),
     "quarries": (
@@ -544,8 +545,8 @@ _GROUP_OPTIONS: dict[str, tuple[_OptionTemplate, ...]] = {
     "food": (
         _o(_T.HOUSEKEEPING, "Thu gom chất thải rắn khô trước khi rửa sàn; dùng vòi xịt có khóa "
            "tự ngắt", (_W, 0.05, 0.12)),
-        _o(_T.HOUSEKEEPING, "Kiểm soát hao hụt nguyên liệu ở khâu tiếp nhận, sơ chế; bảo quản "
-           "nguyên liệu đúng nhiệt độ", (_MAT, 0.01, 0.03)),
+        _o(_T.HOUSEKEEPING, "Kiểm soát hao hụt nguyên vật liệu ở khâu tiếp nhận, sơ chế; bảo quản "
+           "nguyên vật liệu đúng nhiệt độ", (_MAT, 0.01, 0.03)),
         _o(_T.PROCESS_CONTROL, "Điều chỉnh tỷ lệ không khí – nhiên liệu của lò hơi; xả đáy theo "
            "tổng chất rắn hòa tan của nước lò", (_F, 0.03, 0.08)),
         _o(_T.PROCESS_CONTROL, "Kiểm soát nhiệt độ, thời gian nấu và thanh trùng theo quy trình "
@@ -559,10 +560,10 @@ _GROUP_OPTIONS: dict[str, tuple[_OptionTemplate, ...]] = {
            (_F, 0.20, 0.35)),
         _o(_T.RECOVERY, "Thu hồi nước ngưng về bồn cấp nước lò hơi", (_F, 0.04, 0.08),
            (_W, 0.03, 0.08)),
-        _o(_T.RECOVERY, "Tái sử dụng nước rửa lần cuối cho công đoạn rửa sơ bộ nguyên liệu",
+        _o(_T.RECOVERY, "Tái sử dụng nước rửa lần cuối cho công đoạn rửa sơ bộ nguyên vật liệu",
            (_W, 0.10, 0.25)),
         _o(_T.INPUT_CHANGE, "Dùng chế phẩm enzym, vi sinh thay một phần hóa chất và rút ngắn thời "
-           "gian xử lý nguyên liệu", (_MAT, 0.01, 0.03), (_F, 0.01, 0.03)),
+           "gian xử lý nguyên vật liệu", (_MAT, 0.01, 0.03), (_F, 0.01, 0.03)),
         _o(_T.BY_PRODUCT, "Tận dụng phụ phẩm (vỏ, đầu, xương, bã) làm thức ăn chăn nuôi hoặc ủ "
            "phân hữu cơ vi sinh", (_MAT, 0.01, 0.03)),
         _o(_T.BY_PRODUCT, "Thu khí biogas từ hệ thống xử lý nước thải làm nhiên liệu cho lò hơi",
@@ -629,7 +630,7 @@ _GROUP_OPTIONS: dict[str, tuple[_OptionTemplate, ...]] = {
         _o(_T.TECHNOLOGY, "Thay lò nung điện trở cũ bằng lò cảm ứng trung tần", (_E, 0.10, 0.20)),
         _o(_T.TECHNOLOGY, "Chuyển dây chuyền sơn dung môi sang sơn tĩnh điện",
            (_MAT, 0.03, 0.08), (_F, 0.05, 0.10)),
-        _o(_T.RECOVERY, "Nghiền ba-via, sản phẩm lỗi làm nguyên liệu phối trộn trở lại",
+        _o(_T.RECOVERY, "Nghiền ba-via, sản phẩm lỗi làm nguyên vật liệu phối trộn trở lại",
            (_MAT, 0.02, 0.05)),
         _o(_T.INPUT_CHANGE, "Dùng hóa chất tẩy dầu gốc nước ở nhiệt độ thấp thay dung dịch gia "
            "nhiệt", (_F, 0.03, 0.06)),
@@ -723,7 +724,7 @@ _PAPER_COMMENT = "Cán bộ Sở nhập từ báo cáo giấy của cơ sở."
 _LOW_OUTPUT_NOTES = (
     "Sản lượng giảm do thiếu đơn hàng.",
     "Trong kỳ dừng sản xuất khoảng hai tuần để bảo dưỡng thiết bị.",
-    "Giá nguyên liệu tăng, cơ sở giảm công suất.",
+    "Giá nguyên vật liệu tăng, cơ sở giảm công suất.",
 )
 _COVID_NOTE = "Sản xuất bị ảnh hưởng bởi dịch COVID-19."
 _MEASURE_NOTE = "Trong kỳ đã đưa vào vận hành giải pháp SXSH theo khuyến nghị của đánh giá."

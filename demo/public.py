@@ -52,7 +52,7 @@ ARTICLES = [
         Article.Kind.NEWS,
         "Hội thảo giới thiệu sản xuất sạch hơn cho doanh nghiệp vật liệu xây dựng",
         "Hơn 60 doanh nghiệp gạch, xi măng và đá ốp lát tham dự hội thảo về giải pháp tiết "
-        "kiệm năng lượng và nguyên liệu.",
+        "kiệm năng lượng và nguyên vật liệu.",
         "<p>Hội thảo giới thiệu các giải pháp sản xuất sạch hơn cho ngành vật liệu xây dựng: "
         "quản lý nội vi, cải tiến lò nung, thu hồi nhiệt thải.</p>"
         "<blockquote>Nhiều giải pháp không cần đầu tư lớn mà vẫn tiết kiệm đáng kể.</blockquote>",
@@ -62,9 +62,9 @@ ARTICLES = [
     (
         Article.Kind.NEWS,
         "Khen thưởng doanh nghiệp điển hình áp dụng sản xuất sạch hơn",
-        "UBND tỉnh và Sở Công Thương khen thưởng các doanh nghiệp có nỗ lực và kết quả nổi bật "
+        "UBND tỉnh và Sở Công Thương khen thưởng các cơ sở có nỗ lực và kết quả nổi bật "
         "trong sản xuất sạch hơn.",
-        "<p>Danh sách các doanh nghiệp được khen thưởng qua các năm được đăng tại mục "
+        "<p>Danh sách các cơ sở được khen thưởng qua các năm được đăng tại mục "
         "<a href='/thong-tin/khen-thuong/'>Khen thưởng</a>.</p>",
         PUBLISHED,
         _at(2019, 12, 28),
@@ -75,8 +75,8 @@ ARTICLES = [
         "Giới thiệu sản xuất sạch hơn và tám nhóm giải pháp: từ quản lý nội vi đến thay đổi "
         "công nghệ và cải tiến sản phẩm.",
         "<p>Sản xuất sạch hơn là việc cải tiến liên tục quá trình sản xuất để sử dụng hiệu quả "
-        "nguyên liệu, năng lượng, nước và giảm phát thải.</p><h2>Tám nhóm giải pháp</h2><ol>"
-        "<li>Quản lý nội vi</li><li>Thay đổi nguyên liệu đầu vào</li><li>Kiểm soát quá trình "
+        "nguyên vật liệu, năng lượng, nước và giảm phát thải.</p><h2>Tám nhóm giải pháp</h2><ol>"
+        "<li>Quản lý nội vi</li><li>Thay đổi nguyên vật liệu đầu vào</li><li>Kiểm soát quá trình "
         "tốt hơn</li><li>Cải tiến thiết bị</li><li>Thay đổi công nghệ</li><li>Thu hồi, tái sử "
         "dụng tại chỗ</li><li>Tạo ra sản phẩm phụ hữu ích</li><li>Cải tiến sản phẩm</li></ol>",
         PUBLISHED,
@@ -107,14 +107,14 @@ ARTICLES = [
 
 PLAN_SUMMARY = (
     "Mục tiêu: sản xuất sạch hơn được áp dụng rộng rãi tại các cơ sở sản xuất công nghiệp trên "
-    "địa bàn tỉnh, nhằm nâng cao hiệu quả sử dụng tài nguyên, nguyên liệu, nhiên liệu; giảm "
+    "địa bàn tỉnh, nhằm nâng cao hiệu quả sử dụng tài nguyên, nguyên vật liệu, nhiên liệu; giảm "
     "phát thải và hạn chế gia tăng ô nhiễm; bảo vệ môi trường và sức khỏe con người."
 )
 PLAN_TARGETS = [
     "90% cơ sở sản xuất công nghiệp được tuyên truyền, hướng dẫn và nhận thức được lợi ích SXSH",
     "25% đến 50% cơ sở áp dụng SXSH, tiết kiệm 5% đến 13% năng lượng, nguyên vật liệu trên đơn "
     "vị sản phẩm",
-    "25% đến 50% cơ sở có bộ phận chuyên trách về SXSH",
+    "25% đến 50% cơ sở có bộ phận chuyên trách SXSH",
     "100% cán bộ chuyên trách SXSH các cấp, các ngành được đào tạo, tập huấn",
 ]
 

@@ -72,7 +72,7 @@ def achievements(snapshot: Snapshot) -> str:
     lines = [f"- {figure_line(row)}" for row in snapshot.summary if row.status in GOOD]
     if snapshot.reporting and snapshot.reporting[1] == snapshot.reporting[0]:
         lines.append(f"- {reporting_line(snapshot)}")
-    return "\n".join(lines) or _("Đến ngày số liệu chưa có chỉ tiêu nào đạt hoặc đúng tiến độ.")
+    return "\n".join(lines) or _("Đến ngày số liệu, không chỉ tiêu nào đạt hoặc đúng tiến độ.")
 
 
 def shortcomings(snapshot: Snapshot) -> str:

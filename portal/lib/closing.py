@@ -185,7 +185,7 @@ def refusal(
     }
     if deleting:
         message = _(
-            "Không xoá được %(record)s: Sở đã chốt số liệu đến ngày %(date)s (báo cáo số "
+            "Không xóa được %(record)s: Sở đã chốt số liệu đến ngày %(date)s (báo cáo số "
             "%(label)s) và bản ghi này được tính trong số liệu đó. Đề nghị quản trị viên Sở mở "
             "lại kỳ trước khi sửa."
         )
@@ -248,7 +248,7 @@ def reopen(period: ClosedPeriod, *, by: User, reason: str) -> ClosedPeriod:
     period = ClosedPeriod.objects.select_for_update().get(pk=period.pk)
     reason = reason.strip()
     if not reason:
-        raise ValidationError(_("Hãy ghi lý do mở lại kỳ đã chốt."))
+        raise ValidationError(_("Vui lòng ghi lý do mở lại kỳ đã chốt."))
     if period.reopened_at is not None:
         raise ValidationError(_("Kỳ này đã được mở lại."))
     period.reopened_at = timezone.now()
@@ -332,7 +332,7 @@ def changes_since(since: datetime.datetime, through: datetime.date) -> list[Chan
             Change(
                 model=str(model._meta.verbose_name),
                 record_id=row["id"],
-                record=str(record) if record is not None else _("(đã xoá)"),
+                record=str(record) if record is not None else _("(đã xóa)"),
                 action=row["history_type"],
                 at=row["history_date"],
                 by=people.get(row["history_user_id"], ""),

@@ -169,7 +169,7 @@ def test_a_participant_added_to_an_outreach_activity_of_the_closed_period_is_ref
         facility_services.save_outreach_activity(
             activity, participants=[facilities["own"], facilities["other"]]
         )
-    with pytest.raises(ValidationError, match="Không xoá được"):
+    with pytest.raises(ValidationError, match="Không xóa được"):
         facility_services.save_outreach_activity(activity, participants=[])
     assert activity.participations.count() == 1
 
@@ -201,7 +201,7 @@ def test_removing_a_trained_official_from_a_course_of_the_closed_period_is_refus
     }
     formset = ParticipantFormSet(data, instance=course, prefix="participants")
     assert not formset.is_valid()
-    assert "Không xoá được học viên" in " ".join(formset.non_form_errors())
+    assert "Không xóa được học viên" in " ".join(formset.non_form_errors())
     data.pop("participants-0-DELETE")
     data.pop("participants-0-completed")
     formset = ParticipantFormSet(data, instance=course, prefix="participants")
