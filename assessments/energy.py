@@ -423,7 +423,7 @@ class FacilityAvoided:
                 "Chưa có hệ số phát thải của %(resource)s có hiệu lực ngày %(date)s: lượng phát "
                 "thải tránh được chưa tính phần này; vui lòng bổ sung hệ số."
             )
-            % {"resource": line.resource.name, "date": day}
+            % {"resource": line.resource.label, "date": day}
             for line in self.lines
             if line.emission_factor is None
         ]
@@ -432,7 +432,7 @@ class FacilityAvoided:
                 "Chưa có hệ số quy đổi TOE của %(resource)s có hiệu lực ngày %(date)s: năng lượng "
                 "tiết kiệm chưa tính phần này; vui lòng bổ sung hệ số."
             )
-            % {"resource": line.resource.name, "date": day}
+            % {"resource": line.resource.label, "date": day}
             for line in self.lines
             if line.toe_factor is None
         ]

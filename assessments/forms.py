@@ -109,7 +109,7 @@ class BaselineForm(forms.ModelForm):
         self.resources = list(Resource.objects.for_form(existing))
         for resource in self.resources:
             self.fields[f"resource_{resource.pk}"] = forms.DecimalField(
-                label=f"{resource.name} ({resource.unit})",
+                label=f"{resource.label} ({resource.unit_label})",
                 required=False,
                 min_value=Decimal(0),
                 max_digits=18,
@@ -199,14 +199,14 @@ class SelfReportForm(forms.ModelForm):
         self.resources = list(Resource.objects.for_form(existing))
         for resource in self.resources:
             self.fields[f"resource_{resource.pk}"] = forms.DecimalField(
-                label=resource.name,
+                label=resource.label,
                 required=False,
                 min_value=Decimal(0),
                 max_digits=18,
                 decimal_places=3,
                 initial=existing.get(resource.pk),
             )
-            self.fields[f"resource_{resource.pk}"].unit = resource.unit
+            self.fields[f"resource_{resource.pk}"].unit = resource.unit_label
         localize_decimals(self)
 
     def resource_fields(self) -> list[forms.BoundField]:

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -101,7 +102,9 @@ class Resource(models.Model):
 
     code = models.SlugField(_("mã"), max_length=30, unique=True)
     name = models.CharField(_("tên"), max_length=100)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=100, blank=True)
     unit = models.CharField(_("đơn vị"), max_length=20)
+    unit_en = models.CharField(_("đơn vị (tiếng Anh)"), max_length=20, blank=True)
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
     rank = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     # The Ministry's TOE table lists more fuels than Nghệ An's plants burn; those are shipped
@@ -121,7 +124,16 @@ class Resource(models.Model):
         ordering = ["rank", "name"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.unit})"
+        return f"{self.label} ({self.unit_label})"
+
+    @property
+    def label(self) -> str:
+        """The name in the interface language (reports, rendered in Vietnamese, say `name`)."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+    @property
+    def unit_label(self) -> str:
+        return self.unit_en if get_language() == "en" and self.unit_en else self.unit
 
     @property
     def is_energy(self) -> bool:

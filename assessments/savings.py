@@ -609,14 +609,14 @@ def _change(reference: Decimal | None, current: Decimal | None) -> Decimal | Non
 
 
 def _against_baseline(resource: Resource, change: Decimal, year: int) -> str:
-    values = {"resource": resource.name, "percent": _percent(change), "year": year}
+    values = {"resource": resource.label, "percent": _percent(change), "year": year}
     if change > 0:
         return _("Suất tiêu hao %(resource)s tăng %(percent)s so với năm cơ sở %(year)s.") % values
     return _("Suất tiêu hao %(resource)s giảm %(percent)s so với năm cơ sở %(year)s.") % values
 
 
 def _against_previous(resource: Resource, change: Decimal, period: str) -> str:
-    values = {"resource": resource.name, "percent": _percent(change), "period": period}
+    values = {"resource": resource.label, "percent": _percent(change), "period": period}
     if change > 0:
         return _("Suất tiêu hao %(resource)s tăng %(percent)s so với báo cáo %(period)s.") % values
     return _("Suất tiêu hao %(resource)s giảm %(percent)s so với báo cáo %(period)s.") % values
@@ -642,7 +642,7 @@ def _missing_factor_warnings(
             "Chưa có hệ số quy đổi TOE của %(resource)s có hiệu lực ngày %(date)s: không tính "
             "được mức tiết kiệm năng lượng (và chỉ tiêu T3) của cơ sở cho đến khi bổ sung hệ số."
         )
-        % {"resource": resource.name, "date": day.strftime("%d/%m/%Y")}
+        % {"resource": resource.label, "date": day.strftime("%d/%m/%Y")}
         for resource in sorted(consumed.values(), key=lambda r: (r.rank, r.name, r.pk))
         if resource.is_energy and factors.factor_on(resource.pk, day) is None
     ]
@@ -727,7 +727,7 @@ def _warnings(
         ):
             if baseline_line.quantity == 0:
                 continue
-            values = {"resource": baseline_line.resource.name, "year": baseline.year}
+            values = {"resource": baseline_line.resource.label, "year": baseline.year}
             if baseline_line.resource_id not in quantities:
                 found.append(
                     _(

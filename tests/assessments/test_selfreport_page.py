@@ -163,3 +163,17 @@ def test_a_unit_added_to_the_list_can_be_chosen_for_a_self_report(db) -> None:
     assert "1000vien" in dict(form.fields["output_unit"].choices)
     form.is_valid()
     assert "output_unit" not in form.errors
+
+
+def test_resources_have_english_names_on_english_pages(db) -> None:
+    from django.utils import translation
+
+    from assessments.models import Resource
+
+    rice_husk = Resource.objects.get(code="rice-husk")
+    with translation.override("en"):
+        assert (rice_husk.label, rice_husk.unit_label) == ("Rice husk", "t")
+        assert str(rice_husk) == "Rice husk (t)"
+    with translation.override("vi"):
+        assert (rice_husk.label, rice_husk.unit_label) == ("Trấu", "tấn")
+    assert not Resource.objects.filter(name_en="").exists()
