@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from facilities.forms import DateInput, FacilitiesByTaxCodeField, localize_decimals
@@ -18,6 +19,7 @@ from programs.models import (
     Award,
     Course,
     CourseParticipant,
+    IndicatorDefinition,
     Official,
     Plan,
     SupportProject,
@@ -120,6 +122,23 @@ class TargetRowsFormSet(RowsOnceFormSet):
     # Said once above the rows rather than under each of their fields.
     help_text = _("Chỉ tiêu tỷ lệ nhập theo %, ví dụ 90 cho 90%.")
 
+    @cached_property
+    def indicator_choices(self) -> list[Any]:
+        # The catalogue read once for every row, not once per row.
+        field = self.form.base_fields["indicator"]
+        return list(field.choices)
+
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        form = super()._construct_form(i, **kwargs)
+        form.fields["indicator"].choices = self.indicator_choices
+        return form
+
+    @property
+    def empty_form(self) -> forms.Form:
+        form = super().empty_form
+        form.fields["indicator"].choices = self.indicator_choices
+        return form
+
     def repeat_key(self, cleaned: dict[str, Any]) -> tuple[Any, ...] | None:
         key = (cleaned.get("indicator"), cleaned.get("milestone_year"))
         return None if None in key or "" in key else key
@@ -127,7 +146,7 @@ class TargetRowsFormSet(RowsOnceFormSet):
     def repeat_error(self, cleaned: dict[str, Any]) -> tuple[str, ValidationError]:
         return "milestone_year", ValidationError(
             _("Chỉ tiêu %(indicator)s năm mốc %(year)s đã có ở một dòng trên."),
-            params={"indicator": cleaned["indicator"], "year": cleaned["milestone_year"]},
+            params={"indicator": cleaned["indicator"].code, "year": cleaned["milestone_year"]},
         )
 
 
@@ -352,3 +371,45 @@ class TaskUpdateForm(forms.ModelForm):
         model = TaskUpdate
         fields = ["text", "progress", "attachment"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class IndicatorDefinitionForm(forms.ModelForm):
+    """A catalogue entry composed from a kind and its parameters (the model's clean() says
+    which parameters each kind takes)."""
+
+    class Meta:
+        model = IndicatorDefinition
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "kind",
+            "condition",
+            "record",
+            "cumulative",
+            "sector_prefixes",
+            "size_classes",
+            "energy_users",
+            "definition",
+            "definition_en",
+            "rank",
+        ]
+        widgets = {
+            "size_classes": forms.CheckboxSelectMultiple,
+            "definition": forms.Textarea(attrs={"rows": 4}),
+            "definition_en": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        populated = (IndicatorDefinition.Kind.FACILITY_SHARE, IndicatorDefinition.Kind.SAVINGS)
+        if kind and kind not in populated and cleaned.get("size_classes"):
+            self.add_error(
+                "size_classes",
+                _("Loại chỉ tiêu này không lọc theo quy mô; vui lòng bỏ chọn quy mô."),
+            )
+        return cleaned

@@ -5,15 +5,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.models import NON_NEGATIVE, YEAR_VALIDATORS, validate_pdf
 from portal.lib.closing import ClosingGuard, Rule, Span, day_after, span
 from portal.lib.dates import local_today
+from portal.lib.uploads import validate_pdf_structure
 
 # YEAR_VALIDATORS' bounds, for the CheckConstraints that hold them in the database too.
 FIRST_YEAR, LAST_YEAR = (validator.limit_value for validator in YEAR_VALIDATORS)
@@ -68,8 +69,9 @@ class Agency(models.Model):
 
 
 class Indicator(models.TextChoices):
-    """The indicators the engine (reporting/indicators.py) knows how to compute, named in the
-    plan's own words (the reports quote them)."""
+    """The indicators of the plan to 2020, named in the plan's own words (the reports quote
+    them): shipped catalogue entries (IndicatorDefinition) since indicators became data. Kept
+    as the list of built-in codes, for the closing rules and the 2020 plan's charts."""
 
     T1_AWARE = "T1", _("T1 – Cơ sở được tuyên truyền, phổ biến và nhận thức được lợi ích của SXSH")
     T2_APPLYING = "T2", _("T2 – Cơ sở áp dụng SXSH")
@@ -83,6 +85,173 @@ class Indicator(models.TextChoices):
         "A4",
         _("A4 – Cơ sở được hỗ trợ đánh giá chi tiết, tư vấn áp dụng SXSH"),
     )
+
+
+CODE_VALIDATOR = RegexValidator(
+    r"^[A-Z][A-Z0-9.-]{0,11}$",
+    _(
+        "Mã chỉ tiêu gồm chữ in hoa không dấu, chữ số, dấu chấm hoặc gạch ngang, bắt đầu bằng "
+        "chữ, tối đa 12 ký tự (ví dụ: C1, SCP-2)."
+    ),
+)
+SECTOR_PREFIXES_VALIDATOR = RegexValidator(
+    r"^\s*\d{2,5}(\s*,\s*\d{2,5})*\s*$",
+    _(
+        "Vui lòng nhập mã ngành VSIC 2018 gồm 2 đến 5 chữ số, cách nhau bằng dấu phẩy "
+        "(ví dụ: 13, 14, 24)."
+    ),
+)
+
+
+class IndicatorDefinition(models.Model):
+    """An indicator of the catalogue: what the engine (reporting/indicators.py) computes, from
+    which facts and within which population; plans set its bands (Target). T1–T5 and A1–A4 of
+    the plan to 2020 ship as entries; department admins compose others from the same kinds."""
+
+    class Kind(models.TextChoices):
+        FACILITY_SHARE = "facility_share", _("Tỷ lệ cơ sở đạt một điều kiện")
+        SAVINGS = "savings", _("Mức tiết kiệm trên đơn vị sản phẩm (trung vị)")
+        OFFICIALS_TRAINED = "officials_trained", _("Tỷ lệ cán bộ chuyên trách được đào tạo")
+        RECORD_COUNT = "record_count", _("Số lượng hồ sơ")
+
+    class Condition(models.TextChoices):
+        AWARE = "aware", _("nhận thức được lợi ích của SXSH")
+        APPLYING = "applying", _("áp dụng SXSH")
+        CP_UNIT = "cp_unit", _("có bộ phận chuyên trách SXSH")
+
+    class Record(models.TextChoices):
+        PROVINCIAL_PROJECTS = "provincial_projects", _("dự án SXSH được hỗ trợ từ ngân sách tỉnh")
+        MINISTRY_MODELS = "ministry_models", _("mô hình SXSH đề nghị Bộ Công Thương hỗ trợ")
+        QUICK_ASSESSMENTS = "quick_assessments", _("cuộc đánh giá nhanh SXSH được hỗ trợ")
+        DETAILED_ASSESSMENTS = "detailed_assessments", _("cuộc đánh giá chi tiết SXSH được hỗ trợ")
+
+    class EnergyUsers(models.TextChoices):
+        ANY = "", _("mọi cơ sở")
+        ONLY = "only", _("chỉ cơ sở sử dụng năng lượng trọng điểm")
+        EXCLUDED = "excluded", _("trừ cơ sở sử dụng năng lượng trọng điểm")
+
+    code = models.CharField(_("mã"), max_length=12, unique=True, validators=[CODE_VALIDATOR])
+    name = models.CharField(_("tên chỉ tiêu"), max_length=255)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
+    kind = models.CharField(_("loại chỉ tiêu"), max_length=20, choices=Kind.choices)
+    # The parameters of each kind; those of another kind stay empty (clean() says so).
+    condition = models.CharField(
+        _("điều kiện"), max_length=12, choices=Condition.choices, blank=True
+    )
+    record = models.CharField(_("loại hồ sơ"), max_length=24, choices=Record.choices, blank=True)
+    cumulative = models.BooleanField(
+        _("cộng dồn từ đầu kế hoạch"),
+        default=False,
+        help_text=_("Đếm hồ sơ từ năm đầu kế hoạch đến năm báo cáo, thay vì trong năm báo cáo."),
+    )
+    sector_prefixes = models.CharField(
+        _("ngành (mã VSIC 2018)"),
+        max_length=200,
+        blank=True,
+        validators=[SECTOR_PREFIXES_VALIDATOR],
+        help_text=_("Để trống: mọi ngành. Mã ngành cấp 2 trở xuống, cách nhau bằng dấu phẩy."),
+    )
+    size_classes = models.ManyToManyField(
+        "facilities.SizeClass",
+        verbose_name=_("quy mô"),
+        blank=True,
+        related_name="+",
+        help_text=_("Để trống: mọi quy mô."),
+    )
+    energy_users = models.CharField(
+        _("cơ sở sử dụng năng lượng trọng điểm"),
+        max_length=8,
+        choices=EnergyUsers.choices,
+        blank=True,
+        default=EnergyUsers.ANY,
+    )
+    definition = models.TextField(_("cách tính"))
+    definition_en = models.TextField(_("cách tính (tiếng Anh)"), blank=True)
+    rank = models.PositiveSmallIntegerField(_("thứ tự"), default=100)
+    built_in = models.BooleanField(_("chỉ tiêu có sẵn"), default=False, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[])
+
+    class Meta:
+        verbose_name = _("chỉ tiêu trong danh mục")
+        verbose_name_plural = _("danh mục chỉ tiêu")
+        ordering = ["rank", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="facility_share") | ~models.Q(condition=""),
+                name="programs_indicatordefinition_share_has_condition",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="record_count") | ~models.Q(record=""),
+                name="programs_indicatordefinition_count_has_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """ "T1 – Cơ sở áp dụng SXSH": the code and the name in the reader's language."""
+        return f"{self.code} – {self.localized('name')}"
+
+    def localized(self, field: str) -> str:
+        """The name or the definition in the active language (Vietnamese unless English is
+        asked and written)."""
+        vietnamese = getattr(self, field)
+        if (translation.get_language() or "vi").startswith("en"):
+            return getattr(self, f"{field}_en") or vietnamese
+        return vietnamese
+
+    @property
+    def unit(self) -> str:
+        if self.kind != self.Kind.RECORD_COUNT:
+            return Target.Unit.SHARE
+        return Target.Unit.COUNT if self.cumulative else Target.Unit.COUNT_PER_YEAR
+
+    @property
+    def is_count(self) -> bool:
+        return self.kind == self.Kind.RECORD_COUNT
+
+    @property
+    def has_population(self) -> bool:
+        return self.kind in (self.Kind.FACILITY_SHARE, self.Kind.SAVINGS)
+
+    @property
+    def prefixes(self) -> list[str]:
+        return [part.strip() for part in self.sector_prefixes.split(",") if part.strip()]
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        required = {
+            self.Kind.FACILITY_SHARE: "condition",
+            self.Kind.RECORD_COUNT: "record",
+        }.get(self.kind)
+        if required and not getattr(self, required):
+            errors[required] = ValidationError(
+                _("Vui lòng chọn %(field)s cho loại chỉ tiêu này.")
+                % {"field": self._meta.get_field(required).verbose_name}
+            )
+        if self.kind != self.Kind.FACILITY_SHARE and self.condition:
+            errors["condition"] = ValidationError(
+                _("Chỉ chỉ tiêu tỷ lệ cơ sở có điều kiện; vui lòng để trống.")
+            )
+        if self.kind != self.Kind.RECORD_COUNT and (self.record or self.cumulative):
+            errors["record"] = ValidationError(
+                _(
+                    "Chỉ chỉ tiêu số lượng hồ sơ có loại hồ sơ và cách đếm cộng dồn; vui lòng để "
+                    "trống."
+                )
+            )
+        if self.kind and not self.has_population and (self.sector_prefixes or self.energy_users):
+            errors["sector_prefixes"] = ValidationError(
+                _(
+                    "Loại chỉ tiêu này không lọc theo ngành hay cơ sở sử dụng năng lượng trọng "
+                    "điểm; vui lòng để trống."
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
@@ -193,11 +362,20 @@ class Target(models.Model):
     class Unit(models.TextChoices):
         SHARE = "share", _("tỷ lệ")
         COUNT_PER_YEAR = "count_per_year", _("số lượng mỗi năm")
+        COUNT = "count", _("số lượng cộng dồn")
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="targets"
     )
-    indicator = models.CharField(_("chỉ tiêu"), max_length=2, choices=Indicator.choices)
+    # By code: the code is what plans, reports and people quote ("T2"), and it never changes.
+    indicator = models.ForeignKey(
+        IndicatorDefinition,
+        verbose_name=_("chỉ tiêu"),
+        to_field="code",
+        db_column="indicator",
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
     milestone_year = models.PositiveSmallIntegerField(_("năm mốc"), validators=YEAR_VALIDATORS)
     floor = models.DecimalField(
         _("mức tối thiểu"), max_digits=10, decimal_places=4, validators=NON_NEGATIVE
@@ -233,10 +411,16 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} {self.milestone_year}: {self.floor}–{self.stretch}"
+        return f"{self.indicator_id} {self.milestone_year}: {self.floor}–{self.stretch}"
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
+        definition = self.indicator if self.indicator_id else None
+        if definition is not None and self.unit and self.unit != definition.unit:
+            errors["unit"] = ValidationError(
+                _("Chỉ tiêu %(code)s tính theo %(unit)s; vui lòng chọn đơn vị này.")
+                % {"code": definition.code, "unit": Target.Unit(definition.unit).label}
+            )
         if self.unit == self.Unit.SHARE:
             for name in ("floor", "stretch"):
                 value = getattr(self, name)
@@ -572,7 +756,8 @@ class TaskUpdate(models.Model):
         _("tệp đính kèm"),
         upload_to="task_updates/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+        # The extension alone let any file renamed .pdf through: a PDF is checked by its structure.
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"]), validate_pdf_structure],
     )
 
     history = HistoricalRecords()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from portal import access
 from portal.access import (
+    ADMINS,
     DEPARTMENT,
     PROGRAMME_READERS,
     allow,
@@ -27,6 +28,7 @@ from programs.forms import (
     AwardForm,
     CourseFilter,
     CourseForm,
+    IndicatorDefinitionForm,
     OfficialFilter,
     OfficialForm,
     ParticipantFormSet,
@@ -38,7 +40,15 @@ from programs.forms import (
     TaskForm,
     TaskUpdateForm,
 )
-from programs.models import AgencyTask, Award, Course, Official, Plan, SupportProject
+from programs.models import (
+    AgencyTask,
+    Award,
+    Course,
+    IndicatorDefinition,
+    Official,
+    Plan,
+    SupportProject,
+)
 
 PAGE_SIZE = 50
 READERS = PROGRAMME_READERS
@@ -97,7 +107,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/plan_list.html",
-        {"plans": plans, "can_edit": access.role_of(request.user) in DEPARTMENT},
+        {
+            "plans": plans,
+            "can_edit": access.role_of(request.user) in DEPARTMENT,
+            "can_compose": access.role_of(request.user) in ADMINS,
+        },
     )
 
 
@@ -109,8 +123,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "programs/plan_detail.html",
         {
             "plan": plan,
-            "targets": plan.targets.all(),
+            "targets": plan.targets.select_related("indicator"),
             "can_edit": access.role_of(request.user) in DEPARTMENT,
+            "can_compose": access.role_of(request.user) in ADMINS,
         },
     )
 
@@ -134,6 +149,49 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         title=_("Sửa kế hoạch") if plan.pk else _("Thêm kế hoạch"),
         back="programs:plan_list",
     )
+
+
+# --- The indicator catalogue --------------------------------------------------------------------
+
+
+@allow(ADMINS)
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    entries = IndicatorDefinition.objects.prefetch_related("size_classes").annotate(
+        plan_count=Count("targets__plan", distinct=True)
+    )
+    return render(request, "programs/indicator_list.html", {"entries": entries})
+
+
+@allow(ADMINS)
+def indicator_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """Compose a catalogue entry, or change one composed here (the shipped T1–T5 and A1–A4
+    are the plan to 2020's, computed as it defined them: they are not edited). The preview
+    of its value today is `reporting.catalogue.indicator_preview`, which renders this page."""
+    entry = (
+        get_object_or_404(IndicatorDefinition, code=code, built_in=False)
+        if code
+        else IndicatorDefinition()
+    )
+    form = IndicatorDefinitionForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("Đã lưu chỉ tiêu %(code)s.") % {"code": form.instance.code})
+        return redirect("programs:indicator_list")
+    return render(request, "programs/indicator_form.html", indicator_form_context(form, entry))
+
+
+def indicator_form_context(
+    form: IndicatorDefinitionForm, entry: IndicatorDefinition, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "form": form,
+        "entry": entry,
+        "title": _("Sửa chỉ tiêu %(code)s") % {"code": entry.code}
+        if entry.pk
+        else _("Thêm chỉ tiêu vào danh mục"),
+        **extra,
+    }
 
 
 # --- Support projects -------------------------------------------------------------------------

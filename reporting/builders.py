@@ -48,7 +48,9 @@ from reporting.snapshot import (
     Table,
 )
 
-SHARES = ("T1", "T2", "T3", "T4", "T5")
+# The plan to 2020's facility indicators, whose breakdown table keeps its named columns.
+PLAN_2020_GROUP_CODES = ("T1", "T2", "T3", "T4", "A3", "A4")
+SAVINGS = indicators.Kind.SAVINGS
 
 Progress = Callable[[int, str], None]
 
@@ -122,7 +124,9 @@ def build(
     if detailed:
         tables.append(_by_group("by_area", _("Theo địa bàn"), plan, as_of, year, "area"))
     tables.append(_by_group("by_sector", _("Theo ngành"), plan, as_of, year, "sector"))
-    tables += _savings_tables(figures["T3"], as_of)
+    savings = [figure for figure in figures.values() if figure.kind == SAVINGS]
+    if savings:
+        tables += _savings_tables(savings[0], as_of)
     if not quarter:
         # The annual report says what the programme's measures saved: VND, TOE and tCO₂e.
         tables += _programme_savings(year, as_of)
@@ -170,9 +174,10 @@ def build(
         trend=trend,
         tables=tables,
         activity_counts=counts,
-        t3_summary=_t3_summary(figures["T3"]),
+        t3_summary=_t3_summary(savings[0]) if savings else "",
+        # A savings indicator's definition heads its own table (see _savings_tables).
         definitions=[
-            *(str(text) for code, text in indicators.DEFINITIONS.items() if code != "T3"),
+            *(figure.definition for figure in figures.values() if figure.kind != SAVINGS),
             str(indicators.ROUNDING_NOTE),
             str(indicators.STATUS_NOTE),
         ],
@@ -207,7 +212,7 @@ def summary_row(figure: indicators.Figure) -> SummaryRow:
     return SummaryRow(
         code=figure.indicator,
         name=str(figure.label).split(" – ", 1)[-1],
-        kind=RATIO if figure.indicator in SHARES else INT,
+        kind=INT if figure.is_count else RATIO,
         value=figure.value,
         numerator=figure.numerator,
         denominator=figure.denominator,
@@ -216,19 +221,19 @@ def summary_row(figure: indicators.Figure) -> SummaryRow:
         milestone_year=figure.milestone_year,
         status=figure.status,
         status_label=str(indicators.Status(figure.status).label),
-        parts_label=parts_label(figure.indicator),
+        parts_label=parts_label(figure),
     )
 
 
-def parts_label(code: str) -> str:
+def parts_label(figure: indicators.Figure) -> str:
     """What a figure's numerator / denominator count, as the report's tables head them. The one
-    place that says it: keep it in step with `indicators.Figure` (T3 counts the facilities
-    reaching the floor among the facilities applying CP; T5 counts officials)."""
-    if code not in SHARES:
-        return ""  # A1–A4 are counts
-    if code == "T3":
+    place that says it: keep it in step with `indicators.Figure` (a savings figure counts the
+    facilities reaching the floor among the facilities applying CP; T5 counts officials)."""
+    if figure.is_count:
+        return ""  # counts have no denominator
+    if figure.kind == SAVINGS:
         return _("Số cơ sở đạt mức tối thiểu / đang áp dụng SXSH")
-    if code == "T5":
+    if figure.kind == indicators.Kind.OFFICIALS_TRAINED:
         return _("Số cán bộ / tổng")
     return _("Số cơ sở / tổng")
 
@@ -243,9 +248,9 @@ def _t3_summary(figure: indicators.Figure) -> str:
             "floor": figure.extra["reaching_floor"],
             "stretch": figure.extra["reaching_stretch"],
         }
-    return f"T3: {text} " + _(
-        "Số liệu T3 theo loại tài nguyên: bảng tiếp theo; cách tính: Phụ lục I."
-    )
+    return f"{figure.indicator}: {text} " + _(
+        "Số liệu %(code)s theo loại tài nguyên: bảng tiếp theo; cách tính: Phụ lục I."
+    ) % {"code": figure.indicator}
 
 
 def _savings_tables(figure: indicators.Figure, as_of: datetime.date) -> list[Table]:
@@ -280,7 +285,7 @@ def _savings_tables(figure: indicators.Figure, as_of: datetime.date) -> list[Tab
         ],
     ]
     notes = indicators.savings_notes(indicators.savings_comparisons(as_of))
-    note = [str(indicators.T3_DEFINITION), indicators.t3_coverage(figure) + "."]
+    note = [figure.definition, indicators.t3_coverage(figure) + "."]
     if figure.numerator is not None:
         note.append(
             _(
@@ -394,20 +399,38 @@ def _programme_savings(year: int, as_of: datetime.date) -> list[Table]:
 
 
 def _trend(years: list[indicators.Breakdown]) -> Table:
-    codes = list(indicators.ALL_CODES)
+    first = list(years[0].figures.values()) if years else []
     return Table(
         key="trend",
         title=_("Diễn biến theo năm"),
         columns=[Column(_("Năm"), TEXT, 8)]
-        + [Column(code, RATIO if code in SHARES else INT, 9) for code in codes],
-        rows=[[year.label] + [year.figures[code].value for code in codes] for year in years],
+        + [Column(figure.indicator, INT if figure.is_count else RATIO, 9) for figure in first],
+        rows=[
+            [year.label] + [year.figures[figure.indicator].value for figure in first]
+            for year in years
+        ],
         note=_("Mỗi năm tính đến 31/12 của năm đó (năm hiện tại: đến ngày số liệu)."),
     )
 
 
 def _by_group(key: str, title: str, plan: Plan, as_of: datetime.date, year: int, by: str) -> Table:
+    groups = indicators.compute_by(plan, as_of=as_of, by=by, year=year)
+    heading = Column(_("Địa bàn") if by == "area" else _("Ngành"), TEXT, 34)
+    codes = list(groups[0].figures) if groups else []
+    if not set(PLAN_2020_GROUP_CODES) <= set(codes):
+        # Another plan's indicators: one column per indicator measured on facilities.
+        first = groups[0].figures if groups else {}
+        return Table(
+            key=key,
+            title=title,
+            columns=[heading]
+            + [Column(code, INT if first[code].is_count else RATIO, 10) for code in codes],
+            rows=[
+                [group.label] + [group.figures[code].value for code in codes] for group in groups
+            ],
+        )
     rows = []
-    for group in indicators.compute_by(plan, as_of=as_of, by=by, year=year):
+    for group in groups:
         t1 = group.figures["T1"]
         rows.append(
             [
@@ -428,7 +451,7 @@ def _by_group(key: str, title: str, plan: Plan, as_of: datetime.date, year: int,
         key=key,
         title=title,
         columns=[
-            Column(_("Địa bàn") if by == "area" else _("Ngành"), TEXT, 34),
+            heading,
             Column(_("Số cơ sở"), INT, 10),
             Column(_("Đã nhận thức"), INT, 11),
             Column("T1", RATIO, 9),

@@ -25,7 +25,7 @@ from facilities.models import AdministrativeUnit, Facility, Sector
 from portal import access
 from portal.access import ALL_ROLES, DEPARTMENT, allow
 from portal.models import Role, User
-from programs.models import Agency, Indicator, Plan
+from programs.models import Agency, Plan
 from reporting import indicators
 from reporting.services import ended_quarter
 
@@ -146,7 +146,8 @@ def indicator_cards(
         {
             "figure": figure,
             # The code stands in the card's corner; the label without it reads as a title.
-            "name": str(Indicator(figure.indicator).label).split(" – ", 1)[-1],
+            "name": figure.name,
+            "definition": figure.definition,
             "status_label": indicators.Status(figure.status).label,
             "position_label": (
                 indicators.Position(figure.position).label if figure.position else ""
@@ -154,7 +155,7 @@ def indicator_cards(
             # Outcomes and yearly activities are grouped apart (portal/_indicator_cards.html).
             "kind": "activity" if figure.is_count else "outcome",
             "url": drill_down(figure.indicator, as_of=as_of, area=area) if links else "",
-            "t3": t3_detail(figure) if figure.indicator == "T3" else None,
+            "t3": t3_detail(figure) if figure.kind == indicators.Kind.SAVINGS else None,
         }
         for figure in figures.values()
     ]
@@ -173,7 +174,7 @@ def t3_detail(figure: indicators.Figure) -> dict[str, Any]:
         return number_format(shown, decimal_pos=1) + "%"
 
     return {
-        "definition": indicators.T3_DEFINITION,
+        "definition": figure.definition,
         "coverage": indicators.t3_coverage(figure),
         "resources": [
             (_("Năng lượng (quy đổi TOE)"), percent(extra.get("median_energy"))),
@@ -183,8 +184,8 @@ def t3_detail(figure: indicators.Figure) -> dict[str, Any]:
     }
 
 
-# The indicators that are shares (T3: the median saving), charted and tabled year by year.
-SHARE_CODES = ("T1", "T2", "T3", "T4", "T5")
+# The plan to 2020's facility shares the area and sector charts compare.
+GROUP_CODES = ("T1", "T2", "T4")
 
 # Each facility share counts facilities of the list filtered thus, as of the figure's day.
 FACILITY_FILTERS = {
@@ -196,7 +197,10 @@ FACILITY_FILTERS = {
 
 
 def drill_down(code: str, *, as_of: datetime.date, area: AdministrativeUnit | None = None) -> str:
-    """The list of records behind an indicator's figure."""
+    """The list of records behind an indicator's figure (the built-in indicators'; an
+    indicator composed in the catalogue has none yet)."""
+    if code not in indicators.ALL_CODES:
+        return ""
     if code in FACILITY_FILTERS:
         query = {"in_plan": "yes", **FACILITY_FILTERS[code], "on": as_of.strftime("%d/%m/%Y")}
         if area is not None:
@@ -234,8 +238,13 @@ def charts_context(request: HttpRequest, plan: Plan, as_of: datetime.date) -> di
     and row links to the facilities behind it.
     """
     years = indicators.compute_by(plan, as_of=as_of, by="period")
-    areas = _by_share(indicators.compute_by(plan, as_of=as_of, by="area"))
-    sectors = _by_share(indicators.compute_by(plan, as_of=as_of, by="sector"))
+    first = list(years[0].figures.values()) if years else []
+    share_codes = [figure.indicator for figure in first if not figure.is_count]
+    count_codes = [figure.indicator for figure in first if figure.is_count]
+    # The area and sector charts compare T1, T2 and T4: a plan without them has none yet.
+    grouped = bool(first) and set(GROUP_CODES) <= {figure.indicator for figure in first}
+    areas = _by_share(indicators.compute_by(plan, as_of=as_of, by="area")) if grouped else []
+    sectors = _by_share(indicators.compute_by(plan, as_of=as_of, by="sector")) if grouped else []
     year, quarter = ended_quarter(as_of)
     completeness = completeness_by_area(SelfReport.PeriodKind.QUARTER, year, quarter)
     on = as_of.strftime("%d/%m/%Y")
@@ -270,23 +279,21 @@ def charts_context(request: HttpRequest, plan: Plan, as_of: datetime.date) -> di
         "years": {
             "labels": [group.label for group in years],
             "shares": {
-                code: [_shown(group.figures[code]) for group in years] for code in SHARE_CODES
+                code: [_shown(group.figures[code]) for group in years] for code in share_codes
             },
             # The band each year is measured against (interim milestones included).
             "shareFloors": {
-                code: [_float(group.figures[code].floor) for group in years] for code in SHARE_CODES
+                code: [_float(group.figures[code].floor) for group in years] for code in share_codes
             },
             "shareStretches": {
                 code: [_float(group.figures[code].stretch) for group in years]
-                for code in SHARE_CODES
+                for code in share_codes
             },
             "counts": {
-                code: [_float(group.figures[code].value) for group in years]
-                for code in indicators.COUNT_CODES
+                code: [_float(group.figures[code].value) for group in years] for code in count_codes
             },
             "floors": {
-                code: [_float(group.figures[code].floor) for group in years]
-                for code in indicators.COUNT_CODES
+                code: [_float(group.figures[code].floor) for group in years] for code in count_codes
             },
         },
         "areas": _share_chart(areas),
@@ -300,20 +307,18 @@ def charts_context(request: HttpRequest, plan: Plan, as_of: datetime.date) -> di
     }
     return {
         "charts": charts,
-        "share_names": [
-            (code, str(Indicator(code).label).split(" – ", 1)[-1]) for code in SHARE_CODES
-        ],
+        "share_names": [(figure.indicator, figure.name) for figure in first if not figure.is_count],
         "area_rows": group_rows(areas, "area"),
         "area_height": _height_class(len(areas)),
         "sector_rows": group_rows(sectors, "sector"),
         "sector_height": _height_class(len(sectors)),
-        "share_codes": SHARE_CODES,
-        "count_codes": indicators.COUNT_CODES,
+        "share_codes": share_codes,
+        "count_codes": count_codes,
         "year_rows": [
             {
                 "label": group.label,
-                "shares": [group.figures[code] for code in SHARE_CODES],
-                "counts": [group.figures[code] for code in indicators.COUNT_CODES],
+                "shares": [group.figures[code] for code in share_codes],
+                "counts": [group.figures[code] for code in count_codes],
             }
             for group in years
         ],
@@ -349,7 +354,7 @@ def _share_chart(groups: list[indicators.Breakdown]) -> dict[str, Any]:
         # Long sector names: the axis shows the start, the table below the whole name.
         "labels": [Truncator(group.label).chars(34) for group in groups],
         "keys": [group.key for group in groups],
-        **{code: [_shown(group.figures[code]) for group in groups] for code in ("T1", "T2", "T4")},
+        **{code: [_shown(group.figures[code]) for group in groups] for code in GROUP_CODES},
     }
 
 

@@ -169,6 +169,15 @@ def _summary_sheet(workbook: Workbook, snapshot: Snapshot) -> None:
             row.status_label,
         ]
         sheet.append(values)
+    # How each indicator is computed, under the figures (a savings indicator's heads its sheet).
+    # The charts below read only the rows above.
+    if snapshot.definitions:
+        sheet.append([])
+        heading = WriteOnlyCell(sheet, value=_("Cách tính các chỉ tiêu"))
+        heading.font = Font(bold=True)
+        sheet.append([heading])
+        for text in snapshot.definitions:
+            sheet.append([None, text_cell(sheet, text)])
 
     # Native charts: the five shares against their floor and stretch, and the yearly counts.
     shares = [index for index, row in enumerate(snapshot.summary) if row.kind == RATIO]
@@ -209,11 +218,17 @@ def _trend_chart(sheet: Worksheet, table: Table, rows: int) -> None:
     if rows < 1:
         return
     labels = [column.label for column in table.columns]
+    # The plan to 2020's T1, T2 and T4; another plan's first three shares.
+    codes = [code for code in ("T1", "T2", "T4") if code in labels] or [
+        column.label for column in table.columns[1:] if column.kind == RATIO
+    ][:3]
+    if not codes:
+        return
     chart = LineChart()
-    chart.title = _("T1, T2, T4 theo năm")
+    chart.title = _("%(codes)s theo năm") % {"codes": ", ".join(codes)}
     chart.y_axis.numFmt = "0%"
     chart.height, chart.width = 8, 16
-    for code in ("T1", "T2", "T4"):
+    for code in codes:
         column = labels.index(code) + 1
         chart.add_data(
             Reference(sheet, min_col=column, min_row=1, max_row=rows + 1), titles_from_data=True

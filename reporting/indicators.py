@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +27,17 @@ from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
 from django.db import connection, models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    prefetch_related_objects,
+)
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
@@ -60,14 +71,25 @@ from facilities.models import (
     cp_unit_q,
 )
 from portal.lib.numbers import shown_percent
-from programs.models import CourseParticipant, Indicator, Official, Plan, SupportProject, Target
+from programs.models import (
+    APPROVED_PROJECT,
+    CourseParticipant,
+    Indicator,
+    IndicatorDefinition,
+    Official,
+    Plan,
+    SupportProject,
+    Target,
+)
 
 # Memory per sort or hash for the engine's queries on PostgreSQL; see _with_work_mem().
 WORK_MEM = "64MB"
 _F = TypeVar("_F", bound=Callable[..., Any])
 
+# The built-in catalogue entries (the plan to 2020's indicators): its yearly counts, all of them.
 COUNT_CODES = ("A1", "A2", "A3", "A4")
 ALL_CODES = tuple(Indicator.values)
+COUNT_UNITS = (Target.Unit.COUNT_PER_YEAR, Target.Unit.COUNT)
 
 # The facility attribute each breakdown groups by (a field path from Facility).
 GROUPINGS = {
@@ -76,11 +98,21 @@ GROUPINGS = {
     "size": "size_class",
 }
 BREAKDOWNS = (*GROUPINGS, "period")
+# The breakdowns by administrative unit.
+AREA_BREAKDOWNS = ("area",)
 
-# The facility shares and the count (of facilities in the denominator) each one is made of.
-FACILITY_SHARES = {"T1": "aware", "T2": "applying", "T4": "cp_unit"}
-NO_FACILITIES = {"denominator": 0, "aware": 0, "applying": 0, "cp_unit": 0}
-NO_ASSESSMENTS = {"A3": 0, "A4": 0}
+Kind = IndicatorDefinition.Kind
+Record = IndicatorDefinition.Record
+# The facility rule behind each condition a share counts, written once in the app owning it.
+CONDITIONS = {
+    IndicatorDefinition.Condition.AWARE: aware_q,
+    IndicatorDefinition.Condition.APPLYING: applying_q,
+    IndicatorDefinition.Condition.CP_UNIT: cp_unit_q,
+}
+ASSESSMENT_KINDS = {
+    Record.QUICK_ASSESSMENTS: Assessment.Kind.QUICK,
+    Record.DETAILED_ASSESSMENTS: Assessment.Kind.DETAILED,
+}
 
 
 class Status(models.TextChoices):
@@ -126,10 +158,22 @@ class Figure:
     extra: dict[str, Decimal | int | None] = field(default_factory=dict)
     # A1–A4: the year whose records are counted (a report's year, not its data date's).
     year: int | None = None
+    # The catalogue entry's kind (IndicatorDefinition.Kind), unit (Target.Unit) and
+    # definition, in the reader's language.
+    kind: str = IndicatorDefinition.Kind.FACILITY_SHARE
+    unit: str = Target.Unit.SHARE
+    definition: str = ""
+    # A cumulative count: the first year counted (the plan's first year).
+    from_year: int | None = None
 
     @property
     def is_count(self) -> bool:
-        return self.indicator in COUNT_CODES
+        return self.unit in COUNT_UNITS
+
+    @property
+    def name(self) -> str:
+        """The label without its code: "Cơ sở áp dụng SXSH"."""
+        return self.label.split(" – ", 1)[-1]
 
     @property
     def position(self) -> str:
@@ -187,33 +231,98 @@ def _with_work_mem(function: _F) -> _F:
 
 @_with_work_mem
 def compute(plan: Plan, *, as_of: datetime.date, year: int | None = None) -> dict[str, Figure]:
-    """Every indicator (T1–T5, A1–A4) of `plan` as of the end of `as_of`.
+    """Every indicator of `plan` (see `plan_indicators`) as of the end of `as_of`, by code.
 
-    The yearly activities (A1–A4) count the records of `year` known by `as_of`: a report's
-    year, whatever its data date (the annual report of 2020 with data as of 15/01/2021 counts
-    2020's projects and assessments). By default the year of `as_of`.
+    The yearly counts count the records of `year` known by `as_of`: a report's year, whatever
+    its data date (the annual report of 2020 with data as of 15/01/2021 counts 2020's projects
+    and assessments). By default the year of `as_of`. A cumulative count counts from the
+    plan's first year to `year`.
     """
     year = as_of.year if year is None else year
-    targets = _targets(plan, as_of)
-    facilities = _facility_counts(as_of)
-    savings = list(_savings_by_facility(as_of).values())
-    officials = _official_counts(as_of)
-    activities = _project_counts(as_of, year) | _assessment_counts(as_of, year)
+    entries, targets = _plan_indicators(plan, as_of)
+    return _figures(entries, targets, plan.start_year, as_of, year)
 
-    shares = _facility_shares(facilities, targets, plan, as_of)
-    figures = {
-        "T1": shares["T1"],
-        "T2": shares["T2"],
-        "T3": _savings_figure(savings, facilities["applying"], targets.get("T3"), plan, as_of),
-        "T4": shares["T4"],
-        "T5": _share_figure(
-            "T5", officials["trained"], officials["dedicated"], targets.get("T5"), plan, as_of
-        ),
-    }
-    for code in COUNT_CODES:
-        figures[code] = _count_figure(
-            code, activities[code], targets.get(code), as_of, year, activities.get(f"{code}+")
-        )
+
+@_with_work_mem
+def preview(entry: IndicatorDefinition, *, as_of: datetime.date) -> Figure:
+    """One catalogue entry (saved or not) as of `as_of`, against no target: what the page
+    composing it shows. A cumulative count counts from the start of `as_of`'s year."""
+    return _figures([entry], {}, as_of.year, as_of, as_of.year)[entry.code]
+
+
+def plan_indicators(plan: Plan) -> list[IndicatorDefinition]:
+    """The catalogue entries `plan` is measured by, in the catalogue's order: those it sets
+    targets for; T1–T5 and A1–A4 (the built-in entries) while it sets none of another entry
+    (the plan to 2020, a plan still without targets)."""
+    return _plan_indicators(plan, None)[0]
+
+
+def _plan_indicators(
+    plan: Plan, as_of: datetime.date | None
+) -> tuple[list[IndicatorDefinition], dict[str, Target]]:
+    """The plan's entries and each one's band for `as_of` (see `_targets`): two queries, and
+    a third for the size classes of the entries that filter facilities by them."""
+    targets = list(plan.targets.select_related("indicator"))
+    own = {target.indicator_id: target.indicator for target in targets}
+    if all(entry.built_in for entry in own.values()):
+        entries = list(IndicatorDefinition.objects.filter(built_in=True))
+    else:
+        entries = sorted(own.values(), key=lambda entry: (entry.rank, entry.code))
+    prefetch_related_objects(
+        [entry for entry in entries if entry.has_population and not entry.built_in],
+        "size_classes",
+    )
+    chosen = _targets(targets, as_of) if as_of is not None else {}
+    return entries, chosen
+
+
+def _figures(
+    entries: list[IndicatorDefinition],
+    targets: dict[str, Target],
+    first_year: int,
+    as_of: datetime.date,
+    year: int,
+) -> dict[str, Figure]:
+    """The figures of `entries`: one query for every facility share (and the applying
+    facilities T3-like savings are out of), the savings comparisons (five) and the facilities'
+    populations (one), one for the officials, one for projects and one for assessments; only
+    those some entry needs."""
+    of_kind = _by_kind(entries)
+    facility_entries = of_kind[Kind.FACILITY_SHARE] + of_kind[Kind.SAVINGS]
+    expressions, keys = _facility_count_expressions(facility_entries, as_of)
+    counts = (
+        Facility.objects.in_denominator_on(as_of).aggregate(**expressions) if expressions else {}
+    )
+    comparisons = _savings_by_facility(as_of) if of_kind[Kind.SAVINGS] else {}
+    members = _population_members(of_kind[Kind.SAVINGS], comparisons)
+    officials = _official_counts(as_of) if of_kind[Kind.OFFICIALS_TRAINED] else {}
+    records = _record_counts(of_kind[Kind.RECORD_COUNT], as_of, first_year, year)
+
+    figures = {}
+    for entry in entries:
+        target = targets.get(entry.code)
+        if entry.kind == Kind.FACILITY_SHARE:
+            numerator, denominator = keys[entry.code]
+            figures[entry.code] = _share_figure(
+                entry, counts[numerator], counts[denominator], target, first_year, as_of
+            )
+        elif entry.kind == Kind.SAVINGS:
+            figures[entry.code] = _savings_figure(
+                entry,
+                [comparisons[pk] for pk in comparisons if pk in members[entry.code]],
+                counts[keys[entry.code][0]],
+                target,
+                first_year,
+                as_of,
+            )
+        elif entry.kind == Kind.OFFICIALS_TRAINED:
+            figures[entry.code] = _share_figure(
+                entry, officials["trained"], officials["dedicated"], target, first_year, as_of
+            )
+        else:
+            figures[entry.code] = _count_figure(
+                entry, records, target, as_of, first_year=first_year, year=year
+            )
     return figures
 
 
@@ -224,12 +333,12 @@ def compute_by(
     """The indicators of `plan` as of `as_of`, group by group.
 
     - "area", "sector" (the VSIC level-2 parent of the facility's sector), "size": the
-      facility indicators T1–T4 against the plan's bands, and the assessments A3/A4 counted
-      by the group of the assessed facility (the yearly target is for the whole province, so
-      a group's count has no target). T5, A1 and A2 belong to no single facility group and
-      are left out; A3/A4 count `year`'s assessments, as in `compute`. Groups come in the
-      order of their codes (size classes by rank); only
-      groups with a facility in the denominator or an assessment appear.
+      facility indicators (shares of facilities, savings) against the plan's bands, and the
+      counts of assessments by the group of the assessed facility (the yearly target is for
+      the whole province, so a group's count has no target). Officials and projects belong
+      to no single facility group and are left out; assessments count `year`'s, as in
+      `compute`. Groups come in the order of their codes (size classes by rank); only groups
+      with a facility in the denominator or an assessment appear.
     - "period": every indicator for each year of the plan up to `as_of`, each as of 31/12 of
       its year (as of `as_of` for the current year).
     """
@@ -243,42 +352,109 @@ def compute_by(
             )
             for year in range(plan.start_year, last_year + 1)
         ]
-    if by not in GROUPINGS:
+    if by not in BREAKDOWNS:
         raise ValueError(f"Unknown breakdown {by!r}: expected one of {', '.join(BREAKDOWNS)}.")
 
-    group = GROUPINGS[by]
+    group: Any = GROUPINGS.get(by)
     year = as_of.year if year is None else year
-    targets = _targets(plan, as_of)
-    facilities = _facility_counts_by(as_of, group)
-    savings = _savings_by_facility(as_of)
-    savings_by_group: dict[int | None, list[FacilitySavings]] = defaultdict(list)
-    # Only facilities with a detailed assessment can have a saving: read just their groups.
-    detailed = Assessment.objects.filter(kind=Assessment.Kind.DETAILED).values("facility_id")
-    for facility_id, pk in Facility.objects.filter(pk__in=detailed).values_list("pk", group):
-        if facility_id in savings:
-            savings_by_group[pk].append(savings[facility_id])
-    assessments = _assessment_counts_by(as_of, year, f"facility__{group}")
+    entries, targets = _plan_indicators(plan, as_of)
+    of_kind = _by_kind(entries)
+    facility_entries = of_kind[Kind.FACILITY_SHARE] + of_kind[Kind.SAVINGS]
+    expressions, keys = _facility_count_expressions(facility_entries, as_of)
+    facilities: dict[int | None, dict[str, int]] = {}
+    if expressions:
+        rows = (
+            Facility.objects.in_denominator_on(as_of)
+            .order_by()
+            .annotate(group_key=_group_by(group))
+            .values("group_key")
+            .annotate(**expressions)
+        )
+        facilities = {row.pop("group_key"): row for row in rows}
+    no_facilities = dict.fromkeys(expressions, 0)
+    savings_by_group = _savings_by_group(of_kind[Kind.SAVINGS], as_of, group)
+    assessment_entries = [
+        entry for entry in of_kind[Kind.RECORD_COUNT] if entry.record in ASSESSMENT_KINDS
+    ]
+    assessments = _assessment_counts_by(assessment_entries, as_of, plan.start_year, year, group)
+    ids = {*facilities, *assessments} | {pk for found in savings_by_group.values() for pk in found}
 
     breakdowns = []
-    for pk, key, label in _groups(by, {*facilities, *savings_by_group, *assessments}):
-        shares = _facility_shares(facilities.get(pk, NO_FACILITIES), targets, plan, as_of)
-        activity = assessments.get(pk, NO_ASSESSMENTS)
-        figures = {
-            "T1": shares["T1"],
-            "T2": shares["T2"],
-            "T3": _savings_figure(
-                savings_by_group[pk],
-                facilities.get(pk, NO_FACILITIES)["applying"],
-                targets.get("T3"),
-                plan,
-                as_of,
-            ),
-            "T4": shares["T4"],
-            "A3": _count_figure("A3", activity["A3"], None, as_of, year),
-            "A4": _count_figure("A4", activity["A4"], None, as_of, year),
-        }
+    for pk, key, label in _groups(by, ids):
+        counts = facilities.get(pk, no_facilities)
+        figures = {}
+        for entry in entries:
+            target = targets.get(entry.code)
+            if entry.kind == Kind.FACILITY_SHARE:
+                numerator, denominator = keys[entry.code]
+                figures[entry.code] = _share_figure(
+                    entry, counts[numerator], counts[denominator], target, plan.start_year, as_of
+                )
+            elif entry.kind == Kind.SAVINGS:
+                figures[entry.code] = _savings_figure(
+                    entry,
+                    savings_by_group[entry.code].get(pk, []),
+                    counts[keys[entry.code][0]],
+                    target,
+                    plan.start_year,
+                    as_of,
+                )
+            elif entry in assessment_entries:
+                # A group's count is shown without those in progress (the province's has them).
+                counted = assessments.get(pk, {}).get(entry.code, 0)
+                figures[entry.code] = _count_figure(
+                    entry,
+                    {entry.code: counted},
+                    None,
+                    as_of,
+                    first_year=plan.start_year,
+                    year=year,
+                )
         breakdowns.append(Breakdown(key=key, label=label, figures=figures))
     return breakdowns
+
+
+def _by_kind(entries: list[IndicatorDefinition]) -> dict[str, list[IndicatorDefinition]]:
+    of_kind: dict[str, list[IndicatorDefinition]] = {kind: [] for kind in Kind.values}
+    for entry in entries:
+        of_kind[entry.kind].append(entry)
+    return of_kind
+
+
+def _savings_by_group(
+    entries: list[IndicatorDefinition], day: datetime.date, group: Any
+) -> dict[str, dict[int | None, list[FacilitySavings]]]:
+    """Per savings entry, its population's comparisons by group: the comparisons (five
+    queries) and one query for the groups and populations of the facilities that have one."""
+    result: dict[str, dict[int | None, list[FacilitySavings]]] = {
+        entry.code: defaultdict(list) for entry in entries
+    }
+    if not entries:
+        return result
+    savings = _savings_by_facility(day)
+    if not savings:
+        return result
+    populations = {f"p{index}": entry for index, entry in enumerate(entries)}
+    # Only facilities with a detailed assessment can have a saving: read just their groups.
+    detailed = Assessment.objects.filter(kind=Assessment.Kind.DETAILED).values("facility_id")
+    rows = (
+        Facility.objects.filter(pk__in=detailed)
+        .annotate(
+            **{
+                alias: ExpressionWrapper(population_q(entry), output_field=BooleanField())
+                for alias, entry in populations.items()
+            }
+        )
+        .annotate(group_key=_group_by(group))
+        .values_list("pk", "group_key", *populations)
+    )
+    for facility_id, pk, *inside in rows:
+        if facility_id not in savings:
+            continue
+        for (_alias, entry), member in zip(populations.items(), inside, strict=True):
+            if member:
+                result[entry.code][pk].append(savings[facility_id])
+    return result
 
 
 @_with_work_mem
@@ -333,67 +509,10 @@ def savings_notes(comparisons: dict[int, FacilitySavings]) -> SavingsNotes:
     )
 
 
-# T3 as the reports, the workbook, the dashboard and the README print it: written once here.
-# The decisions behind it are in `assessments.savings` (like periods, one factor per comparison)
-# and in `_savings_figure` (the median, the shares out of the applying facilities).
-T3_DEFINITION = _(
-    "T3 – tiết kiệm năng lượng và nguyên vật liệu trên đơn vị sản phẩm. Mỗi cơ sở so sánh một kỳ "
-    "đủ một năm với năm cơ sở: báo cáo năm gần nhất sau năm cơ sở, hoặc bốn quý liên tiếp gần "
-    "nhất sau năm cơ sở (cộng dồn tiêu thụ và sản lượng) nếu kết thúc muộn hơn; chỉ dùng số liệu "
-    "đã duyệt đang có hiệu lực. Mức tiết kiệm = (suất tiêu hao năm cơ sở − suất tiêu hao kỳ so "
-    "sánh) / suất tiêu hao năm cơ sở. Số liệu của cơ sở là trung bình cộng của mức tiết kiệm "
-    "năng lượng (quy đổi TOE; năm cơ sở và kỳ so sánh dùng cùng hệ số quy đổi, hệ số có hiệu "
-    "lực ngày cuối kỳ so sánh) và mức tiết kiệm nguyên vật liệu chính; thiếu một trong hai thì cơ "
-    "sở không có số liệu. T3 là trung vị số liệu của các cơ sở đang áp dụng SXSH có số liệu; "
-    "tỷ lệ đạt mức tối thiểu, mức phấn đấu tính trên tổng số cơ sở đang áp dụng SXSH (như T2). "
-    "Tiết kiệm nước chỉ để tham khảo, không tính vào T3."
-)
-
-
-# Every indicator's definition as the reports and the README print it (numerator, denominator,
-# the as-of rule), written once here; T3's is above. The engine computes exactly this.
-DEFINITIONS = {
-    "T1": _(
-        "T1 – tỷ lệ cơ sở nhận thức về SXSH. Tử số: cơ sở trong mẫu số đã tham gia hoạt động "
-        "tuyên truyền, hướng dẫn tổ chức đến ngày số liệu và đã xác nhận nhận thức đến ngày đó. "
-        "Mẫu số: cơ sở sản xuất công nghiệp thuộc phạm vi kế hoạch đang hoạt động tại ngày số "
-        "liệu."
-    ),
-    "T2": _(
-        "T2 – tỷ lệ cơ sở áp dụng SXSH. Tử số: cơ sở trong mẫu số có ít nhất một giải pháp đã "
-        "thực hiện và được kiểm chứng đến ngày số liệu: giải pháp của một cuộc đánh giá được Sở "
-        "kiểm chứng, hoặc giải pháp trong báo cáo định kỳ đã duyệt đang có hiệu lực tại ngày đó "
-        "(giải pháp bị bản sửa đã duyệt loại bỏ thì không tính). Mẫu số: như T1."
-    ),
-    "T3": T3_DEFINITION,
-    "T4": _(
-        "T4 – tỷ lệ cơ sở có bộ phận chuyên trách SXSH. Tử số: cơ sở trong mẫu số có bộ phận "
-        "chuyên trách thành lập đến ngày số liệu và chưa giải thể. Mẫu số: như T1."
-    ),
-    "T5": _(
-        "T5 – tỷ lệ cán bộ chuyên trách SXSH được đào tạo, tập huấn. Tử số: cán bộ trong mẫu số "
-        "đã hoàn thành một khóa đào tạo đạt yêu cầu kết thúc đến ngày số liệu. Mẫu số: cán bộ "
-        "được giao chuyên trách SXSH tại ngày số liệu."
-    ),
-    "A1": _(
-        "A1 – số dự án SXSH được hỗ trợ từ ngân sách tỉnh trong năm: dự án của năm báo cáo có "
-        "nguồn ngân sách tỉnh, được phê duyệt đến ngày số liệu (kể cả đang thực hiện, đã hoàn "
-        "thành)."
-    ),
-    "A2": _(
-        "A2 – số mô hình SXSH đề nghị Bộ Công Thương hỗ trợ trong năm: đề xuất gửi trong năm "
-        "báo cáo đến ngày số liệu, dù kết quả thế nào."
-    ),
-    "A3": _(
-        "A3 – số cuộc đánh giá nhanh SXSH được hỗ trợ trong năm: cuộc đánh giá nhanh do chương "
-        "trình hỗ trợ kinh phí (ngân sách tỉnh, trung ương hoặc nhà tài trợ), hoàn thành trong "
-        "năm báo cáo đến ngày số liệu; các cuộc đang thực hiện được nêu riêng."
-    ),
-    "A4": _(
-        "A4 – số cuộc đánh giá chi tiết, tư vấn SXSH được hỗ trợ trong năm: như A3, với đánh "
-        "giá chi tiết."
-    ),
-}
+# Each indicator's definition (numerator, denominator, the as-of rule) is its catalogue entry's
+# (programs.IndicatorDefinition.definition, and definition_en), printed by the reports, the
+# workbook, the dashboard and the README; the engine computes exactly that. T1–T5 and A1–A4
+# ship with programs' migration 0010. Below, the notes every report prints beside them.
 ROUNDING_NOTE = _(
     "Tỷ lệ và mức tiết kiệm được làm tròn một chữ số thập phân (từ 5 trở lên làm tròn lên); "
     "kết quả so với mục tiêu xét trên số chưa làm tròn."
@@ -416,13 +535,13 @@ def t3_coverage(figure: Figure) -> str:
 # --- the counting ---------------------------------------------------------------------------
 
 
-def _targets(plan: Plan, as_of: datetime.date) -> dict[str, Target]:
+def _targets(targets: list[Target], as_of: datetime.date) -> dict[str, Target]:
     """Each indicator's band for the nearest milestone year not before `as_of`, else the latest."""
     chosen: dict[str, Target] = {}
-    for target in plan.targets.all():
-        current = chosen.get(target.indicator)
+    for target in targets:
+        current = chosen.get(target.indicator_id)
         if current is None or _closer(target.milestone_year, current.milestone_year, as_of.year):
-            chosen[target.indicator] = target
+            chosen[target.indicator_id] = target
     return chosen
 
 
@@ -450,28 +569,81 @@ def with_programme_flags(facilities: FacilityQuerySet, day: datetime.date) -> Fa
     )
 
 
-def _facility_count_expressions(day: datetime.date) -> dict[str, Count]:
-    return {
-        "denominator": Count("pk"),
-        "aware": Count("pk", filter=aware_q(day)),
-        "applying": Count("pk", filter=applying_q(day)),
-        "cp_unit": Count("pk", filter=cp_unit_q(day)),
-    }
+def population_q(entry: IndicatorDefinition) -> Q:
+    """The facilities an entry is measured within: its sectors (VSIC code prefixes), size
+    classes and designated-energy-user status; every facility of the denominator when it
+    names none. The built-in entries (T1–T4) name none."""
+    population = Q()
+    if entry.built_in or not entry.has_population:
+        return population
+    prefixes = entry.prefixes
+    if prefixes:
+        population &= functools.reduce(
+            operator.or_, (Q(sector__code__startswith=prefix) for prefix in prefixes)
+        )
+    sizes = [size.pk for size in entry.size_classes.all()]
+    if sizes:
+        population &= Q(size_class__in=sizes)
+    if entry.energy_users == IndicatorDefinition.EnergyUsers.ONLY:
+        population &= Q(is_designated_energy_user=True)
+    elif entry.energy_users == IndicatorDefinition.EnergyUsers.EXCLUDED:
+        population &= Q(is_designated_energy_user=False)
+    return population
 
 
-def _facility_counts(day: datetime.date) -> dict[str, int]:
-    """T1, T2 and T4 numerators and their common denominator, in one query."""
-    return Facility.objects.in_denominator_on(day).aggregate(**_facility_count_expressions(day))
+def _facility_count_expressions(
+    entries: list[IndicatorDefinition], day: datetime.date
+) -> tuple[dict[str, Count], dict[str, tuple[str, str]]]:
+    """The counts of the facilities in the denominator that the shares and savings of
+    `entries` are made of, each count written once however many entries share it, and per
+    entry the keys of its (numerator, denominator); a savings entry's "numerator" is the
+    applying facilities of its population (the share of them reaching the band)."""
+    expressions: dict[str, Count] = {}
+    keys: dict[str, tuple[str, str]] = {}
+    aliases: dict[tuple[str, str], str] = {}
+
+    def count(condition: str, population: Q) -> str:
+        signature = (condition, str(population))
+        if signature not in aliases:
+            aliases[signature] = alias = f"c{len(aliases)}"
+            rule = CONDITIONS[condition](day) if condition else Q()
+            rule = population & rule
+            expressions[alias] = Count("pk", filter=rule) if rule else Count("pk")
+        return aliases[signature]
+
+    for entry in entries:
+        population = population_q(entry)
+        condition = entry.condition if entry.kind == Kind.FACILITY_SHARE else "applying"
+        keys[entry.code] = (count(condition, population), count("", population))
+    return expressions, keys
 
 
-def _facility_counts_by(day: datetime.date, group: str) -> dict[int | None, dict[str, int]]:
+def _population_members(
+    entries: list[IndicatorDefinition], comparisons: dict[int, FacilitySavings]
+) -> dict[str, set[int]]:
+    """Per savings entry, the facilities with a comparison that are in its population: one
+    query for those entries that name a population."""
+    members = {entry.code: set(comparisons) for entry in entries}
+    narrowed = {f"p{i}": entry for i, entry in enumerate(entries) if population_q(entry)}
+    if not narrowed or not comparisons:
+        return members
     rows = (
-        Facility.objects.in_denominator_on(day)
-        .order_by()
-        .values(group)
-        .annotate(**_facility_count_expressions(day))
+        Facility.objects.filter(pk__in=list(comparisons))
+        .annotate(
+            **{
+                alias: ExpressionWrapper(population_q(entry), output_field=BooleanField())
+                for alias, entry in narrowed.items()
+            }
+        )
+        .values_list("pk", *narrowed)
     )
-    return {row.pop(group): row for row in rows}
+    for entry in narrowed.values():
+        members[entry.code] = set()
+    for pk, *inside in rows:
+        for entry, member in zip(narrowed.values(), inside, strict=True):
+            if member:
+                members[entry.code].add(pk)
+    return members
 
 
 def _official_counts(day: datetime.date) -> dict[str, int]:
@@ -488,65 +660,105 @@ def _official_counts(day: datetime.date) -> dict[str, int]:
     ).aggregate(dedicated=Count("pk"), trained=Count("pk", filter=Exists(trained)))
 
 
-def _year_so_far(year: int, day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The days of `year` known by the end of `day`: all of it once `day` is past its end."""
-    return datetime.date(year, 1, 1), min(day, datetime.date(year, 12, 31))
+def _years_so_far(
+    first_year: int, year: int, day: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The days from the start of `first_year` to the end of `year` known by the end of `day`:
+    all of them once `day` is past their end."""
+    return datetime.date(first_year, 1, 1), min(day, datetime.date(year, 12, 31))
 
 
-def _project_counts(day: datetime.date, year: int) -> dict[str, int]:
-    """A1: provincial projects of `year` approved by `day`; A2: models proposed to the
-    Ministry in `year`, by `day` (a proposal counts when it is made, whatever the answer)."""
-    Funding, Progress = SupportProject.Funding, SupportProject.Status
-    start, end = _year_so_far(year, day)
-    approved = [Progress.APPROVED, Progress.IN_PROGRESS, Progress.COMPLETED]
-    provincial = Q(funding=Funding.PROVINCIAL, year=year, status__in=approved) & (
-        # A project recorded without its approval date counts from the start of its year.
-        Q(approved_on__lte=day) | Q(approved_on__isnull=True)
-    )
-    central = Q(funding=Funding.CENTRAL) & (
+def _counted_from(entry: IndicatorDefinition, first_year: int, year: int) -> int:
+    """The first year a count counts: the report's year, or the plan's first for a
+    cumulative count."""
+    return min(first_year, year) if entry.cumulative else year
+
+
+def _project_q(record: str, day: datetime.date, first_year: int, year: int) -> Q:
+    """A1-like: provincial projects of the years approved by `day`; A2-like: models proposed
+    to the Ministry in the years, by `day` (a proposal counts when it is made, whatever the
+    answer)."""
+    Funding = SupportProject.Funding
+    start, end = _years_so_far(first_year, year, day)
+    if record == Record.PROVINCIAL_PROJECTS:
+        return Q(
+            funding=Funding.PROVINCIAL,
+            year__gte=first_year,
+            year__lte=year,
+            status__in=APPROVED_PROJECT,
+        ) & (
+            # A project recorded without its approval date counts from the start of its year.
+            Q(approved_on__lte=day) | Q(approved_on__isnull=True)
+        )
+    return Q(funding=Funding.CENTRAL) & (
         Q(proposed_on__gte=start, proposed_on__lte=end)
         # Likewise a proposal without its date counts in the year it is recorded for.
-        | Q(proposed_on__isnull=True, year=year)
-    )
-    return SupportProject.objects.aggregate(
-        A1=Count("pk", filter=provincial), A2=Count("pk", filter=central)
+        | Q(proposed_on__isnull=True, year__gte=first_year, year__lte=year)
     )
 
 
-def _assessment_count_expressions(day: datetime.date, year: int) -> dict[str, Count]:
-    """A3/A4: assessments the programme supported (`Assessment.objects.supported()`) and
-    completed in `year` by `day`; beside them (A3+, A4+) those started in the year by then
-    and not completed by `day`, which the reports show as in progress."""
-    start, end = _year_so_far(year, day)
-    completed = Q(
-        status=Assessment.Status.COMPLETED, completed_on__gte=start, completed_on__lte=end
-    )
-    running = Q(started_on__gte=start, started_on__lte=end) & ~Q(
-        status=Assessment.Status.COMPLETED, completed_on__lte=day
-    )
-    quick, detailed = Q(kind=Assessment.Kind.QUICK), Q(kind=Assessment.Kind.DETAILED)
-    return {
-        "A3": Count("pk", filter=completed & quick),
-        "A4": Count("pk", filter=completed & detailed),
-        "A3+": Count("pk", filter=running & quick),
-        "A4+": Count("pk", filter=running & detailed),
-    }
+def _assessment_count_expressions(
+    entries: list[IndicatorDefinition], day: datetime.date, first_year: int, year: int
+) -> dict[str, Count]:
+    """A3/A4-like: assessments the programme supported (`Assessment.objects.supported()`) and
+    completed in the years by `day`; beside them ("<code>+") those started in the years by
+    then and not completed by `day`, which the reports show as in progress."""
+    expressions = {}
+    for entry in entries:
+        start, end = _years_so_far(_counted_from(entry, first_year, year), year, day)
+        kind = Q(kind=ASSESSMENT_KINDS[entry.record])
+        completed = Q(
+            status=Assessment.Status.COMPLETED, completed_on__gte=start, completed_on__lte=end
+        )
+        running = Q(started_on__gte=start, started_on__lte=end) & ~Q(
+            status=Assessment.Status.COMPLETED, completed_on__lte=day
+        )
+        expressions[entry.code] = Count("pk", filter=completed & kind)
+        expressions[f"{entry.code}+"] = Count("pk", filter=running & kind)
+    return expressions
 
 
-def _assessment_counts(day: datetime.date, year: int) -> dict[str, int]:
-    return Assessment.objects.supported().aggregate(**_assessment_count_expressions(day, year))
+def _record_counts(
+    entries: list[IndicatorDefinition], day: datetime.date, first_year: int, year: int
+) -> dict[str, int]:
+    """Each count entry's count (and its assessments in progress): one query for projects,
+    one for assessments."""
+    projects = [entry for entry in entries if entry.record not in ASSESSMENT_KINDS]
+    assessments = [entry for entry in entries if entry.record in ASSESSMENT_KINDS]
+    counts: dict[str, int] = {}
+    if projects:
+        counts |= SupportProject.objects.aggregate(
+            **{
+                entry.code: Count(
+                    "pk",
+                    filter=_project_q(
+                        entry.record, day, _counted_from(entry, first_year, year), year
+                    ),
+                )
+                for entry in projects
+            }
+        )
+    if assessments:
+        counts |= Assessment.objects.supported().aggregate(
+            **_assessment_count_expressions(assessments, day, first_year, year)
+        )
+    return counts
 
 
 def _assessment_counts_by(
-    day: datetime.date, year: int, group: str
+    entries: list[IndicatorDefinition], day: datetime.date, first_year: int, year: int, group: Any
 ) -> dict[int | None, dict[str, int]]:
+    if not entries:
+        return {}
     rows = (
         Assessment.objects.supported()
         .order_by()
-        .values(group)
-        .annotate(**_assessment_count_expressions(day, year))
+        .annotate(group_key=_group_by(group, "facility__"))
+        .values("group_key")
+        .annotate(**_assessment_count_expressions(entries, day, first_year, year))
     )
-    return {row.pop(group): row for row in rows if row["A3"] or row["A4"]}
+    codes = [entry.code for entry in entries]
+    return {row.pop("group_key"): row for row in rows if any(row[code] for code in codes)}
 
 
 def _savings_by_facility(day: datetime.date) -> dict[int, FacilitySavings]:
@@ -702,10 +914,6 @@ def _reports_compared(
 # --- figures and their status ---------------------------------------------------------------
 
 
-def _label(code: str) -> str:
-    return str(Indicator(code).label)
-
-
 def _ratio(numerator: int, denominator: int) -> Decimal | None:
     return Decimal(numerator) / Decimal(denominator) if denominator else None
 
@@ -721,44 +929,36 @@ def _band(target: Target | None) -> dict[str, Decimal | int | None]:
 
 
 def _share_figure(
-    code: str,
+    entry: IndicatorDefinition,
     numerator: int,
     denominator: int,
     target: Target | None,
-    plan: Plan,
+    first_year: int,
     as_of: datetime.date,
 ) -> Figure:
     value = _ratio(numerator, denominator)
     return Figure(
-        indicator=code,
-        label=_label(code),
+        indicator=entry.code,
+        label=entry.label,
         value=value,
         numerator=numerator,
         denominator=denominator,
-        status=_level_status(value, target, plan, as_of),
+        status=_level_status(value, target, first_year, as_of),
+        kind=entry.kind,
+        definition=entry.localized("definition"),
         **_band(target),
     )
 
 
-def _facility_shares(
-    counts: dict[str, int], targets: dict[str, Target], plan: Plan, as_of: datetime.date
-) -> dict[str, Figure]:
-    return {
-        code: _share_figure(
-            code, counts[count], counts["denominator"], targets.get(code), plan, as_of
-        )
-        for code, count in FACILITY_SHARES.items()
-    }
-
-
 def _savings_figure(
+    entry: IndicatorDefinition,
     comparisons: list[FacilitySavings],
     applying: int,
     target: Target | None,
-    plan: Plan,
+    first_year: int,
     as_of: datetime.date,
 ) -> Figure:
-    """T3 (see T3_DEFINITION): the median of the facilities' figures, against the band.
+    """T3 (see its catalogue definition): the median of the facilities' figures, against the band.
 
     `comparisons` are the applying facilities' like-period comparisons, `applying` the number
     of applying facilities (T2's numerator, for the same facilities). The value is the median of
@@ -784,12 +984,14 @@ def _savings_figure(
         return _ratio(count, applying) if count is not None else None
 
     return Figure(
-        indicator="T3",
-        label=_label("T3"),
+        indicator=entry.code,
+        label=entry.label,
         value=median,
         numerator=reaching_floor,
         denominator=applying,
-        status=_level_status(median, target, plan, as_of),
+        status=_level_status(median, target, first_year, as_of),
+        kind=entry.kind,
+        definition=entry.localized("definition"),
         extra={
             "median": median,
             "share_reaching_floor": share(reaching_floor),
@@ -812,22 +1014,35 @@ def _savings_figure(
 
 
 def _count_figure(
-    code: str,
-    count: int,
+    entry: IndicatorDefinition,
+    counts: dict[str, int],
     target: Target | None,
     as_of: datetime.date,
+    *,
+    first_year: int,
     year: int,
-    in_progress: int | None = None,
 ) -> Figure:
+    """A yearly count against its yearly floor, or a cumulative one against its milestone's
+    band (by pace, like a share: see `_level_status`)."""
+    count = counts.get(entry.code, 0)
+    in_progress = counts.get(f"{entry.code}+")
+    if entry.cumulative:
+        status = _level_status(Decimal(count), target, first_year, as_of)
+    else:
+        status = _count_status(count, target, as_of, year)
     return Figure(
-        indicator=code,
-        label=_label(code),
+        indicator=entry.code,
+        label=entry.label,
         value=Decimal(count),
         numerator=count,
         denominator=None,
-        status=_count_status(count, target, as_of, year),
+        status=status,
         extra={} if in_progress is None else {"in_progress": in_progress},
         year=year,
+        unit=entry.unit,
+        kind=entry.kind,
+        definition=entry.localized("definition"),
+        from_year=_counted_from(entry, first_year, year) if entry.cumulative else None,
         **_band(target),
     )
 
@@ -843,7 +1058,7 @@ def _median(values: list[Decimal]) -> Decimal | None:
 
 
 def _level_status(
-    value: Decimal | None, target: Target | None, plan: Plan, as_of: datetime.date
+    value: Decimal | None, target: Target | None, first_year: int, as_of: datetime.date
 ) -> str:
     """A share or a saving against its milestone band, decided on the unrounded value.
 
@@ -862,7 +1077,7 @@ def _level_status(
     end = datetime.date(target.milestone_year, 12, 31)
     if as_of >= end:
         return Status.NOT_MET
-    start = datetime.date(plan.start_year, 1, 1)
+    start = datetime.date(first_year, 1, 1)
     return Status.ON_TRACK if value >= target.floor * _elapsed(start, end, as_of) else Status.BEHIND
 
 
@@ -901,7 +1116,7 @@ def _groups(by: str, ids: set[int | None]) -> list[tuple[int | None, str, str]]:
     """
     known = [pk for pk in ids if pk is not None]
     groups: list[tuple[int | None, str, str]]
-    if by == "area":
+    if by in AREA_BREAKDOWNS:
         units = AdministrativeUnit.objects.filter(pk__in=known).order_by("code", "valid_from")
         groups = [(unit.pk, str(unit.pk), unit.name) for unit in units]
     elif by == "sector":
@@ -914,3 +1129,9 @@ def _groups(by: str, ids: set[int | None]) -> list[tuple[int | None, str, str]]:
         # A facility whose sector has no parent (a level-1 or level-2 code entered directly).
         groups.append((None, "", str(_("Chưa xác định"))))
     return groups
+
+
+def _group_by(group: Any, through: str = "") -> Any:
+    """What a breakdown groups rows by: a field path from the facility, or for areas a
+    function of the path to the facility (`unit_on`)."""
+    return F(f"{through}{group}") if isinstance(group, str) else group(through=through)

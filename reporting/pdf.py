@@ -113,6 +113,7 @@ def trend_chart(trend: Table) -> str:
     # Told apart by dashes and markers, not colours: the report is printed and photocopied.
     codes = {"T1": ("#000000", ""), "T2": ("#000000", "6,3"), "T4": ("#707070", "2,2")}
     index = {column.label: i for i, column in enumerate(trend.columns)}
+    codes = {code: style for code, style in codes.items() if code in index}  # another plan's
     rows = list(trend.rows)
     width, height, left, bottom = 640, 200, 40, 24
     plot_w, plot_h = width - left - 90, height - bottom - 10

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reporting import energy, registry, views
+from reporting import catalogue, energy, registry, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     path("bao-cao-tong-hop/ky-da-chot/", views.closed_period_list, name="closed_period_list"),
     path("bao-cao-tong-hop/ky-da-chot/<int:pk>/mo-lai/", views.period_reopen, name="period_reopen"),
     *energy.urlpatterns,
+    *catalogue.urlpatterns,
 ]

@@ -19,7 +19,15 @@ from facilities import importer
 from facilities.models import FacilityImport, OutreachActivity
 from portal.lib import closing
 from portal.models import Role
-from programs.models import AgencyTask, Award, Course, Official, Plan, SupportProject
+from programs.models import (
+    AgencyTask,
+    Award,
+    Course,
+    IndicatorDefinition,
+    Official,
+    Plan,
+    SupportProject,
+)
 from public.models import Article, CaseStudy, PublicDocument
 from reporting.models import ReportRun
 from tests.files import PDF
@@ -46,6 +54,7 @@ PROJECT = "support project"
 COURSE = "course"
 OFFICIAL = "official"
 AWARD = "award"
+INDICATOR = "catalogue entry"  # an indicator composed in the catalogue (code "C1")
 ARTICLE = "article"  # a published news article with an image, slug "tin-thu"
 CASE_STUDY = "case study"  # a published, consented case study of "own", slug "dien-hinh"
 DOCUMENT = "public document"  # a published PDF of the documents library, slug "so-tay"
@@ -224,6 +233,10 @@ CASES = [
     Case("programs:plan_create", only(DEPARTMENT)),
     Case("programs:plan_detail", only(READERS), kwargs={"pk": PLAN}),
     Case("programs:plan_edit", only(DEPARTMENT), kwargs={"pk": PLAN}),
+    Case("programs:indicator_list", only({"department_admin"})),
+    Case("programs:indicator_create", only({"department_admin"})),
+    Case("programs:indicator_edit", only({"department_admin"}), kwargs={"code": INDICATOR}),
+    Case("reporting:indicator_preview", only({"department_admin"}), method="post"),
     Case("programs:project_list", only(READERS)),
     Case("programs:project_create", only(DEPARTMENT)),
     Case("programs:project_edit", only(DEPARTMENT), kwargs={"pk": PROJECT}),
@@ -494,6 +507,14 @@ def _programme(users, facility) -> dict[str, int]:
         AWARD: Award.objects.create(
             facility=facility, year=2019, title="Bằng khen", issued_by="UBND tỉnh Nghệ An"
         ).pk,
+        INDICATOR: IndicatorDefinition.objects.create(
+            code="C1",
+            name="Cơ sở dệt may áp dụng SXSH",
+            kind="facility_share",
+            condition="applying",
+            sector_prefixes="13, 14",
+            definition="Tỷ lệ cơ sở dệt may áp dụng SXSH.",
+        ).code,
     }
 
 

@@ -150,7 +150,7 @@ def test_the_database_refuses_what_the_forms_refuse(db) -> None:
         lambda: SupportProject.objects.create(title="D", year=3000, funding="provincial"),
         lambda: Target.objects.create(
             plan=_plan(),
-            indicator="A1",
+            indicator_id="A1",
             milestone_year=2025,
             floor=Decimal("-1"),
             stretch=Decimal("2"),
@@ -184,7 +184,7 @@ def test_models_explain_what_is_wrong_with_a_row(db) -> None:
     assert set(refused.value.message_dict) == {"ends_on"}
     share = Target(
         plan=_plan(),
-        indicator="T1",
+        indicator_id="T1",
         milestone_year=2025,
         floor=Decimal("0.5"),
         stretch=Decimal("70"),
@@ -255,7 +255,9 @@ def test_share_targets_are_edited_as_percentages_and_stored_as_fractions(
     url = reverse("programs:plan_edit", args=[plan.pk])
     with django_assert_max_num_queries(12):
         page = client.get(url)
-    rows = {row.instance.indicator: row for row in page.context["formset"].forms if row.instance.pk}
+    rows = {
+        row.instance.indicator_id: row for row in page.context["formset"].forms if row.instance.pk
+    }
     assert rows["T2"]["floor"].value() == Decimal("25")
     assert rows["T2"]["stretch"].value() == Decimal("50")
     assert rows["A3"]["floor"].value() == Decimal("3")
@@ -282,7 +284,7 @@ def test_share_targets_are_edited_as_percentages_and_stored_as_fractions(
     assert response.status_code == 302
     # Only the edited row is written: the others read back as they were shown.
     assert Target.history.count() == versions_before + 1
-    targets = {t.indicator: (t.floor, t.stretch) for t in plan.targets.all()}
+    targets = {t.indicator_id: (t.floor, t.stretch) for t in plan.targets.all()}
     assert targets["T2"] == (Decimal("0.25"), Decimal("0.9"))
     assert targets["T3"] == (Decimal("0.05"), Decimal("0.13"))
     assert targets["A3"] == (Decimal("3"), Decimal("5"))

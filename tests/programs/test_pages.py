@@ -37,7 +37,7 @@ def _plan_data(**changes: str) -> dict[str, str]:
 
 
 def test_the_shipped_plan_has_every_target_band(db) -> None:
-    targets = {t.indicator: (str(t.floor), str(t.stretch)) for t in _plan().targets.all()}
+    targets = {t.indicator_id: (str(t.floor), str(t.stretch)) for t in _plan().targets.all()}
     assert set(targets) == {"T1", "T2", "T3", "T4", "T5", "A1", "A2", "A3", "A4"}
     assert targets["T2"] == ("0.2500", "0.5000")
     assert targets["T3"] == ("0.0500", "0.1300")
