@@ -186,7 +186,9 @@ def world(users, facilities, client_for, fast_templates) -> World:
     # A plan of its own with one target: the shipped plan's dozens of targets would make every
     # re-rendered page of the fuzz slow without testing anything more.
     plan = Plan.objects.create(name="Kế hoạch thử", start_year=2021, end_year=2030)
-    plan.targets.create(indicator_id="T1", milestone_year=2025, floor=0.5, stretch=0.7, unit="share")
+    plan.targets.create(
+        indicator_id="T1", milestone_year=2025, floor=0.5, stretch=0.7, unit="share"
+    )
     task = AgencyTask.objects.create(
         plan=plan,
         agency=Agency.objects.get(code="ubnd-425"),
