@@ -22,6 +22,7 @@ from django.db import transaction
 from stdnum.vn import mst
 
 from demo.kit import Drawer, bulk, check_scale, create_missing, cumulative
+from facilities.geography import load_admin_units
 from facilities.models import (
     AdministrativeUnit,
     AwarenessConfirmation,
@@ -640,6 +641,8 @@ def seed_facilities(*, scale: str, rng: random.Random, manager: User | None) -> 
     """
     check_scale(scale)
     with transaction.atomic():
+        # The communes before and after 01/07/2025, so a fresh install has both maps.
+        load_admin_units()
         reference = _Reference.load()
         registry = _RegistryDraw(rng, reference, SCALE_SIZES[scale]).draw()
         _write(registry, reference)

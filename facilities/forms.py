@@ -5,11 +5,15 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import get_column_letter
 
 from facilities import importer
+from facilities.geography import check_unit_valid
 from facilities.models import (
     AdministrativeUnit,
     AwarenessConfirmation,
@@ -29,6 +33,19 @@ from portal.lib.numbers import trimmed
 
 YES_NO = [("yes", _("Có")), ("no", _("Không"))]
 ALL = _("Tất cả")
+
+
+def unit_label(unit: AdministrativeUnit) -> str:
+    """A unit in a picker: a plan-era commune with its district, an ended unit with its end."""
+    label = str(unit)
+    if unit.level == AdministrativeUnit.Level.COMMUNE and unit.parent and unit.valid_to:
+        label = f"{label}, {unit.parent}"
+    if unit.valid_to:
+        label = _("%(unit)s (đến %(end)s)") % {
+            "unit": label,
+            "end": unit.valid_to.strftime("%d/%m/%Y"),
+        }
+    return label
 
 
 class AsOfForm(forms.Form):
@@ -101,9 +118,18 @@ class FacilityForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["administrative_unit"].queryset = AdministrativeUnit.objects.exclude(
-            level=AdministrativeUnit.Level.PROVINCE
-        ).order_by("code")
+        # Where the facility is today: a unit valid today, or the one it is still recorded on
+        # (a facility not yet remapped keeps its plan-era unit until a person moves it).
+        valid = Q(pk__in=AdministrativeUnit.objects.valid_on(timezone.localdate()).values("pk"))
+        if self.instance.administrative_unit_id:
+            valid |= Q(pk=self.instance.administrative_unit_id)
+        self.fields["administrative_unit"].queryset = (
+            AdministrativeUnit.objects.exclude(level=AdministrativeUnit.Level.PROVINCE)
+            .filter(valid)
+            .select_related("parent")
+            .order_by("level", "name", "code")
+        )
+        self.fields["administrative_unit"].label_from_instance = unit_label
         # Facilities are classed at the most detailed level shipped (3 digits).
         self.fields["sector"].queryset = Sector.objects.filter(level__gte=3)
 
@@ -212,7 +238,10 @@ class OutreachForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = AdministrativeUnit.objects.order_by("level", "code")
+        self.fields["area"].queryset = AdministrativeUnit.objects.select_related("parent").order_by(
+            "level", "valid_to", "name", "code"
+        )
+        self.fields["area"].label_from_instance = unit_label
         if self.instance.pk and not self.is_bound:
             self.initial["participants"] = FacilitiesByTaxCodeField.initial_for(
                 self.instance.facilities.all()
@@ -228,6 +257,12 @@ class OutreachForm(forms.ModelForm):
                     "cận."
                 ),
             )
+        area, held_on = cleaned.get("area"), cleaned.get("held_on")
+        if area and held_on:
+            try:
+                check_unit_valid(area, held_on)
+            except ValidationError as refused:
+                self.add_error("area", refused.messages[0])
         return cleaned
 
 

@@ -258,7 +258,13 @@ def move_facility(
         first._history_user = actor  # type: ignore[attr-defined]
         first.save()
     for location in facility.locations.filter(valid_to__isnull=True):
-        if location.valid_from and location.valid_from >= on:
+        if location.valid_from == on:
+            # A second move the same day corrects the first.
+            location.unit = unit
+            location._history_user = actor  # type: ignore[attr-defined]
+            location.save(update_fields=["unit"])
+            break
+        if location.valid_from and location.valid_from > on:
             raise ValidationError(
                 _("Cơ sở đã có vị trí từ ngày %(day)s; vui lòng chọn ngày sau đó.")
                 % {"day": location.valid_from.strftime("%d/%m/%Y")}
@@ -266,9 +272,10 @@ def move_facility(
         location.valid_to = on - datetime.timedelta(days=1)
         location._history_user = actor  # type: ignore[attr-defined]
         location.save(update_fields=["valid_to"])
-    location = FacilityLocation(facility=facility, unit=unit, valid_from=on, note=note)
-    location._history_user = actor  # type: ignore[attr-defined]
-    location.save()
+    else:
+        location = FacilityLocation(facility=facility, unit=unit, valid_from=on, note=note)
+        location._history_user = actor  # type: ignore[attr-defined]
+        location.save()
     facility.administrative_unit = unit
     facility._history_user = actor  # type: ignore[attr-defined]
     facility.save(update_fields=["administrative_unit"])
@@ -288,9 +295,15 @@ class Remap:
     candidates: tuple[AdministrativeUnit, ...] = ()
 
 
+# The parts of an address that name a district or the province, not a commune.
+_ABOVE_COMMUNE = ("huyen ", "thi xa ", "thanh pho ", "tp ", "tinh ", "quan ")
+
+
 def _named_in(address: str, units: list[AdministrativeUnit]) -> list[AdministrativeUnit]:
-    """The units whose name the address contains as whole words (accents ignored)."""
-    words = f" {' '.join(fold(address).replace(',', ' ').split())} "
+    """The units whose name the address contains as whole words (accents ignored), leaving
+    out its district and province ("xã Nghĩa Hồng, huyện Nghĩa Đàn" names Nghĩa Hồng only)."""
+    parts = [" ".join(fold(part).replace(".", " ").split()) for part in address.split(",")]
+    words = f" {' '.join(part for part in parts if not part.startswith(_ABOVE_COMMUNE))} "
     return [unit for unit in units if f" {fold(unit.name)} " in words]
 
 

@@ -52,6 +52,7 @@ from facilities.models import (
     ProductUnit,
     Sector,
     SizeClass,
+    UnitCrosswalk,
     normalise_tax_code,
 )
 from facilities.vietnamese import fold
@@ -812,6 +813,9 @@ _NO = {"khong", "k", "no", "n", "0", "false", "sai", "khong thuoc"}
 @dataclass
 class _Lookups:
     units: dict[str, AdministrativeUnit]
+    # "commune|district" (keys without prefixes) → a plan-era commune and where it went
+    # (new unit, needs a decision) by the crosswalk.
+    old_communes: dict[str, tuple[AdministrativeUnit, list[tuple[AdministrativeUnit, bool]]]]
     sectors: dict[str, Sector]
     sectors_by_name: dict[str, Sector]
     shallow_sectors: dict[str, Sector]
@@ -835,6 +839,7 @@ class _Lookups:
         ):
             units[unit.code] = unit
             units[_key(unit.name)] = unit
+        units, old_communes = _add_communes(units)
         sectors, sectors_by_name, shallow = {}, {}, {}
         for sector in Sector.objects.all():
             if sector.level >= 3:
@@ -875,6 +880,7 @@ class _Lookups:
                 existing[facility.tax_code] = facility
         return cls(
             units=units,
+            old_communes=old_communes,
             sectors=sectors,
             sectors_by_name=sectors_by_name,
             shallow_sectors=shallow,
@@ -884,6 +890,36 @@ class _Lookups:
             product_units=product_units,
             existing=existing,
         )
+
+
+_COMMUNE_PREFIX = re.compile(r"^(?:xa|phuong|thi tran|tt|p)(?:\.\s*|\s+)")
+
+
+def _add_communes(
+    units: dict[str, AdministrativeUnit],
+) -> tuple[
+    dict[str, AdministrativeUnit],
+    dict[str, tuple[AdministrativeUnit, list[tuple[AdministrativeUnit, bool]]]],
+]:
+    """The communes a file may name: today's by code, "Xã Diễn Châu" or a bare name no district
+    has; the plan-era ones with their district ("Xã Diễn Kỷ, Diễn Châu"), converted through
+    the crosswalk."""
+    today = timezone.localdate()
+    went: dict[int, list[tuple[AdministrativeUnit, bool]]] = {}
+    for row in UnitCrosswalk.objects.select_related("new_unit"):
+        went.setdefault(row.old_unit_id, []).append((row.new_unit, row.needs_decision))
+    old_communes = {}
+    communes = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE)
+    with translation.override("vi"):
+        for unit in communes.select_related("parent"):
+            if unit.valid_to is None or unit.valid_to >= today:
+                units[unit.code] = unit
+                units[_key(str(unit))] = unit
+                units.setdefault(_key(unit.name), unit)
+            elif unit.parent is not None:
+                district = _UNIT_PREFIX.sub("", _key(unit.parent.name))
+                old_communes[f"{_key(unit.name)}|{district}"] = (unit, went.get(unit.pk, []))
+    return units, old_communes
 
 
 def _zone_key(text: str) -> str:
@@ -1260,7 +1296,13 @@ class _SheetRow:
 
     def _unit(self, key: str, lookups: _Lookups) -> tuple[str | None, Any]:
         text = _code_text(self.raw(key))
-        unit = lookups.units.get(text) or lookups.units.get(_UNIT_PREFIX.sub("", _key(text)))
+        unit = (
+            lookups.units.get(text)
+            or lookups.units.get(_key(text))
+            or lookups.units.get(_UNIT_PREFIX.sub("", _key(text)))
+        )
+        if unit is None and "," in text:
+            return self._old_commune(text, lookups)
         if unit is None:
             return (
                 _(
@@ -1271,6 +1313,42 @@ class _SheetRow:
                 None,
             )
         return None, unit.pk
+
+    def _old_commune(self, text: str, lookups: _Lookups) -> tuple[str | None, Any]:
+        """A commune before 01/07/2025 with its district, converted to today's commune."""
+        commune, district = (part.strip() for part in text.rsplit(",", 1))
+        found = lookups.old_communes.get(
+            f"{_COMMUNE_PREFIX.sub('', _key(commune))}|{_UNIT_PREFIX.sub('', _key(district))}"
+        )
+        if found is None:
+            return (
+                _(
+                    "Không tìm thấy xã “%(commune)s” của huyện “%(district)s” trước "
+                    "01/07/2025: vui lòng nhập tên xã, phường hiện hành (ví dụ Xã Diễn Châu)."
+                )
+                % {"commune": commune, "district": district},
+                None,
+            )
+        old, went = found
+        if len(went) != 1 or went[0][1]:
+            return (
+                _(
+                    "%(old)s (%(district)s) được chia cho nhiều đơn vị (%(new)s): vui lòng "
+                    "nhập đơn vị cấp xã hiện hành của cơ sở."
+                )
+                % {
+                    "old": old,
+                    "district": old.parent,
+                    "new": ", ".join(str(new) for new, _decide in went) or "—",
+                },
+                None,
+            )
+        new = went[0][0]
+        self.warnings.append(
+            _("%(old)s (%(district)s) nay là %(new)s: cơ sở được ghi vào %(new)s.")
+            % {"old": old, "district": old.parent, "new": new}
+        )
+        return None, new.pk
 
     def _zone(self, key: str, lookups: _Lookups) -> tuple[str | None, Any]:
         text = self.text(key)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -309,24 +309,42 @@ class FacilityQuerySet(models.QuerySet["Facility"]):
         return self.alias(unit_on_day=unit_on(day)).filter(unit_on_day__in=units)
 
 
-def unit_on(day: datetime.date, *, through: str = "") -> Coalesce:
-    """The unit a facility was located in on `day`, as an expression on rows that reach the
-    facility by the path `through` ("" from a facility, "facility__" from its assessments).
+def unit_on(day: datetime.date, *, through: str = "", districts_only: bool = False) -> Coalesce:
+    """The area a facility was in on `day`, as an expression on rows that reach the facility
+    by the path `through` ("" from a facility, "facility__" from its assessments).
 
     Its dated location when it has one (`FacilityLocation`), else its present unit: a facility
     that never moved needs no location rows, and every figure of the plan era stays as it was.
+    A plan-era commune counts as its district, as the plan's figures did; a commune of the new
+    map counts as itself, or as nothing with `districts_only` (it has no district).
     """
+
+    def area(unit: str) -> Case:
+        return Case(
+            When(**{f"{unit}__level": AdministrativeUnit.Level.DISTRICT}, then=models.F(unit)),
+            When(
+                **{f"{unit}__parent__level": AdministrativeUnit.Level.DISTRICT},
+                then=models.F(f"{unit}__parent"),
+            ),
+            default=Value(None) if districts_only else models.F(unit),
+            output_field=models.BigIntegerField(),
+        )
+
     located = (
         FacilityLocation.objects.filter(facility=OuterRef(f"{through}pk"))
         .valid_on(day)
         .order_by(models.F("valid_from").desc(nulls_last=True))
-        .values("unit")[:1]
+        .values_list(area("unit"))[:1]
     )
-    return Coalesce(
-        Subquery(located),
-        models.F(f"{through}administrative_unit"),
-        output_field=models.BigIntegerField(),
-    )
+    fallback: Any = area(f"{through}administrative_unit")
+    if districts_only:
+        # A located facility whose location has no district must not fall back to its unit.
+        fallback = Case(
+            When(Exists(located), then=Value(None)),
+            default=fallback,
+            output_field=models.BigIntegerField(),
+        )
+    return Coalesce(Subquery(located), fallback, output_field=models.BigIntegerField())
 
 
 def facility_condition(

@@ -9,14 +9,27 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from facilities.geography import move_facility
 from facilities.models import Facility, OutreachActivity, OutreachParticipation
 from portal.forms import QueuedPasswordResetForm
 from portal.lib.closing import check_delete
 from portal.models import Role, User
+
+
+@transaction.atomic
+def save_facility_and_location(facility: Facility, *, changed: list[str], actor: Any) -> Facility:
+    """Save an edited facility; a new unit is a move from today, kept in its dated locations
+    (`geography.move_facility`) so figures for earlier dates keep the unit it had then."""
+    if "administrative_unit" in changed:
+        move_facility(
+            facility, unit=facility.administrative_unit, on=timezone.localdate(), actor=actor
+        )
+    return save_facility(facility)
 
 
 @transaction.atomic

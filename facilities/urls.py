@@ -8,6 +8,7 @@ app_name = "facilities"
 
 urlpatterns = [
     path("dia-ban/", views.unit_list, name="unit_list"),
+    path("dia-ban/chuyen-doi/", views.unit_remap, name="unit_remap"),
     path("co-so/them/", views.facility_create, name="facility_create"),
     path("co-so/nhap-excel/", views.import_upload, name="import_upload"),
     path("co-so/nhap-excel/mau/", views.import_template, name="import_template"),

@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from facilities import importer, services
+from facilities import geography, importer, services
 from facilities.forms import (
     AsOfForm,
     AwarenessForm,
@@ -77,6 +77,30 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "facilities/unit_list.html", context)
 
 
+@allow(ADMINS)
+def unit_remap(request: HttpRequest) -> HttpResponse:
+    """Move facilities from plan-era units to the current communes: the dry run on GET, the
+    moves on POST (the same plan, recomputed), those needing a person listed either way."""
+    if request.method == "POST":
+        plans = geography.apply_remap(actor=request.user)
+        moved = sum(plan.new_unit is not None for plan in plans)
+        messages.success(
+            request,
+            _(
+                "Đã chuyển %(moved)s cơ sở sang đơn vị cấp xã hiện hành; %(left)s cơ sở cần "
+                "người quyết định."
+            )
+            % {"moved": moved, "left": len(plans) - moved},
+        )
+        return redirect("facilities:unit_remap")
+    plans = geography.plan_remap()
+    context = {
+        "movable": [plan for plan in plans if plan.new_unit is not None],
+        "undecided": [plan for plan in plans if plan.new_unit is None],
+    }
+    return render(request, "facilities/unit_remap.html", context)
+
+
 @allow(DEPARTMENT)
 def facility_create(request: HttpRequest) -> HttpResponse:
     form = FacilityForm(request.POST or None)
@@ -92,9 +116,15 @@ def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     facility = get_object_or_404(Facility.objects.visible_to(request.user), pk=pk)
     form = FacilityForm(request.POST or None, instance=facility)
     if request.method == "POST" and form.is_valid():
-        services.save_facility(form.save(commit=False))
-        messages.success(request, _("Đã lưu thay đổi."))
-        return redirect("reporting:facility_detail", pk=facility.pk)
+        try:
+            services.save_facility_and_location(
+                form.save(commit=False), changed=form.changed_data, actor=request.user
+            )
+        except ValidationError as refused:
+            form.add_error("administrative_unit", refused.messages[0])
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("reporting:facility_detail", pk=facility.pk)
     return render(request, "facilities/facility_form.html", {"form": form, "facility": facility})
 
 

@@ -62,6 +62,7 @@ from assessments.savings import (
     factor_table,
 )
 from facilities.models import (
+    DISTRICT_LEVEL_ENDS,
     AdministrativeUnit,
     Facility,
     FacilityQuerySet,
@@ -69,6 +70,7 @@ from facilities.models import (
     SizeClass,
     aware_q,
     cp_unit_q,
+    unit_on,
 )
 from portal.lib.numbers import shown_percent
 from programs.models import (
@@ -97,9 +99,12 @@ GROUPINGS = {
     "sector": "sector__parent",
     "size": "size_class",
 }
-BREAKDOWNS = (*GROUPINGS, "period")
-# The breakdowns by administrative unit.
-AREA_BREAKDOWNS = ("area",)
+BREAKDOWNS = (*GROUPINGS, "period", "former_district")
+# The breakdowns by administrative unit: the area each facility was in on the data date
+# (`unit_on`: a district until 30/06/2025, a commune after). "former_district" groups by the
+# districts of 30/06/2025 at the latest, so figures after the reform read beside the plan
+# era's (a facility that came after it has no former district).
+AREA_BREAKDOWNS = ("area", "former_district")
 
 Kind = IndicatorDefinition.Kind
 Record = IndicatorDefinition.Record
@@ -356,6 +361,9 @@ def compute_by(
         raise ValueError(f"Unknown breakdown {by!r}: expected one of {', '.join(BREAKDOWNS)}.")
 
     group: Any = GROUPINGS.get(by)
+    if by in AREA_BREAKDOWNS:
+        located_on = as_of if by == "area" else min(as_of, DISTRICT_LEVEL_ENDS)
+        group = functools.partial(unit_on, located_on, districts_only=by == "former_district")
     year = as_of.year if year is None else year
     entries, targets = _plan_indicators(plan, as_of)
     of_kind = _by_kind(entries)

@@ -162,16 +162,16 @@ def test_export_writes_the_filtered_rows_as_text_never_formulas(
     assert all(cell.data_type != "f" for row in workbook.active.iter_rows() for cell in row)
 
 
-def test_staff_create_a_facility_and_bad_input_is_explained_and_kept(users, client_for, db) -> None:
+def test_staff_create_a_facility_and_bad_input_is_explained_and_kept(
+    users, client_for, current_commune
+) -> None:
     client = client_for(users["department_staff"])
     data = {
         "name": "Công ty TNHH Đá ốp lát Quỳ Hợp",
         "tax_code": "2900326335",
         "legal_form": "llc",
         "address": "Xã Châu Quang",
-        "administrative_unit": Facility._meta.get_field("administrative_unit")
-        .related_model.objects.get(code="420")
-        .pk,
+        "administrative_unit": current_commune.pk,
         "sector": Facility._meta.get_field("sector").related_model.objects.get(code="081").pk,
         "size_class": Facility._meta.get_field("size_class")
         .related_model.objects.get(code="medium")

@@ -8,8 +8,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.forms.models import model_to_dict
 from django.urls import reverse
+from django.utils import timezone
 
+from facilities.forms import FacilityForm, OutreachForm
 from facilities.geography import (
     REFORM_DAY,
     apply_remap,
@@ -229,3 +232,110 @@ def test_the_commands_dry_run_then_apply(communes, facilities, capsys) -> None:
     assert "moved 1; 1 need a person." in capsys.readouterr().out
     call_command("load_admin_units")
     assert "0 units added, 542 already there" in capsys.readouterr().out
+
+
+def _edit_data(facility: Facility, **changes: object) -> dict[str, object]:
+    data = model_to_dict(facility, fields=FacilityForm._meta.fields)
+    data.update(changes)
+    return {key: "" if value is None else value for key, value in data.items()}
+
+
+def test_the_facility_form_offers_units_valid_today_and_a_new_unit_is_a_dated_move(
+    communes, users, facilities, client_for
+) -> None:
+    own = facilities["own"]
+    offered = set(FacilityForm(instance=own).fields["administrative_unit"].queryset)
+    assert commune("Diễn Châu") in offered
+    assert district("425") in offered  # where it still is, until someone moves it
+    assert district("421") not in offered
+    assert commune("Diễn Kỷ", current=False) not in offered
+    assert len(offered) == 131
+
+    client = client_for(users["department_staff"])
+    url = reverse("facilities:facility_edit", args=[own.pk])
+    refused = client.post(url, _edit_data(own, administrative_unit=district("421").pk))
+    assert refused.status_code == 200 and "administrative_unit" in refused.context["form"].errors
+
+    moved = client.post(url, _edit_data(own, administrative_unit=commune("Diễn Châu").pk))
+    assert moved.status_code == 302
+    today = timezone.localdate()
+    assert [(loc.unit, loc.valid_from, loc.valid_to) for loc in own.locations.all()] == [
+        (district("425"), None, today - datetime.timedelta(days=1)),
+        (commune("Diễn Châu"), today, None),
+    ]
+
+
+def test_an_outreach_activity_is_refused_an_area_that_had_ended_by_its_date(communes) -> None:
+    data = {
+        "kind": "workshop",
+        "title": "Hội thảo SXSH",
+        "held_on": "10/03/2026",
+        "organiser": "Sở Công Thương",
+        "area": district("425").pk,
+    }
+    form = OutreachForm(data)
+    assert not form.is_valid()
+    assert form.errors["area"] == [
+        "Huyện Diễn Châu đã hết hiệu lực từ 01/07/2025; "
+        "vui lòng chọn đơn vị có hiệu lực ngày 10/03/2026."
+    ]
+    assert OutreachForm({**data, "held_on": "10/03/2019"}).is_valid()
+    assert OutreachForm({**data, "area": commune("Diễn Châu").pk}).is_valid()
+
+
+def test_the_remap_page_shows_the_dry_run_then_applies_it(
+    communes, users, facilities, client_for
+) -> None:
+    url = reverse("facilities:unit_remap")
+    admin = client_for(users["department_admin"])
+    dry_run = admin.get(url)
+    assert [plan.facility for plan in dry_run.context["movable"]] == [facilities["own"]]
+    assert [plan.facility for plan in dry_run.context["undecided"]] == [facilities["other"]]
+    assert not FacilityLocation.objects.exists()
+
+    assert client_for(users["department_staff"]).post(url).status_code == 403
+    assert not FacilityLocation.objects.exists()
+
+    applied = admin.post(url, follow=True)
+    assert "Đã chuyển 1 cơ sở sang đơn vị cấp xã hiện hành; 1 cơ sở cần người quyết định." in (
+        applied.content.decode()
+    )
+    assert Facility.objects.get(pk=facilities["own"].pk).administrative_unit == commune("Diễn Châu")
+    assert applied.context["movable"] == []
+
+
+def test_the_import_takes_a_current_commune_or_an_old_one_with_its_district(communes) -> None:
+    from tests.facilities.test_importer import preview_of, valid_row
+
+    result = preview_of(
+        [
+            valid_row(1, administrative_unit="Phường Thành Vinh"),
+            valid_row(2, administrative_unit="Xã Diễn Kỷ, huyện Diễn Châu"),
+            valid_row(3, administrative_unit="Xã Diễn Kỷ, Quỳnh Lưu"),
+            valid_row(4, administrative_unit="Diễn Châu"),  # a district, as files of the plan era
+        ]
+    )
+    current, converted, wrong, district_row = result.rows
+    assert current.cleaned["facility"]["administrative_unit_id"] == commune("Thành Vinh").pk
+    assert current.warnings == []
+    new = UnitCrosswalk.objects.get(old_unit=commune("Diễn Kỷ", current=False)).new_unit
+    assert converted.cleaned["facility"]["administrative_unit_id"] == new.pk
+    assert converted.warnings == [
+        f"Xã Diễn Kỷ (Huyện Diễn Châu) nay là {new}: cơ sở được ghi vào {new}."
+    ]
+    assert wrong.action == "error"
+    assert any("Không tìm thấy xã “Xã Diễn Kỷ” của huyện “Quỳnh Lưu”" in e for e in wrong.errors)
+    assert district_row.cleaned["facility"]["administrative_unit_id"] == district("425").pk
+
+
+def test_the_import_asks_for_the_new_commune_of_a_split_one(communes) -> None:
+    from tests.facilities.test_importer import preview_of, valid_row
+
+    old = commune("Diễn Kỷ", current=False)
+    UnitCrosswalk.objects.filter(old_unit=old).update(needs_decision=True)
+    UnitCrosswalk.objects.create(
+        old_unit=old, new_unit=commune("Quỳnh Lưu"), resolution="thử", needs_decision=True
+    )
+    (row,) = preview_of([valid_row(1, administrative_unit="Xã Diễn Kỷ, Diễn Châu")]).rows
+    assert row.action == "error"
+    assert any("được chia cho nhiều đơn vị" in error for error in row.errors), row.errors

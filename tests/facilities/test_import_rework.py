@@ -577,7 +577,7 @@ def test_a_unit_products_use_cannot_be_deleted_or_recoded_in_the_admin(
 
 
 def test_the_facility_form_leaves_the_legal_form_unknown_unless_required(
-    users, client_for, settings
+    users, client_for, settings, current_commune
 ) -> None:
     from facilities.forms import FacilityForm
 
@@ -586,7 +586,7 @@ def test_the_facility_form_leaves_the_legal_form_unknown_unless_required(
         "tax_code": tax_code(95),
         "legal_form": "",
         "address": "Xóm 1",
-        "administrative_unit": AdministrativeUnit.objects.get(code="425", level="district").pk,
+        "administrative_unit": current_commune.pk,
         "sector": importer._Lookups.load([]).sectors["101"].pk,
         "size_class": SizeClass.objects.get(code="small").pk,
         "in_scope": "on",

@@ -100,6 +100,7 @@ CASES = [
         "facilities:unit_list",
         only(DEPARTMENT | {"agency_officer", "official"}),
     ),
+    Case("facilities:unit_remap", only({"department_admin"})),
     Case("login", outcomes(200, **{a: 302 for a in ACTORS[1:]})),
     Case("logout", outcomes(302, **{a: 302 for a in ACTORS[1:]}), method="post"),
     Case("password_change", outcomes(LOGIN, **EVERYONE_SIGNED_IN)),
