@@ -156,8 +156,11 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @allow(ADMINS)
 def indicator_list(request: HttpRequest) -> HttpResponse:
-    entries = IndicatorDefinition.objects.prefetch_related("size_classes").annotate(
-        plan_count=Count("targets__plan", distinct=True)
+    # A grouped query keeps no Meta.ordering: the catalogue's order is said again.
+    entries = (
+        IndicatorDefinition.objects.prefetch_related("size_classes")
+        .annotate(plan_count=Count("targets__plan", distinct=True))
+        .order_by("rank", "code")
     )
     return render(request, "programs/indicator_list.html", {"entries": entries})
 

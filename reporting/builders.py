@@ -211,7 +211,7 @@ def _reporting(year: int, quarter: int) -> tuple[int, int, int] | None:
 def summary_row(figure: indicators.Figure) -> SummaryRow:
     return SummaryRow(
         code=figure.indicator,
-        name=str(figure.label).split(" – ", 1)[-1],
+        name=figure.name,
         kind=INT if figure.is_count else RATIO,
         value=figure.value,
         numerator=figure.numerator,

@@ -48,10 +48,7 @@ def context(snapshot: Snapshot) -> dict[str, Any]:
         "period_note": period_note(snapshot),
         "opening": opening(snapshot),
         "summary": summary_rows(snapshot),
-        "summary_note": _(
-            "A1–A4 là số lượng trong năm. Trên biểu đồ, vạch liền là mức tối thiểu, vạch đứt là "
-            "mức phấn đấu."
-        ),
+        "summary_note": summary_note(snapshot),
         "trend": formatted(snapshot.trend),
         "groups": [formatted(t) for t in snapshot.tables if t.key in GROUP_TABLES],
         "t3_tables": [formatted(t) for t in snapshot.tables if t.key in T3_TABLES],
@@ -64,6 +61,18 @@ def context(snapshot: Snapshot) -> dict[str, Any]:
         "definitions": snapshot.definitions,
         "annex": formatted(snapshot.table("facilities"), limit=ANNEX_LIMIT),
     }
+
+
+def summary_note(snapshot: Snapshot) -> str:
+    """The line under the summary table: the plan to 2020's yearly counts are said as such;
+    another plan's counts name their own period."""
+    chart = _("Trên biểu đồ, vạch liền là mức tối thiểu, vạch đứt là mức phấn đấu.")
+    if any(row.code in ("A1", "A2", "A3", "A4") for row in snapshot.summary):
+        return _(
+            "A1–A4 là số lượng trong năm. Trên biểu đồ, vạch liền là mức tối thiểu, vạch đứt là "
+            "mức phấn đấu."
+        )
+    return chart
 
 
 def place_date(snapshot: Snapshot) -> str:

@@ -38,6 +38,7 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
@@ -163,11 +164,11 @@ class Figure:
     extra: dict[str, Decimal | int | None] = field(default_factory=dict)
     # A1–A4: the year whose records are counted (a report's year, not its data date's).
     year: int | None = None
-    # The catalogue entry's kind (IndicatorDefinition.Kind), unit (Target.Unit) and
-    # definition, in the reader's language.
+    # The catalogue entry's kind (IndicatorDefinition.Kind), unit (Target.Unit), and its name
+    # and definition in both languages (figures are cached: they are read in the reader's).
     kind: str = IndicatorDefinition.Kind.FACILITY_SHARE
     unit: str = Target.Unit.SHARE
-    definition: str = ""
+    texts: dict[str, str] = field(default_factory=dict)
     # A cumulative count: the first year counted (the plan's first year).
     from_year: int | None = None
 
@@ -177,8 +178,19 @@ class Figure:
 
     @property
     def name(self) -> str:
-        """The label without its code: "Cơ sở áp dụng SXSH"."""
-        return self.label.split(" – ", 1)[-1]
+        """The indicator's name without its code, in the active language: "Cơ sở áp dụng
+        SXSH"."""
+        return self._text("name") or self.label.split(" – ", 1)[-1]
+
+    @property
+    def definition(self) -> str:
+        """How the figure is computed, in the active language."""
+        return self._text("definition")
+
+    def _text(self, name: str) -> str:
+        if (translation.get_language() or "vi").startswith("en"):
+            return self.texts.get(f"{name}_en") or self.texts.get(name, "")
+        return self.texts.get(name, "")
 
     @property
     def position(self) -> str:
@@ -922,6 +934,15 @@ def _reports_compared(
 # --- figures and their status ---------------------------------------------------------------
 
 
+def _texts(entry: IndicatorDefinition) -> dict[str, str]:
+    return {
+        "name": entry.name,
+        "name_en": entry.name_en,
+        "definition": entry.definition,
+        "definition_en": entry.definition_en,
+    }
+
+
 def _ratio(numerator: int, denominator: int) -> Decimal | None:
     return Decimal(numerator) / Decimal(denominator) if denominator else None
 
@@ -953,7 +974,7 @@ def _share_figure(
         denominator=denominator,
         status=_level_status(value, target, first_year, as_of),
         kind=entry.kind,
-        definition=entry.localized("definition"),
+        texts=_texts(entry),
         **_band(target),
     )
 
@@ -999,7 +1020,7 @@ def _savings_figure(
         denominator=applying,
         status=_level_status(median, target, first_year, as_of),
         kind=entry.kind,
-        definition=entry.localized("definition"),
+        texts=_texts(entry),
         extra={
             "median": median,
             "share_reaching_floor": share(reaching_floor),
@@ -1049,7 +1070,7 @@ def _count_figure(
         year=year,
         unit=entry.unit,
         kind=entry.kind,
-        definition=entry.localized("definition"),
+        texts=_texts(entry),
         from_year=_counted_from(entry, first_year, year) if entry.cumulative else None,
         **_band(target),
     )

@@ -25,7 +25,7 @@ from programs.models import (
     SupportProject,
     Target,
 )
-from tests.programs.test_pages import _plan, _plan_data
+from tests.programs.test_pages import SHIPPED_PLANS, _plan, _plan_data
 
 
 def _official(name: str, **fields: object) -> Official:
@@ -70,7 +70,7 @@ def test_an_agency_reporting_150_percent_is_told_the_maximum(users, client_for) 
 def test_a_plan_ending_before_it_starts_is_marked_on_its_end_year(users, client_for) -> None:
     data = _plan_data(start_year="2030", end_year="2021")
     response = client_for(users["department_staff"]).post(reverse("programs:plan_create"), data)
-    assert response.status_code == 200 and Plan.objects.count() == 1
+    assert response.status_code == 200 and Plan.objects.count() == SHIPPED_PLANS
     assert response.context["form"].errors == {
         "end_year": ["Năm kết thúc không được trước năm bắt đầu."]
     }
@@ -81,7 +81,7 @@ def test_a_plan_ending_before_it_starts_is_marked_on_its_end_year(users, client_
 def test_a_floor_above_the_stretch_is_marked_on_the_stretch(users, client_for) -> None:
     data = _plan_data(**{"targets-1-floor": "8", "targets-1-stretch": "5"})
     response = client_for(users["department_staff"]).post(reverse("programs:plan_create"), data)
-    assert response.status_code == 200 and Plan.objects.count() == 1
+    assert response.status_code == 200 and Plan.objects.count() == SHIPPED_PLANS
     row = response.context["formset"].forms[1]
     assert row.errors == {"stretch": ["Mức phấn đấu không được thấp hơn mức tối thiểu."]}
     assert "Mức phấn đấu không được thấp hơn mức tối thiểu." in response.text
@@ -107,7 +107,7 @@ def test_a_year_outside_1990_to_2100_is_refused_on_every_programme_form(users, c
         },
     )
     assert "year" in project.context["form"].errors
-    assert Plan.objects.count() == 1 and not SupportProject.objects.exists()
+    assert Plan.objects.count() == SHIPPED_PLANS and not SupportProject.objects.exists()
 
 
 def test_an_award_for_the_year_3000_is_refused(users, facilities, client_for) -> None:
@@ -307,7 +307,7 @@ def test_a_target_listed_twice_for_a_year_is_marked_on_the_repeated_row(users, c
         }
     )
     response = client_for(users["department_staff"]).post(reverse("programs:plan_create"), data)
-    assert response.status_code == 200 and Plan.objects.count() == 1
+    assert response.status_code == 200 and Plan.objects.count() == SHIPPED_PLANS
     formset = response.context["formset"]
     assert not formset.non_form_errors() and not formset.forms[0].errors
     message = "Chỉ tiêu T2 năm mốc 2030 đã có ở một dòng trên."
@@ -320,7 +320,7 @@ def test_a_target_listed_twice_for_a_year_is_marked_on_the_repeated_row(users, c
 def test_a_percentage_finer_than_the_stored_share_is_refused(users, client_for) -> None:
     data = _plan_data(**{"targets-0-floor": "12,345"})  # Vietnamese: twelve and a bit
     response = client_for(users["department_staff"]).post(reverse("programs:plan_create"), data)
-    assert response.status_code == 200 and Plan.objects.count() == 1
+    assert response.status_code == 200 and Plan.objects.count() == SHIPPED_PLANS
     assert response.context["formset"].forms[0].errors == {
         "floor": ["Nhập tỷ lệ phần trăm với tối đa hai chữ số thập phân."]
     }
