@@ -295,15 +295,20 @@ class Remap:
     candidates: tuple[AdministrativeUnit, ...] = ()
 
 
-# The parts of an address that name a district or the province, not a commune.
-_ABOVE_COMMUNE = ("huyen ", "thi xa ", "thanh pho ", "tp ", "tinh ", "quan ")
+# The parts of an address that name a district, the province or an industrial zone or
+# cluster ("KCN Tân Kỳ" is not the commune Tân Kỳ), not a commune.
+_NOT_A_COMMUNE = (
+    *("huyen ", "thi xa ", "thanh pho ", "tp ", "tinh ", "quan "),
+    *("kcn ", "ccn ", "kkt ", "khu ", "cum "),
+)
 
 
 def _named_in(address: str, units: list[AdministrativeUnit]) -> list[AdministrativeUnit]:
     """The units whose name the address contains as whole words (accents ignored), leaving
-    out its district and province ("xã Nghĩa Hồng, huyện Nghĩa Đàn" names Nghĩa Hồng only)."""
+    out its district, province and zone ("KCN Tân Kỳ, xã Tân Xuân, huyện Tân Kỳ" names Tân
+    Xuân only)."""
     parts = [" ".join(fold(part).replace(".", " ").split()) for part in address.split(",")]
-    words = f" {' '.join(part for part in parts if not part.startswith(_ABOVE_COMMUNE))} "
+    words = f" {' '.join(part for part in parts if not part.startswith(_NOT_A_COMMUNE))} "
     return [unit for unit in units if f" {fold(unit.name)} " in words]
 
 

@@ -339,3 +339,12 @@ def test_the_import_asks_for_the_new_commune_of_a_split_one(communes) -> None:
     (row,) = preview_of([valid_row(1, administrative_unit="Xã Diễn Kỷ, Diễn Châu")]).rows
     assert row.action == "error"
     assert any("được chia cho nhiều đơn vị" in error for error in row.errors), row.errors
+
+
+def test_an_address_names_a_commune_only_outside_its_district_and_zone_parts(communes) -> None:
+    from facilities.geography import _named_in
+
+    units = [commune("Tân Kỳ"), commune("Nghĩa Đàn"), commune("Diễn Châu")]
+    assert _named_in("Lô D3, KCN Tân Kỳ, xã Tân Xuân, huyện Tân Kỳ, tỉnh Nghệ An", units) == []
+    assert _named_in("Xóm 12, xã Nghĩa Trung, huyện Nghĩa Đàn", units) == []
+    assert _named_in("Khối 1, thị trấn Diễn Châu", units) == [commune("Diễn Châu")]
