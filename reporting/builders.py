@@ -27,6 +27,7 @@ from facilities.models import Facility, OutreachActivity
 from programs.models import AgencyTask, Award, Course, Plan, SupportProject
 from reporting import drafting, indicators
 from reporting.models import (
+    AreaGrouping,
     Audience,
     PeriodBasis,
     ReportSettings,
@@ -100,6 +101,7 @@ def build(
     basis: str = PeriodBasis.CALENDAR,
     progress: Progress | None = None,
     texts: dict[str, str] | None = None,
+    area_grouping: str = AreaGrouping.UNIT_ON_DATE,
 ) -> Snapshot:
     """The snapshot of `plan`'s report for a quarter (1–4) or a year (0), calendar or cut as
     Decree 09/2019 says (`basis`), as of `as_of` (the period's last day unless given). `texts`
@@ -122,7 +124,8 @@ def build(
     step(35, _("Tính theo địa bàn và ngành"))
     tables = []
     if detailed:
-        tables.append(_by_group("by_area", _("Theo địa bàn"), plan, as_of, year, "area"))
+        # By the unit each facility was in on the data date, or by the former districts.
+        tables.append(_by_group("by_area", _("Theo địa bàn"), plan, as_of, year, area_grouping))
     tables.append(_by_group("by_sector", _("Theo ngành"), plan, as_of, year, "sector"))
     savings = [figure for figure in figures.values() if figure.kind == SAVINGS]
     if savings:
@@ -182,6 +185,7 @@ def build(
             str(indicators.STATUS_NOTE),
         ],
         late_tasks=_late_tasks(plan, as_of),
+        area_grouping=str(AreaGrouping(area_grouping).label) if detailed else "",
         reporting=_reporting(year, quarter),
     )
     snapshot.drafts = drafting.draft(snapshot)

@@ -46,6 +46,11 @@ def context(snapshot: Snapshot) -> dict[str, Any]:
         "number": snapshot.number or "…",
         "subject": snapshot.subject,
         "period_note": period_note(snapshot),
+        "grouping_note": (
+            _("Số liệu theo địa bàn: %(grouping)s") % {"grouping": snapshot.area_grouping.lower()}
+            if snapshot.area_grouping
+            else ""
+        ),
         "opening": opening(snapshot),
         "summary": summary_rows(snapshot),
         "summary_note": summary_note(snapshot),

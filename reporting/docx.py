@@ -130,6 +130,8 @@ def _heading(doc: Any, snapshot: Snapshot, words: dict[str, Any]) -> None:
     _centered(doc, words["subject"], bold=True)
     _centered(doc, "————", size=10)
     _centered(doc, words["period_note"], italic=True, size=12)
+    if words["grouping_note"]:
+        _centered(doc, words["grouping_note"], italic=True, size=12)
     _centered(doc, f"{_('Kính gửi:')} {'; '.join(snapshot.recipients)}", before=6)
     _text(doc, words["opening"])
 

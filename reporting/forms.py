@@ -25,6 +25,7 @@ from facilities.models import (
 from programs.models import Plan
 from reporting.indicators import with_programme_flags
 from reporting.models import (
+    AreaGrouping,
     Audience,
     PeriodBasis,
     ReportRun,
@@ -226,6 +227,12 @@ class ReportRequestForm(forms.Form):
         required=False,
         widget=DateInput(),
         help_text=_("Để trống: ngày cuối của kỳ báo cáo."),
+    )
+    area_grouping = forms.ChoiceField(
+        label=_("Số liệu theo địa bàn"),
+        choices=AreaGrouping.choices,
+        initial=AreaGrouping.UNIT_ON_DATE,
+        help_text=_("Báo cáo gửi UBND tỉnh có bảng theo địa bàn; cách nhóm được in trên báo cáo."),
     )
 
     def __init__(self, *args: Any, audiences: list[str] | None = None, **kwargs: Any) -> None:

@@ -145,6 +145,7 @@ def _render_again(run: ReportRun, **changes: Any) -> tuple[Snapshot, dict[str, A
             as_of=run.as_of,
             basis=run.basis,
             texts=run.texts,
+            area_grouping=run.area_grouping,
         )
         changes = {key: value for key, value in changes.items() if value}
         snapshot = replace(snapshot, **changes)

@@ -48,6 +48,15 @@ class PeriodBasis(models.TextChoices):
     DECREE_09 = "decree09", _("Theo thời gian chốt số liệu của Nghị định 09/2019/NĐ-CP")
 
 
+class AreaGrouping(models.TextChoices):
+    """How a report groups its figures by area since the two-tier reform of 01/07/2025: by the
+    unit each facility was in on the data date (a district before the reform, a commune after),
+    or by the districts of 30/06/2025, for continuity with the plan era."""
+
+    UNIT_ON_DATE = "area", _("Theo đơn vị hành chính tại ngày số liệu")
+    FORMER_DISTRICT = "former_district", _("Theo huyện, thị xã, thành phố trước 01/07/2025")
+
+
 class ReportRunQuerySet(models.QuerySet["ReportRun"]):
     def same_report(self, run: ReportRun) -> ReportRunQuerySet:
         return self.filter(
@@ -57,6 +66,7 @@ class ReportRunQuerySet(models.QuerySet["ReportRun"]):
             basis=run.basis,
             audience=run.audience,
             as_of=run.as_of,
+            area_grouping=run.area_grouping,
         )
 
     def visible_to(self, user: Any) -> ReportRunQuerySet:
@@ -101,6 +111,12 @@ class ReportRun(models.Model):
     )
     audience = models.CharField(_("nơi nhận"), max_length=8, choices=Audience.choices)
     as_of = models.DateField(_("ngày số liệu"))
+    area_grouping = models.CharField(
+        _("số liệu theo địa bàn"),
+        max_length=16,
+        choices=AreaGrouping.choices,
+        default=AreaGrouping.UNIT_ON_DATE,
+    )
     version = models.PositiveSmallIntegerField(_("phiên bản"), default=1)
     trigger = models.CharField(_("nguồn yêu cầu"), max_length=8, choices=Trigger.choices)
     requested_by = models.ForeignKey(
@@ -170,8 +186,17 @@ class ReportRun(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "year", "quarter", "basis", "audience", "as_of", "version"],
-                name="reporting_reportrun_one_per_version_and_basis",
+                fields=[
+                    "plan",
+                    "year",
+                    "quarter",
+                    "basis",
+                    "audience",
+                    "as_of",
+                    "area_grouping",
+                    "version",
+                ],
+                name="reporting_reportrun_one_per_version_and_grouping",
             ),
             models.CheckConstraint(
                 condition=models.Q(quarter__lte=4), name="reporting_reportrun_quarter_0_to_4"

@@ -36,7 +36,14 @@ from portal.models import Role, User
 from portal.tasks import send_email
 from programs.models import Plan
 from reporting import builders, docx, excel, pdf
-from reporting.models import Audience, DownloadLog, PeriodBasis, ReportRun, period_bounds
+from reporting.models import (
+    AreaGrouping,
+    Audience,
+    DownloadLog,
+    PeriodBasis,
+    ReportRun,
+    period_bounds,
+)
 from reporting.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
@@ -60,6 +67,7 @@ def request_report(
     requested_by: User | None = None,
     trigger: str = ReportRun.Trigger.REQUEST,
     new_version: bool = False,
+    area_grouping: str = AreaGrouping.UNIT_ON_DATE,
 ) -> tuple[ReportRun, bool]:
     """The run of this report, created and queued if it does not exist yet (or if asked for a
     new version, or if every earlier attempt failed). Returns (run, created). A calendar and a
@@ -85,6 +93,7 @@ def request_report(
         "basis": basis,
         "audience": audience,
         "as_of": as_of,
+        "area_grouping": area_grouping,
     }
     for _attempt in range(3):
         try:
@@ -142,6 +151,7 @@ def generate(run_id: int) -> ReportRun:
         basis=run.basis,
         progress=progress,
         texts=run.texts,
+        area_grouping=run.area_grouping,
     )
     files = {
         extension: store_file(run, extension, content)
@@ -184,6 +194,7 @@ def render_report(
     basis: str = PeriodBasis.CALENDAR,
     progress: builders.Progress | None = None,
     texts: dict[str, str] | None = None,
+    area_grouping: str = AreaGrouping.UNIT_ON_DATE,
 ) -> RenderedReport:
     """Build a report's snapshot and render its PDF, Word file and workbook, in the portal's
     language: the steps the worker (`generate`) and `manage.py generate_report` share."""
@@ -198,6 +209,7 @@ def render_report(
             basis=basis,
             progress=progress,
             texts=texts,
+            area_grouping=area_grouping,
         )
         step(70, _("Tạo tệp PDF"))
         rendered = pdf.render(snapshot)

@@ -131,6 +131,9 @@ class Snapshot:
     # wrote none. Paragraphs are separated by line breaks.
     sections: dict[str, str] = field(default_factory=dict)
     drafts: dict[str, str] = field(default_factory=dict)
+    # How the by-area table groups facilities (`models.AreaGrouping`), printed under the
+    # period; empty when the report has no such table.
+    area_grouping: str = ""
 
     @property
     def title(self) -> str:

@@ -101,6 +101,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
                 audience=data["audience"],
                 as_of=data["as_of"],
                 basis=data["basis"],
+                area_grouping=data["area_grouping"],
                 requested_by=request.user,
             )
         except ValidationError as error:
@@ -280,6 +281,7 @@ def run_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
         audience=run.audience,
         as_of=run.as_of,
         basis=run.basis,
+        area_grouping=run.area_grouping,
         requested_by=request.user,
         new_version=True,
     )
