@@ -232,6 +232,7 @@ class ReportRequestForm(forms.Form):
         label=_("Số liệu theo địa bàn"),
         choices=AreaGrouping.choices,
         initial=AreaGrouping.UNIT_ON_DATE,
+        required=False,
         help_text=_("Báo cáo gửi UBND tỉnh có bảng theo địa bàn; cách nhóm được in trên báo cáo."),
     )
 
@@ -241,6 +242,9 @@ class ReportRequestForm(forms.Form):
             self.fields["audience"].choices = [
                 (value, label) for value, label in Audience.choices if value in audiences
             ]
+
+    def clean_area_grouping(self) -> str:
+        return self.cleaned_data["area_grouping"] or AreaGrouping.UNIT_ON_DATE
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
