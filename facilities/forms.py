@@ -130,6 +130,7 @@ class FacilityForm(forms.ModelForm):
             .order_by("level", "name", "code")
         )
         self.fields["administrative_unit"].label_from_instance = unit_label
+        self.fields["administrative_unit"].widget.attrs["data-search"] = _("Tìm xã, phường…")
         # Facilities are classed at the most detailed level shipped (3 digits).
         self.fields["sector"].queryset = Sector.objects.filter(level__gte=3)
 
@@ -242,6 +243,7 @@ class OutreachForm(forms.ModelForm):
             "level", "valid_to", "name", "code"
         )
         self.fields["area"].label_from_instance = unit_label
+        self.fields["area"].widget.attrs["data-search"] = _("Tìm đơn vị hành chính…")
         if self.instance.pk and not self.is_bound:
             self.initial["participants"] = FacilitiesByTaxCodeField.initial_for(
                 self.instance.facilities.all()

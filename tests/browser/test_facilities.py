@@ -54,3 +54,16 @@ def test_an_import_with_errors_is_previewed_and_writes_nothing(
     expect(page.get_by_test_id("import-errors")).to_contain_text("sai chữ số kiểm tra")
     expect(page.get_by_role("button", name="Nhập", exact=True)).to_be_disabled()
     page.screenshot(path=screenshot_path("facility-import-preview"), full_page=True)
+
+
+def test_the_unit_picker_filters_as_one_types(page: Page, live_server) -> None:
+    from facilities.geography import load_admin_units
+
+    load_admin_units()
+    _sign_in_as_staff(page, live_server.url)
+    page.goto(f"{live_server.url}/co-so/them/")
+    select = page.locator("select#id_administrative_unit")
+    assert select.locator("option").count() > 100
+    page.get_by_label("Tìm xã, phường…").fill("dien chau")
+    shown = select.locator("option:not([hidden])").all_inner_texts()
+    assert shown and all("Diễn Châu" in text or not text.strip("-") for text in shown), shown
