@@ -58,7 +58,7 @@ ENTRIES = {
         "đang áp dụng SXSH có số liệu; tỷ lệ đạt mức tối thiểu, mức phấn đấu "
         "tính trên tổng số cơ sở đang áp dụng SXSH (như T2). Tiết kiệm nước chỉ "
         "để tham khảo, không tính vào T3.",
-        "definition_en": "T3 – savings of energy and raw material per unit of product. Each "
+        "definition_en": "T3 – savings of energy and materials per unit of product. Each "
         "facility compares a whole year with its baseline year: its latest "
         "year report after the baseline year or, if it ends later, its "
         "latest four consecutive quarters after the baseline year "

@@ -113,7 +113,7 @@ def test_the_dashboard_card_of_t3_shows_its_definition_coverage_and_resource_med
     text = re.sub(r"\s+", " ", html)
     assert "1 of 3 applying facilities have a savings figure" in text
     assert "Main material: 5.0%" in text
-    assert "T3 – savings of energy and raw material per unit of product." in text
+    assert "T3 – savings of energy and materials per unit of product." in text
     assert not any(card["t3"] for card in cards if card["figure"].indicator != "T3")
 
 
