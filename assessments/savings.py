@@ -22,8 +22,8 @@ path, so the facility page and the provincial figure never disagree):
   `FacilitySavings.missing_factors` (a warning, never a silent zero).
 - the facility's figure (`FacilitySavings.combined`) is the plain mean of its energy saving
   and its main-material saving; a facility lacking either of them has no T3 figure (its
-  resource-level savings still show). See `reporting.indicators.T3_DEFINITION` for the text
-  the reports print.
+  resource-level savings still show). The text the reports print is T3's definition in the
+  indicator catalogue (`programs.IndicatorDefinition`).
 """
 
 from __future__ import annotations
