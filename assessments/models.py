@@ -332,7 +332,7 @@ class Assessment(ClosingGuard, models.Model):
     class Funding(models.TextChoices):
         PROVINCIAL = "provincial", _("Ngân sách tỉnh")
         CENTRAL = "central", _("Ngân sách trung ương")
-        ENTERPRISE = "enterprise", _("Doanh nghiệp tự chi")
+        ENTERPRISE = "enterprise", _("Vốn của cơ sở")
         DONOR = "donor", _("Nhà tài trợ")
 
     facility = models.ForeignKey(

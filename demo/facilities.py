@@ -504,14 +504,14 @@ _MEDIA_CHANNELS = {
 _DEPARTMENT = "Sở Công Thương Nghệ An"
 _EXTENSION_CENTRE = "Trung tâm Khuyến công và Tư vấn phát triển công nghiệp Nghệ An"
 _DESCRIPTIONS = {
-    _Kind.WORKSHOP: "Giới thiệu lợi ích của sản xuất sạch hơn, kinh nghiệm của các doanh nghiệp "
+    _Kind.WORKSHOP: "Giới thiệu lợi ích của sản xuất sạch hơn, kinh nghiệm của các cơ sở "
     "đã áp dụng và chính sách hỗ trợ của tỉnh.",
     _Kind.TRAINING: "Hướng dẫn phương pháp đánh giá sản xuất sạch hơn, cách lập cân bằng vật "
-    "liệu, năng lượng và xây dựng kế hoạch thực hiện tại doanh nghiệp.",
+    "liệu, năng lượng và xây dựng kế hoạch thực hiện tại cơ sở.",
     _Kind.GUIDANCE_VISIT: "Khảo sát hiện trạng sản xuất, chỉ ra các cơ hội tiết kiệm nguyên "
     "liệu, năng lượng, nước và hướng dẫn thành lập bộ phận chuyên trách.",
     _Kind.MATERIALS: "Gửi sổ tay hướng dẫn, tờ rơi và tài liệu kỹ thuật về sản xuất sạch hơn.",
-    _Kind.MEDIA: "Tuyên truyền nâng cao nhận thức của cộng đồng doanh nghiệp về sản xuất sạch "
+    _Kind.MEDIA: "Tuyên truyền nâng cao nhận thức của cộng đồng các cơ sở về sản xuất sạch "
     "hơn và sử dụng năng lượng tiết kiệm, hiệu quả.",
 }
 _CONFIRMATION_METHODS = {
@@ -1001,7 +1001,7 @@ class _RegistryDraw(Drawer):
                     _ActivitySpec(
                         kind=_Kind.TRAINING,
                         title=(
-                            "Lớp tập huấn áp dụng sản xuất sạch hơn cho doanh nghiệp ngành "
+                            "Lớp tập huấn áp dụng sản xuất sạch hơn cho các cơ sở ngành "
                             f"{_GROUP_LABELS[group]} năm {year}"
                         ),
                         held_on=when(),

@@ -192,9 +192,9 @@ _CERTIFICATE_PREFIX = {_MINISTRY: "BCT", _DEPARTMENT: "SCT", _EXTENSION_CENTRE: 
 # --- Projects -----------------------------------------------------------------------------------
 
 _DONOR_TITLES = (
-    "Hỗ trợ kỹ thuật về sản xuất sạch hơn và sử dụng hiệu quả tài nguyên cho doanh nghiệp nhỏ "
+    "Hỗ trợ kỹ thuật về sản xuất sạch hơn và sử dụng hiệu quả tài nguyên cho các cơ sở nhỏ "
     "và vừa (nguồn tài trợ quốc tế)",
-    "Thúc đẩy hiệu quả năng lượng và sản xuất sạch hơn trong doanh nghiệp công nghiệp (vốn "
+    "Thúc đẩy hiệu quả năng lượng và sản xuất sạch hơn trong các cơ sở công nghiệp (vốn "
     "viện trợ không hoàn lại)",
     "Trình diễn giải pháp sản xuất sạch hơn trong làng nghề chế biến nông sản (dự án hợp tác "
     "quốc tế)",
@@ -252,12 +252,12 @@ _PROVINCIAL_TASKS: dict[str, tuple[tuple[str, bool], ...]] = {
         ("Giới thiệu SXSH với nhà đầu tư", True),
         ("Ưu tiên xúc tiến dự án đầu tư công nghệ sạch, thân thiện môi trường", True),
         ("Đưa nội dung SXSH vào tài liệu xúc tiến đầu tư của tỉnh", False),
-        ("Kết nối doanh nghiệp với quỹ, tổ chức tín dụng hỗ trợ đổi mới công nghệ", False),
+        ("Kết nối các cơ sở với quỹ, tổ chức tín dụng hỗ trợ đổi mới công nghệ", False),
     ),
     "ban-quan-ly-kkt-dong-nam": (
-        ("Hướng dẫn doanh nghiệp trong KKT, KCN áp dụng SXSH", True),
+        ("Hướng dẫn các cơ sở trong KKT, KCN áp dụng SXSH", True),
         ("Lồng ghép yêu cầu SXSH khi thẩm định dự án đầu tư vào KKT, KCN", True),
-        ("Tổng hợp, báo cáo tình hình áp dụng SXSH của doanh nghiệp trong KKT, KCN", True),
+        ("Tổng hợp, báo cáo tình hình áp dụng SXSH của các cơ sở trong KKT, KCN", True),
         ("Kiểm tra việc thực hiện cam kết bảo vệ môi trường và SXSH trong KKT, KCN", False),
     ),
 }

@@ -43,15 +43,15 @@ ARTICLES = [
         "sản xuất sạch hơn trong công nghiệp giai đoạn 2016–2020.</p>"
         "<h2>Những kết quả chính</h2><ul><li>Tuyên truyền, hướng dẫn cho phần lớn cơ sở sản "
         "xuất công nghiệp trong phạm vi chương trình;</li><li>Hỗ trợ đánh giá nhanh và đánh giá "
-        "chi tiết tại các cơ sở trọng điểm;</li><li>Khen thưởng các doanh nghiệp điển hình."
+        "chi tiết tại các cơ sở trọng điểm;</li><li>Khen thưởng các cơ sở điển hình."
         "</li></ul><p>Số liệu tổng hợp được cập nhật trên trang chủ của Cổng.</p>",
         PUBLISHED,
         _at(2021, 1, 20),
     ),
     (
         Article.Kind.NEWS,
-        "Hội thảo giới thiệu sản xuất sạch hơn cho doanh nghiệp vật liệu xây dựng",
-        "Hơn 60 doanh nghiệp gạch, xi măng và đá ốp lát tham dự hội thảo về giải pháp tiết "
+        "Hội thảo giới thiệu sản xuất sạch hơn cho các cơ sở vật liệu xây dựng",
+        "Hơn 60 cơ sở sản xuất gạch, xi măng và đá ốp lát tham dự hội thảo về giải pháp tiết "
         "kiệm năng lượng và nguyên vật liệu.",
         "<p>Hội thảo giới thiệu các giải pháp sản xuất sạch hơn cho ngành vật liệu xây dựng: "
         "quản lý nội vi, cải tiến lò nung, thu hồi nhiệt thải.</p>"
@@ -61,7 +61,7 @@ ARTICLES = [
     ),
     (
         Article.Kind.NEWS,
-        "Khen thưởng doanh nghiệp điển hình áp dụng sản xuất sạch hơn",
+        "Khen thưởng cơ sở điển hình áp dụng sản xuất sạch hơn",
         "UBND tỉnh và Sở Công Thương khen thưởng các cơ sở có nỗ lực và kết quả nổi bật "
         "trong sản xuất sạch hơn.",
         "<p>Danh sách các cơ sở được khen thưởng qua các năm được đăng tại mục "
@@ -71,7 +71,7 @@ ARTICLES = [
     ),
     (
         Article.Kind.GUIDANCE,
-        "Sản xuất sạch hơn là gì? Tám nhóm giải pháp cho doanh nghiệp",
+        "Sản xuất sạch hơn là gì? Tám nhóm giải pháp cho các cơ sở",
         "Giới thiệu sản xuất sạch hơn và tám nhóm giải pháp: từ quản lý nội vi đến thay đổi "
         "công nghệ và cải tiến sản phẩm.",
         "<p>Sản xuất sạch hơn là việc cải tiến liên tục quá trình sản xuất để sử dụng hiệu quả "
@@ -84,13 +84,13 @@ ARTICLES = [
     ),
     (
         Article.Kind.GUIDANCE,
-        "Các bước đánh giá sản xuất sạch hơn tại doanh nghiệp",
+        "Các bước đánh giá sản xuất sạch hơn tại cơ sở",
         "Đánh giá nhanh tìm cơ hội dễ thấy; đánh giá chi tiết theo phương pháp của UNEP/UNIDO "
         "lập cân bằng vật chất, năng lượng và phân tích khả thi.",
         "<h2>Đánh giá nhanh</h2><p>Một đến hai ngày khảo sát tại xưởng để tìm các cơ hội dễ "
         "thấy.</p><h2>Đánh giá chi tiết</h2><p>Thành lập nhóm, lập sơ đồ quy trình, cân bằng "
         "vật chất và năng lượng, tìm nguyên nhân, đề xuất và phân tích khả thi các giải pháp, "
-        "thực hiện và giám sát.</p><p>Doanh nghiệp có thể được nhà nước hỗ trợ tối đa 50% chi "
+        "thực hiện và giám sát.</p><p>Cơ sở có thể được nhà nước hỗ trợ tối đa 50% chi "
         "phí tư vấn.</p>",
         PUBLISHED,
         _at(2018, 6, 12),
@@ -176,7 +176,7 @@ def _seed_case_studies() -> None:
             "có thời gian hoàn vốn ngắn, thực hiện từng bước và theo dõi kết quả hằng quý.</p>"
             "<h2>Giải pháp đã thực hiện</h2><ul><li>Khắc phục rò rỉ hơi, khí nén và nước;</li>"
             "<li>Lắp biến tần cho quạt và bơm;</li><li>Bảo ôn đường ống, thu hồi nhiệt thải."
-            "</li></ul><p>Cơ sở đồng ý chia sẻ kết quả để các doanh nghiệp khác tham khảo.</p>"
+            "</li></ul><p>Cơ sở đồng ý chia sẻ kết quả để các cơ sở khác tham khảo.</p>"
         )
         study.year = 2019
         study.investment_vnd = facility.investment
@@ -296,7 +296,7 @@ def _seed_upcoming_events() -> None:
         },
     )
     OutreachActivity.objects.get_or_create(
-        title="Hội thảo giới thiệu sản xuất sạch hơn cho doanh nghiệp Khu kinh tế Đông Nam",
+        title="Hội thảo giới thiệu sản xuất sạch hơn cho các cơ sở Khu kinh tế Đông Nam",
         held_on=datetime.date(2027, 4, 20),
         defaults={
             "kind": OutreachActivity.Kind.WORKSHOP,

@@ -94,8 +94,16 @@ FIELDS: list[ImportField] = [
         "name",
         gettext_lazy("Tên cơ sở"),
         True,
-        gettext_lazy("Tên đầy đủ của cơ sở hoặc doanh nghiệp."),
-        ("Tên doanh nghiệp", "Tên DN", "Tên công ty", "Tên đơn vị", "Tên", "Doanh nghiệp"),
+        gettext_lazy("Tên đầy đủ của cơ sở."),
+        (
+            # their words
+            "Tên doanh nghiệp",
+            "Tên DN",
+            "Tên công ty",
+            "Tên đơn vị",
+            "Tên",
+            "Doanh nghiệp",
+        ),
     ),
     ImportField(
         "tax_code",
@@ -105,7 +113,14 @@ FIELDS: list[ImportField] = [
             "10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số với chi nhánh "
             "(ví dụ 0100233488-001). Cơ sở đã có trên cổng với cùng mã số thuế sẽ được cập nhật."
         ),
-        ("MST", "Mã số DN", "Mã số doanh nghiệp", "Mã DN", "Mã số thuế doanh nghiệp"),
+        (
+            # their words
+            "MST",
+            "Mã số DN",
+            "Mã số doanh nghiệp",
+            "Mã DN",
+            "Mã số thuế doanh nghiệp",
+        ),
     ),
     ImportField(
         "legal_form",
@@ -115,7 +130,13 @@ FIELDS: list[ImportField] = [
             "Chọn trong danh sách, ví dụ Công ty TNHH, Công ty cổ phần, Hợp tác xã; để trống "
             "nếu chưa rõ."
         ),
-        ("Loại hình doanh nghiệp", "Loại hình DN", "Hình thức sở hữu", "Loại hình cơ sở"),
+        (
+            # their words
+            "Loại hình doanh nghiệp",
+            "Loại hình DN",
+            "Hình thức sở hữu",
+            "Loại hình cơ sở",
+        ),
     ),
     ImportField(
         "address",
@@ -166,6 +187,7 @@ FIELDS: list[ImportField] = [
         gettext_lazy("Quy mô"),
         True,
         gettext_lazy("Siêu nhỏ, Nhỏ, Vừa hoặc Lớn (theo Nghị định 80/2021/NĐ-CP)."),
+        # their words
         ("Quy mô doanh nghiệp", "Quy mô DN"),
     ),
     ImportField(

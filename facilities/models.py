@@ -238,8 +238,8 @@ class SizeClass(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("quy mô doanh nghiệp")
-        verbose_name_plural = _("quy mô doanh nghiệp")
+        verbose_name = _("quy mô cơ sở")
+        verbose_name_plural = _("quy mô cơ sở")
         ordering = ["rank"]
 
     def __str__(self) -> str:

@@ -458,7 +458,7 @@ class SupportProject(ClosingGuard, models.Model):
         PROVINCIAL = "provincial", _("Ngân sách tỉnh")
         CENTRAL = "central", _("Ngân sách trung ương (Bộ Công Thương)")
         DONOR = "donor", _("Nhà tài trợ")
-        ENTERPRISE = "enterprise", _("Doanh nghiệp")
+        ENTERPRISE = "enterprise", _("Vốn của cơ sở")
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Đề xuất")
