@@ -46,7 +46,9 @@ def test_the_by_area_table_groups_by_commune_or_by_former_district_with_equal_to
 
 
 def test_the_grouping_is_chosen_on_the_form_and_makes_its_own_report(
-    users, client_for, remapped_world  # noqa: F811
+    users,
+    client_for,
+    remapped_world,  # noqa: F811
 ) -> None:
     client = client_for(users["department_staff"])
     for grouping in (AreaGrouping.FORMER_DISTRICT, AreaGrouping.UNIT_ON_DATE):
