@@ -279,6 +279,8 @@ class PublicHoliday(models.Model):
     day = models.DateField(_("ngày"), unique=True)
     name = models.CharField(_("tên ngày nghỉ"), max_length=100)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("ngày nghỉ lễ, Tết")
         verbose_name_plural = _("ngày nghỉ lễ, Tết")

@@ -71,7 +71,9 @@ REFERENCE_DATA = [
     ("facilities.migrations.0005_reference_data", "add_reference_data"),
     ("facilities.migrations.0012_product_units", "add_units"),
     ("programs.migrations.0002_plan_agencies", "add_agencies"),
+    ("programs.migrations.0010_ship_plan_2020_indicators", "ship"),
     ("programs.migrations.0004_nghe_an_plan_to_2020", "add_plan"),
+    ("programs.migrations.0012_draft_plan_2021_2030", "ship"),
     ("assessments.migrations.0004_reference_data", "add_reference_data"),
 ]
 

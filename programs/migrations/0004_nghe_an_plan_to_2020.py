@@ -41,10 +41,13 @@ def add_plan(apps, schema_editor):
             ),
         },
     )
+    # The indicator was a code here; since 0011 it refers to a catalogue entry by that code
+    # (tests load this reference data with today's models).
+    key = "indicator_id" if Target._meta.get_field("indicator").is_relation else "indicator"
     for indicator, floor, stretch, unit, note in TARGETS:
         Target.objects.get_or_create(
             plan=plan,
-            indicator=indicator,
+            **{key: indicator},
             milestone_year=2020,
             defaults={
                 "floor": Decimal(floor),

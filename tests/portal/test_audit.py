@@ -23,6 +23,9 @@ WITHOUT_HISTORY = {
     # Append-only logs: a row is written once and never changed, so it is its own record.
     "assessments.SelfReportTransition": "the workflow's log: who moved a report, when, and why",
     "facilities.FacilityImport": "its own audit record: who uploaded which file, with what result",
+    # A convenience, not a record: which column is which, rewritten by the next import of a
+    # file with the same headers.
+    "facilities.ImportMapping": "a remembered column mapping, rewritten by the next import",
     "reporting.DownloadLog": "a log of downloads, written once per download",
     # A generated artefact, not data anyone types: regenerating makes a new versioned row, and
     # what changes on a row (status, progress, heartbeat) is the task's own bookkeeping.
