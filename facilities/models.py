@@ -179,7 +179,12 @@ class Sector(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} – {self.name}"
+        return f"{self.code} – {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name in the interface language (ISIC's English names ship with VSIC)."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name
 
     @property
     def section(self) -> str:
@@ -233,6 +238,7 @@ class SizeClass(models.Model):
 
     code = models.SlugField(_("mã"), max_length=10, unique=True)
     name = models.CharField(_("tên"), max_length=60)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=60, blank=True)
     rank = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     history = HistoricalRecords()
@@ -243,7 +249,7 @@ class SizeClass(models.Model):
         ordering = ["rank"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_en if get_language() == "en" and self.name_en else self.name
 
 
 def status_conditions(day: datetime.date) -> tuple[Q, Q, Q]:
