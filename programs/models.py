@@ -31,17 +31,20 @@ def _year_in_range(field: str) -> models.Q:
 
 
 class Agency(models.Model):
-    """A coordinating agency the plan assigns tasks to (a department, a board, a district)."""
+    """A coordinating agency the plan assigns tasks to (a department, a board, a district's or,
+    since 01/07/2025, a commune's People's Committee)."""
 
     class Kind(models.TextChoices):
         DEPARTMENT = "department", _("Sở, ngành cấp tỉnh")
         BOARD = "board", _("Ban quản lý, trung tâm")
         DISTRICT = "district", _("UBND cấp huyện")
+        COMMUNE = "commune", _("UBND cấp xã")
 
     code = models.SlugField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên cơ quan"), max_length=200)
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
-    # A district People's Committee sees its own area in detail; province-level agencies have none.
+    # A district's or a commune's People's Committee sees its own area in detail (a district's
+    # history, a commune's facilities); province-level agencies have none.
     area = models.ForeignKey(
         "facilities.AdministrativeUnit",
         verbose_name=_("địa bàn"),
@@ -59,7 +62,8 @@ class Agency(models.Model):
         ordering = ["kind", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(kind="district") | models.Q(area__isnull=False),
+                condition=~models.Q(kind__in=["district", "commune"])
+                | models.Q(area__isnull=False),
                 name="programs_agency_district_has_area",
             ),
         ]
