@@ -25,6 +25,7 @@ from facilities.models import (
     AdministrativeUnit,
     Facility,
     FacilityLocation,
+    FacilityQuerySet,
     UnitCrosswalk,
 )
 from facilities.vietnamese import fold
@@ -282,6 +283,31 @@ def move_facility(
     return True
 
 
+def in_area_on(
+    facilities: FacilityQuerySet, area: AdministrativeUnit, day: datetime.date
+) -> FacilityQuerySet:
+    """The facilities in `area` on `day`: by the unit each was in then (`unit_on`), not by
+    where it is today, so a 2020 list of a district holds the facilities it had in 2020.
+
+    A district is read no later than its last day (30/06/2025), as the figures by former
+    district read it: a 2026 list of Diễn Châu district holds the facilities it had then. A
+    commune of the new map asked about before it existed is read on its first day. A commune
+    is asked of the dated locations themselves: `unit_on` counts a plan-era one as its district.
+    """
+    if area.level == AdministrativeUnit.Level.DISTRICT:
+        day = min(day, DISTRICT_LEVEL_ENDS)
+    if area.valid_from and day < area.valid_from:
+        day = area.valid_from
+    units = area.subtree_ids()
+    if area.level == AdministrativeUnit.Level.COMMUNE:
+        located = FacilityLocation.objects.valid_on(day)
+        return facilities.filter(
+            Q(pk__in=located.filter(unit__in=units).values("facility"))
+            | (Q(administrative_unit__in=units) & ~Q(pk__in=located.values("facility")))
+        )
+    return facilities.located_on(day, units)
+
+
 # --- remapping to the current communes --------------------------------------------------------
 
 
@@ -295,21 +321,32 @@ class Remap:
     candidates: tuple[AdministrativeUnit, ...] = ()
 
 
-# The parts of an address that name a district, the province or an industrial zone or
-# cluster ("KCN Tân Kỳ" is not the commune Tân Kỳ), not a commune.
+# The parts of an address that name a district, the province, an industrial zone or cluster
+# ("KCN Tân Kỳ" is not the commune Tân Kỳ) or a street ("Số 39 đường Lê Lợi, phường Hưng
+# Phúc" is in Hưng Phúc, not in the ward Lê Lợi), not a commune.
 _NOT_A_COMMUNE = (
     *("huyen ", "thi xa ", "thanh pho ", "tp ", "tinh ", "quan "),
     *("kcn ", "ccn ", "kkt ", "khu ", "cum "),
+    *("so ", "duong ", "pho ", "ngo ", "lo "),
 )
 
 
 def _named_in(address: str, units: list[AdministrativeUnit]) -> list[AdministrativeUnit]:
     """The units whose name the address contains as whole words (accents ignored), leaving
     out its district, province and zone ("KCN Tân Kỳ, xã Tân Xuân, huyện Tân Kỳ" names Tân
-    Xuân only)."""
-    parts = [" ".join(fold(part).replace(".", " ").split()) for part in address.split(",")]
-    words = f" {' '.join(part for part in parts if not part.startswith(_NOT_A_COMMUNE))} "
-    return [unit for unit in units if f" {fold(unit.name)} " in words]
+    Xuân only). Where names differ only by their accents (Nghi Vạn, Nghi Văn), those written
+    as in the address win."""
+    kept = [
+        part
+        for part in address.split(",")
+        if not " ".join(fold(part).replace(".", " ").split()).startswith(_NOT_A_COMMUNE)
+    ]
+    words = f" {' '.join(fold(' '.join(kept).replace('.', ' ')).split())} "
+    found = [unit for unit in units if f" {fold(unit.name)} " in words]
+    if len(found) > 1:
+        written = f" {' '.join(' '.join(kept).replace('.', ' ').lower().split())} "
+        found = [unit for unit in found if f" {unit.name.lower()} " in written] or found
+    return found
 
 
 def plan_remap(*, on: datetime.date = REFORM_DAY) -> list[Remap]:
@@ -324,6 +361,8 @@ def plan_remap(*, on: datetime.date = REFORM_DAY) -> list[Remap]:
         if old.parent_id:
             old_communes.setdefault(old.parent_id, []).append(old)
 
+    every_old = [old for olds in old_communes.values() for old in olds]
+
     plans = []
     stale = Facility.objects.filter(administrative_unit__valid_to__lt=on).select_related(
         "administrative_unit"
@@ -334,9 +373,12 @@ def plan_remap(*, on: datetime.date = REFORM_DAY) -> list[Remap]:
             rows = crosswalk.get(unit.pk, [])
         else:
             # A facility recorded on its district only: the address names its old commune, or
-            # else the candidates are every new commune the district's communes went to.
-            named = _named_in(facility.address, old_communes.get(unit.pk, []))
-            olds = named or old_communes.get(unit.pk, [])
+            # else the candidates are every new commune the district's communes went to. A
+            # district merged away before the reform (Cửa Lò into Vinh, 01/12/2024) has no
+            # communes of its own on the eve: its address is read against the province's.
+            own = old_communes.get(unit.pk, [])
+            named = _named_in(facility.address, own or every_old)
+            olds = named or own
             rows = [row for old in olds for row in crosswalk[old.pk]]
             if not named:
                 rows = [UnitCrosswalk(new_unit=row.new_unit, needs_decision=True) for row in rows]
