@@ -18,6 +18,7 @@ from demo.assessments import seed_assessments
 from demo.energy import seed_energy
 from demo.facilities import seed_facilities
 from demo.kit import check_scale
+from demo.places import seed_places
 from demo.programs import seed_programme
 from demo.public import seed_public_page
 from portal.models import OfficialBody, Role, User
@@ -103,6 +104,7 @@ def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
     # the data of the steps before it.
     by_username = {user.username: user for user in users}
     seed_facilities(scale=scale, rng=random.Random(seed), manager=by_username["coso"])
+    seed_places()
     seed_assessments(
         scale=scale,
         rng=random.Random(seed),

@@ -44,10 +44,11 @@ class SectorAdmin(HardenedAdmin, SimpleHistoryAdmin):
 
 @admin.register(IndustrialZone)
 class IndustrialZoneAdmin(HardenedAdmin, SimpleHistoryAdmin):
-    list_display = ["name", "kind", "area", "parent"]
+    list_display = ["name", "kind", "area", "parent", "established_on", "closed_on"]
     list_filter = ["kind"]
     search_fields = ["name"]
     list_select_related = ["area", "parent"]
+    autocomplete_fields = ["area", "parent"]
 
 
 @admin.register(SizeClass)
@@ -112,6 +113,7 @@ class OutreachActivityAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "organiser"]
     date_hierarchy = "held_on"
+    filter_horizontal = ["places"]
     inlines = [ParticipationInline]
 
 

@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from facilities.forms import DateInput, FacilitiesByTaxCodeField, localize_decimals
+from facilities.models import IndustrialZone
 from portal.lib.closing import check_delete
 from programs.models import (
     Agency,
@@ -375,7 +376,15 @@ class TaskUpdateForm(forms.ModelForm):
 
 class IndicatorDefinitionForm(forms.ModelForm):
     """A catalogue entry composed from a kind and its parameters (the model's clean() says
-    which parameters each kind takes)."""
+    which parameters each kind takes). The kinds of place are ticked, and stored as the
+    model's comma-separated list."""
+
+    place_kinds = forms.MultipleChoiceField(
+        label=IndicatorDefinition._meta.get_field("place_kinds").verbose_name,
+        choices=IndustrialZone.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = IndicatorDefinition
@@ -390,6 +399,9 @@ class IndicatorDefinitionForm(forms.ModelForm):
             "sector_prefixes",
             "size_classes",
             "energy_users",
+            "resource_family",
+            "resource",
+            "place_kinds",
             "definition",
             "definition_en",
             "rank",
@@ -400,8 +412,16 @@ class IndicatorDefinitionForm(forms.ModelForm):
             "definition_en": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["place_kinds"] = self.instance.kinds_of_place
+
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
+
+    def clean_place_kinds(self) -> str:
+        return ",".join(self.cleaned_data["place_kinds"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

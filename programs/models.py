@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.models import NON_NEGATIVE, YEAR_VALIDATORS, validate_pdf
+from facilities.models import IndustrialZone
 from portal.lib.closing import ClosingGuard, Rule, Span, day_after, span
 from portal.lib.dates import local_today
 from portal.lib.uploads import validate_pdf_structure
@@ -98,6 +99,15 @@ CODE_VALIDATOR = RegexValidator(
         "chữ, tối đa 12 ký tự (ví dụ: C1, SCP-2)."
     ),
 )
+
+
+def validate_place_kinds(value: str) -> None:
+    """Kinds of place (IndustrialZone.Kind values), separated by commas."""
+    kinds = [part.strip() for part in value.split(",")]
+    if any(kind not in IndustrialZone.Kind.values for kind in kinds):
+        raise ValidationError(_("Loại khu, cụm công nghiệp, làng nghề không hợp lệ."))
+
+
 SECTOR_PREFIXES_VALIDATOR = RegexValidator(
     r"^\s*\d{2,5}(\s*,\s*\d{2,5})*\s*$",
     _(
@@ -117,6 +127,10 @@ class IndicatorDefinition(models.Model):
         SAVINGS = "savings", _("Mức tiết kiệm trên đơn vị sản phẩm (trung vị)")
         OFFICIALS_TRAINED = "officials_trained", _("Tỷ lệ cán bộ chuyên trách được đào tạo")
         RECORD_COUNT = "record_count", _("Số lượng hồ sơ")
+        PLACES_REACHED = (
+            "places_reached",
+            _("Tỷ lệ khu, cụm công nghiệp, làng nghề được tuyên truyền"),
+        )
 
     class Condition(models.TextChoices):
         AWARE = "aware", _("nhận thức được lợi ích của SXSH")
@@ -128,6 +142,15 @@ class IndicatorDefinition(models.Model):
         MINISTRY_MODELS = "ministry_models", _("mô hình SXSH đề nghị Bộ Công Thương hỗ trợ")
         QUICK_ASSESSMENTS = "quick_assessments", _("cuộc đánh giá nhanh SXSH được hỗ trợ")
         DETAILED_ASSESSMENTS = "detailed_assessments", _("cuộc đánh giá chi tiết SXSH được hỗ trợ")
+
+    class ResourceFamily(models.TextChoices):
+        # What a savings entry compares: T3's figure (the mean of the energy and the main
+        # material savings), or one family of resources, or one resource.
+        COMBINED = "", _("năng lượng và nguyên vật liệu chính (như T3)")
+        ENERGY = "energy", _("năng lượng (quy đổi TOE)")
+        WATER = "water", _("nước")
+        MATERIAL = "material", _("nguyên vật liệu")
+        RESOURCE = "resource", _("một loại tiêu thụ")
 
     class EnergyUsers(models.TextChoices):
         ANY = "", _("mọi cơ sở")
@@ -169,6 +192,29 @@ class IndicatorDefinition(models.Model):
         blank=True,
         default=EnergyUsers.ANY,
     )
+    resource_family = models.CharField(
+        _("tiết kiệm tính trên"),
+        max_length=8,
+        choices=ResourceFamily.choices,
+        blank=True,
+        default=ResourceFamily.COMBINED,
+    )
+    resource = models.ForeignKey(
+        "assessments.Resource",
+        verbose_name=_("loại tiêu thụ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Khi tiết kiệm tính trên một loại tiêu thụ."),
+    )
+    place_kinds = models.CharField(
+        _("loại khu, cụm, làng nghề"),
+        max_length=80,
+        blank=True,
+        validators=[validate_place_kinds],
+        help_text=_("Các loại được tính, cách nhau bằng dấu phẩy."),
+    )
     definition = models.TextField(_("cách tính"))
     definition_en = models.TextField(_("cách tính (tiếng Anh)"), blank=True)
     rank = models.PositiveSmallIntegerField(_("thứ tự"), default=100)
@@ -188,6 +234,15 @@ class IndicatorDefinition(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind="record_count") | ~models.Q(record=""),
                 name="programs_indicatordefinition_count_has_record",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="places_reached") | ~models.Q(place_kinds=""),
+                name="programs_indicatordefinition_places_have_kinds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resource_family="resource", resource__isnull=False)
+                | (~models.Q(resource_family="resource") & models.Q(resource__isnull=True)),
+                name="programs_indicatordefinition_resource_with_its_family",
             ),
         ]
 
@@ -225,6 +280,10 @@ class IndicatorDefinition(models.Model):
     def prefixes(self) -> list[str]:
         return [part.strip() for part in self.sector_prefixes.split(",") if part.strip()]
 
+    @property
+    def kinds_of_place(self) -> list[str]:
+        return [part.strip() for part in self.place_kinds.split(",") if part.strip()]
+
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
         required = {
@@ -245,6 +304,25 @@ class IndicatorDefinition(models.Model):
                 _(
                     "Chỉ chỉ tiêu số lượng hồ sơ có loại hồ sơ và cách đếm cộng dồn; vui lòng để "
                     "trống."
+                )
+            )
+        if self.kind != self.Kind.PLACES_REACHED and self.place_kinds:
+            errors["place_kinds"] = ValidationError(
+                _("Chỉ chỉ tiêu tỷ lệ khu, cụm, làng nghề có loại khu; vui lòng để trống.")
+            )
+        if self.kind == self.Kind.PLACES_REACHED and not self.place_kinds:
+            errors["place_kinds"] = ValidationError(
+                _("Vui lòng chọn ít nhất một loại khu, cụm công nghiệp hay làng nghề.")
+            )
+        if self.kind != self.Kind.SAVINGS and (self.resource_family or self.resource_id):
+            errors["resource_family"] = ValidationError(
+                _("Chỉ chỉ tiêu tiết kiệm chọn loại tiêu thụ; vui lòng để trống.")
+            )
+        elif (self.resource_family == self.ResourceFamily.RESOURCE) != bool(self.resource_id):
+            errors["resource"] = ValidationError(
+                _(
+                    "Vui lòng chọn loại tiêu thụ khi tiết kiệm tính trên một loại tiêu thụ, và để "
+                    "trống trong các trường hợp khác."
                 )
             )
         if self.kind and not self.has_population and (self.sector_prefixes or self.energy_users):

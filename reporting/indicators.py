@@ -67,10 +67,12 @@ from facilities.models import (
     AdministrativeUnit,
     Facility,
     FacilityQuerySet,
+    IndustrialZone,
     Sector,
     SizeClass,
     aware_q,
     cp_unit_q,
+    reached_q,
     unit_on,
 )
 from portal.lib.numbers import shown_percent
@@ -313,6 +315,7 @@ def _figures(
     comparisons = _savings_by_facility(as_of) if of_kind[Kind.SAVINGS] else {}
     members = _population_members(of_kind[Kind.SAVINGS], comparisons)
     officials = _official_counts(as_of) if of_kind[Kind.OFFICIALS_TRAINED] else {}
+    places = _places_reached(of_kind[Kind.PLACES_REACHED], as_of)
     records = _record_counts(of_kind[Kind.RECORD_COUNT], as_of, first_year, year)
 
     figures = {}
@@ -336,6 +339,9 @@ def _figures(
             figures[entry.code] = _share_figure(
                 entry, officials["trained"], officials["dedicated"], target, first_year, as_of
             )
+        elif entry.kind == Kind.PLACES_REACHED:
+            reached, existing = places[entry.code]
+            figures[entry.code] = _share_figure(entry, reached, existing, target, first_year, as_of)
         else:
             figures[entry.code] = _count_figure(
                 entry, records, target, as_of, first_year=first_year, year=year
@@ -398,6 +404,8 @@ def compute_by(
     ]
     assessments = _assessment_counts_by(assessment_entries, as_of, plan.start_year, year, group)
     ids = {*facilities, *assessments} | {pk for found in savings_by_group.values() for pk in found}
+    places = _places_reached_by(of_kind[Kind.PLACES_REACHED], as_of, by)
+    ids |= set(places)
 
     breakdowns = []
     for pk, key, label in _groups(by, ids):
@@ -418,6 +426,11 @@ def compute_by(
                     target,
                     plan.start_year,
                     as_of,
+                )
+            elif entry.kind == Kind.PLACES_REACHED and places:
+                reached, existing = places.get(pk, {}).get(entry.code, (0, 0))
+                figures[entry.code] = _share_figure(
+                    entry, reached, existing, target, plan.start_year, as_of
                 )
             elif entry in assessment_entries:
                 # A group's count is shown without those in progress (the province's has them).
@@ -664,6 +677,75 @@ def _population_members(
             if member:
                 members[entry.code].add(pk)
     return members
+
+
+def _places_reached(
+    entries: list[IndicatorDefinition], day: datetime.date
+) -> dict[str, tuple[int, int]]:
+    """Per places entry, the places of its kinds existing on `day` that were reached by then
+    (`reached_q`) and all of them: one query for every such entry."""
+    if not entries:
+        return {}
+    counts = IndustrialZone.objects.existing_on(day).aggregate(**_places_expressions(entries, day))
+    return {
+        entry.code: (counts[f"r{index}"], counts[f"n{index}"])
+        for index, entry in enumerate(entries)
+    }
+
+
+def _places_reached_by(
+    entries: list[IndicatorDefinition], day: datetime.date, by: str
+) -> dict[int | None, dict[str, tuple[int, int]]]:
+    """`_places_reached` by the district of each place (one query). A place's area is a
+    district-level unit, so only the breakdowns by district have them: "former_district", and
+    "area" up to 30/06/2025 (after it, areas are communes and places are left out)."""
+    by_district = by == "former_district" or (by == "area" and day <= DISTRICT_LEVEL_ENDS)
+    if not entries or not by_district:
+        return {}
+    rows = (
+        IndustrialZone.objects.existing_on(day)
+        .order_by()
+        .values("area")
+        .annotate(**_places_expressions(entries, day))
+    )
+    return {
+        row["area"]: {
+            entry.code: (row[f"r{index}"], row[f"n{index}"]) for index, entry in enumerate(entries)
+        }
+        for row in rows
+        if any(row[f"n{index}"] for index in range(len(entries)))
+    }
+
+
+def _places_expressions(entries: list[IndicatorDefinition], day: datetime.date) -> dict[str, Count]:
+    """Per places entry (by its index), the places of its kinds reached by `day` ("r") and all
+    of them ("n")."""
+    reached = reached_q(day)
+    expressions = {}
+    for index, entry in enumerate(entries):
+        kinds = Q(kind__in=entry.kinds_of_place)
+        expressions[f"r{index}"] = Count("pk", filter=kinds & reached)
+        expressions[f"n{index}"] = Count("pk", filter=kinds)
+    return expressions
+
+
+def family_saving(entry: IndicatorDefinition, comparison: FacilitySavings) -> Decimal | None:
+    """The saving a savings entry takes from a facility's comparison: T3's figure (energy and
+    main material), the energy saving in TOE, the water or the materials saving (the mean of
+    the resources of that kind), or one resource's."""
+    Family = IndicatorDefinition.ResourceFamily
+    if entry.resource_family == Family.ENERGY:
+        return comparison.energy.saving if comparison.energy is not None else None
+    if entry.resource_family == Family.WATER:
+        return comparison.water
+    if entry.resource_family == Family.MATERIAL:
+        return comparison.material
+    if entry.resource_family == Family.RESOURCE:
+        return next(
+            (row.saving for row in comparison.resources if row.resource.pk == entry.resource_id),
+            None,
+        )
+    return comparison.combined
 
 
 def _official_counts(day: datetime.date) -> dict[str, int]:
@@ -999,7 +1081,7 @@ def _savings_figure(
     material, each over the facilities that have that saving, and the number of facilities
     whose energy saving is missing for want of a TOE factor.
     """
-    figures = [c.combined for c in comparisons if c.combined is not None]
+    figures = [s for s in (family_saving(entry, c) for c in comparisons) if s is not None]
     median = _median(figures)
     reaching_floor = reaching_stretch = None
     if target is not None:

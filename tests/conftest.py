@@ -74,6 +74,7 @@ REFERENCE_DATA = [
     ("programs.migrations.0010_ship_plan_2020_indicators", "ship"),
     ("programs.migrations.0004_nghe_an_plan_to_2020", "add_plan"),
     ("programs.migrations.0012_draft_plan_2021_2030", "ship"),
+    ("programs.migrations.0016_places_reached_target", "ship"),
     ("assessments.migrations.0004_reference_data", "add_reference_data"),
 ]
 

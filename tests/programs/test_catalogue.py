@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from facilities.models import IndustrialZone
 from programs.models import (
     AgencyTask,
     IndicatorDefinition,
@@ -167,6 +168,8 @@ def test_a_plan_with_its_own_indicators_computes_only_those_in_bounded_queries(
         {"code": "O1", "kind": "officials_trained"},
         {"code": "M1", "kind": "record_count", "record": "ministry_models", "cumulative": True},
         {"code": "Q1", "kind": "record_count", "record": "quick_assessments"},
+        {"code": "K2", "kind": "places_reached", "place_kinds": "cluster,craft_village"},
+        {"code": "S2", "kind": "savings", "resource_family": "material", "sector_prefixes": "13"},
     ]
     for fields in kinds:
         entry, _ = IndicatorDefinition.objects.update_or_create(
@@ -179,13 +182,13 @@ def test_a_plan_with_its_own_indicators_computes_only_those_in_bounded_queries(
     with django_assert_max_num_queries(13):
         figures = indicators.compute(plan, as_of=DAY)
     # In the catalogue's order: rank (the shipped M1 comes first), then code.
-    assert list(figures) == ["M1", "C8", "C9", "O1", "Q1", "S1"]
+    assert list(figures) == ["M1", "C8", "C9", "K2", "O1", "Q1", "S1", "S2"]
     assert (figures["C8"].numerator, figures["C8"].denominator) == (1, 2)  # 131 and 139: "13"
     assert figures["C9"].denominator == 0 and figures["C9"].status == "no_data"
     assert figures["S1"].denominator == 1  # the applying facilities of the population
     with django_assert_max_num_queries(13):
         groups = indicators.compute_by(plan, as_of=DAY, by="sector")
-    assert {code for group in groups for code in group.figures} == {"C8", "C9", "Q1", "S1"}
+    assert {code for group in groups for code in group.figures} == {"C8", "C9", "Q1", "S1", "S2"}
 
 
 def test_a_cumulative_count_counts_from_the_plans_first_year(db) -> None:
@@ -236,6 +239,8 @@ def test_the_draft_plan_2021_2030_ships_with_its_sources_and_is_not_shown(db) ->
         ("T4", 2025),
         ("T4", 2030),
         ("M1", 2025),
+        ("K1", 2025),
+        ("K1", 2030),
     }
     assert (targets[("M1", 2025)].floor, targets[("M1", 2025)].stretch) == (20, 30)
     assert all(target.note for target in targets.values())
@@ -277,3 +282,37 @@ def test_a_task_update_attachment_named_pdf_must_be_a_pdf(users, db) -> None:
     )
     with pytest.raises(ValidationError, match="không phải PDF hợp lệ"):
         update.full_clean()
+
+
+def test_an_admin_composes_an_indicator_of_places_reached_on_the_page(
+    users, client_for, db
+) -> None:
+    client = client_for(users["department_admin"])
+    form = {
+        **FORM,
+        "code": "k3",
+        "kind": "places_reached",
+        "condition": "",
+        "sector_prefixes": "",
+        "place_kinds": ["industrial_zone", "craft_village"],
+    }
+    page = client.post(reverse("reporting:indicator_preview"), form)
+    assert page.status_code == 200
+    # The shipped zones exist (no date: always), none reached yet; no craft village shipped.
+    shipped = IndustrialZone.objects.filter(kind="industrial_zone").count()
+    assert (page.context["preview"].numerator, page.context["preview"].denominator) == (
+        0,
+        shipped,
+    )
+    page = client.post(reverse("programs:indicator_create"), form)
+    assert page.status_code == 302
+    entry = IndicatorDefinition.objects.get(code="K3")
+    assert entry.place_kinds == "industrial_zone,craft_village"
+    page = client.get(reverse("programs:indicator_edit", args=["K3"]))
+    assert page.context["form"].initial["place_kinds"] == ["industrial_zone", "craft_village"]
+    # Without a kind ticked: the form says so, nothing is saved.
+    page = client.post(
+        reverse("programs:indicator_create"), {**form, "code": "k4", "place_kinds": []}
+    )
+    assert page.status_code == 200
+    assert "ít nhất một loại" in page.context["form"].errors["place_kinds"][0]
