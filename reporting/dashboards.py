@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import SelfReport, SupportOrganisation
 from assessments.savings import savings_chart, savings_series
 from assessments.services import completeness_by_area, deadline_for
-from facilities.models import AdministrativeUnit, Facility, Sector
+from facilities.models import DISTRICT_LEVEL_ENDS, AdministrativeUnit, Facility, Sector
 from portal import access
 from portal.access import ALL_ROLES, DEPARTMENT, allow
 from portal.models import Role, User
 from programs.models import Agency, Plan
 from reporting import indicators
+from reporting.models import AreaGrouping
 from reporting.services import ended_quarter
 
 
@@ -99,6 +100,27 @@ def _own_facilities(user: User, today: datetime.date) -> list[dict[str, Any]]:
 class IndicatorsForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.all(), required=False)
     on = forms.DateField(label=_("Tại ngày"), required=False)
+    # The area chart's grouping, in the report request form's words.
+    area_grouping = forms.ChoiceField(
+        label=_("Số liệu theo địa bàn"), choices=AreaGrouping.choices, required=False
+    )
+
+
+def area_grouping(
+    chosen: dict[str, Any], *, area: AdministrativeUnit | None, as_of: datetime.date
+) -> str:
+    """The grouping asked for; else by former district for a district's officer reading a
+    date after their district ended (30/06/2025), so that their facilities still form one
+    group; else by the unit on the data date."""
+    if chosen.get("area_grouping"):
+        return chosen["area_grouping"]
+    if (
+        area is not None
+        and area.level == AdministrativeUnit.Level.DISTRICT
+        and as_of > DISTRICT_LEVEL_ENDS
+    ):
+        return AreaGrouping.FORMER_DISTRICT
+    return AreaGrouping.UNIT_ON_DATE
 
 
 def _indicators(
@@ -113,6 +135,7 @@ def _indicators(
         return {"indicator_form": form}
     plan_end = datetime.date(plan.end_year, 12, 31)
     as_of = chosen.get("on") or min(today, plan_end)
+    grouping = area_grouping(chosen, area=area, as_of=as_of)
     context: dict[str, Any] = {
         "indicator_form": form,
         "plan": plan,
@@ -122,10 +145,10 @@ def _indicators(
         "cards": indicator_cards(indicators.compute(plan, as_of=as_of), as_of=as_of),
         # Rendered with the page (not fetched after it): the tables read without JavaScript
         # and the charts' boxes are in place before they are drawn.
-        **charts_context(request, plan, as_of),
+        **charts_context(request, plan, as_of, grouping=grouping),
     }
     if area is not None:
-        breakdown = indicators.compute_by(plan, as_of=as_of, by="area")
+        breakdown = indicators.compute_by(plan, as_of=as_of, by=grouping)
         own = [group for group in breakdown if group.key == str(area.pk)]
         context["area_cards"] = (
             indicator_cards(own[0].figures, as_of=as_of, area=area) if own else []
@@ -227,15 +250,33 @@ def dashboard_charts(request: HttpRequest) -> HttpResponse:
     if plan is None:
         return HttpResponse("")
     as_of = chosen.get("on") or min(timezone.localdate(), datetime.date(plan.end_year, 12, 31))
-    return render(request, "portal/_dashboard_charts.html", charts_context(request, plan, as_of))
+    grouping = area_grouping(chosen, area=_officer_area(request), as_of=as_of)
+    return render(
+        request,
+        "portal/_dashboard_charts.html",
+        charts_context(request, plan, as_of, grouping=grouping),
+    )
 
 
-def charts_context(request: HttpRequest, plan: Plan, as_of: datetime.date) -> dict[str, Any]:
+def _officer_area(request: HttpRequest) -> AdministrativeUnit | None:
+    if access.role_of(request.user) == Role.AGENCY_OFFICER:
+        return access.area_for(request.user)
+    return None
+
+
+def charts_context(
+    request: HttpRequest,
+    plan: Plan,
+    as_of: datetime.date,
+    *,
+    grouping: str = AreaGrouping.UNIT_ON_DATE,
+) -> dict[str, Any]:
     """Years, areas, sectors and reporting: the data tables the server renders and the same
     figures for the charts drawn over them when JavaScript runs.
 
     A district officer's charts are the province's (their district is highlighted); every bar
-    and row links to the facilities behind it.
+    and row links to the facilities behind it. Areas are grouped by the unit on `as_of` or by
+    the districts of 30/06/2025 (`grouping`, an `AreaGrouping`).
     """
     years = indicators.compute_by(plan, as_of=as_of, by="period")
     first = list(years[0].figures.values()) if years else []
@@ -243,7 +284,7 @@ def charts_context(request: HttpRequest, plan: Plan, as_of: datetime.date) -> di
     count_codes = [figure.indicator for figure in first if figure.is_count]
     # The area and sector charts compare T1, T2 and T4: a plan without them has none yet.
     grouped = bool(first) and set(GROUP_CODES) <= {figure.indicator for figure in first}
-    areas = _by_share(indicators.compute_by(plan, as_of=as_of, by="area")) if grouped else []
+    areas = _by_share(indicators.compute_by(plan, as_of=as_of, by=grouping)) if grouped else []
     sectors = _by_share(indicators.compute_by(plan, as_of=as_of, by="sector")) if grouped else []
     year, quarter = ended_quarter(as_of)
     completeness = completeness_by_area(SelfReport.PeriodKind.QUARTER, year, quarter)
@@ -264,11 +305,7 @@ def charts_context(request: HttpRequest, plan: Plan, as_of: datetime.date) -> di
             )
         return rows
 
-    area = (
-        access.area_for(request.user)
-        if access.role_of(request.user) == Role.AGENCY_OFFICER
-        else None
-    )
+    area = _officer_area(request)
     charts = {
         "text": {
             "minimum": str(_("mục tiêu tối thiểu")),
@@ -309,6 +346,8 @@ def charts_context(request: HttpRequest, plan: Plan, as_of: datetime.date) -> di
         "charts": charts,
         "share_names": [(figure.indicator, figure.name) for figure in first if not figure.is_count],
         "area_rows": group_rows(areas, "area"),
+        "area_grouping": grouping,
+        "area_grouping_label": AreaGrouping(grouping).label,
         "area_height": _height_class(len(areas)),
         "sector_rows": group_rows(sectors, "sector"),
         "sector_height": _height_class(len(sectors)),

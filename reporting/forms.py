@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import applying_q
 from facilities.forms import ALL, YES_NO, DateInput
+from facilities.geography import in_area_on
 from facilities.models import (
     AdministrativeUnit,
     Facility,
@@ -140,7 +141,8 @@ class FacilityFilter(django_filters.FilterSet):
         return queryset.matching(value)
 
     def in_area(self, queryset: FacilityQuerySet, name: str, value: AdministrativeUnit):
-        return queryset.filter(administrative_unit__in=descendant_ids(AdministrativeUnit, value.pk))
+        # The unit each facility was in on the day the list is read at, not its unit today.
+        return in_area_on(queryset, value, self.today)
 
     def in_sector(self, queryset: FacilityQuerySet, name: str, value: Sector):
         return queryset.filter(sector__in=descendant_ids(Sector, value.pk))
