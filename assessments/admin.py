@@ -14,6 +14,7 @@ from assessments.models import (
     PublicHoliday,
     ReportingSchedule,
     Resource,
+    SectorMaterial,
     SelfReport,
     SelfReportConsumption,
     SelfReportMeasure,
@@ -35,6 +36,16 @@ class SupportOrganisationAdmin(HardenedAdmin, SimpleHistoryAdmin):
 class ResourceAdmin(HardenedAdmin, SimpleHistoryAdmin):
     list_display = ["name", "unit", "kind", "rank", "offered"]
     list_filter = ["kind", "offered"]
+    search_fields = ["name", "name_en", "code"]
+
+
+@admin.register(SectorMaterial)
+class SectorMaterialAdmin(HardenedAdmin, SimpleHistoryAdmin):
+    # Each sector's main materials: what its facilities' forms ask beside the offered ones.
+    list_display = ["sector_prefix", "resource", "product_unit", "rank", "note"]
+    list_filter = ["sector_prefix"]
+    search_fields = ["sector_prefix", "resource__name", "note"]
+    autocomplete_fields = ["resource"]
 
 
 @admin.register(ConversionFactor)

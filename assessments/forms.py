@@ -106,7 +106,8 @@ class BaselineForm(forms.ModelForm):
             if self.instance.pk
             else {}
         )
-        self.resources = list(Resource.objects.for_form(existing))
+        facility = self.instance.assessment.facility if self.instance.assessment_id else None
+        self.resources = list(Resource.objects.for_form(existing, facility))
         for resource in self.resources:
             self.fields[f"resource_{resource.pk}"] = forms.DecimalField(
                 label=f"{resource.label} ({resource.unit_label})",
@@ -196,7 +197,8 @@ class SelfReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["output_unit"] = product_unit_field(self.fields["output_unit"])
         existing = {line.resource_id: line.quantity for line in self.instance.consumptions.all()}
-        self.resources = list(Resource.objects.for_form(existing))
+        facility = self.instance.facility if self.instance.facility_id else None
+        self.resources = list(Resource.objects.for_form(existing, facility))
         for resource in self.resources:
             self.fields[f"resource_{resource.pk}"] = forms.DecimalField(
                 label=resource.label,

@@ -14,7 +14,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -85,10 +90,18 @@ class SupportOrganisation(models.Model):
 
 
 class ResourceQuerySet(models.QuerySet["Resource"]):
-    def for_form(self, used: Iterable[int] = ()) -> ResourceQuerySet:
-        """The resources a consumption form offers: those offered, and any already `used`
-        (a line is never hidden because its resource was withdrawn from the forms)."""
-        return self.filter(Q(offered=True) | Q(pk__in=list(used)))
+    def for_form(
+        self, used: Iterable[int] = (), facility: Facility | None = None
+    ) -> ResourceQuerySet:
+        """The resources a consumption form offers: those offered, the main materials of the
+        `facility`'s sector (`SectorMaterial.of_facility`), and any already `used` (a line is
+        never hidden because its resource was withdrawn from the forms)."""
+        sector_materials = SectorMaterial.of_facility(facility) if facility is not None else []
+        return self.filter(
+            Q(offered=True)
+            | Q(pk__in=list(used))
+            | Q(pk__in=[material.resource_id for material in sector_materials])
+        )
 
 
 class Resource(models.Model):
@@ -138,6 +151,69 @@ class Resource(models.Model):
     @property
     def is_energy(self) -> bool:
         return self.kind in (self.Kind.ELECTRICITY, self.Kind.FUEL)
+
+
+class SectorMaterial(models.Model):
+    """A main material of a sector (VSIC 2018 code prefix) per unit of product: what the
+    consumption forms of the sector's facilities ask for beside the resources offered to all
+    (cement: clinker and limestone per tonne; beer: malt and water per hectolitre; …), so that
+    a sector's materials saving (`FacilitySavings.material`, an indicator with the materials
+    family) is measured on them. The resource is an ordinary one, usually of the materials
+    kind and not offered to every facility; the product unit says what its consumption is per
+    (asked only of facilities with a product in that unit, when one is named)."""
+
+    sector_prefix = models.CharField(
+        _("ngành (mã VSIC 2018)"),
+        max_length=5,
+        validators=[
+            RegexValidator(r"^\d{2,5}$", _("Vui lòng nhập mã ngành VSIC 2018 gồm 2 đến 5 chữ số."))
+        ],
+        help_text=_("Mã ngành hoặc phần đầu mã ngành, ví dụ 239 hoặc 13."),
+    )
+    resource = models.ForeignKey(
+        Resource,
+        verbose_name=_("nguyên vật liệu"),
+        on_delete=models.PROTECT,
+        related_name="sector_materials",
+    )
+    product_unit = models.CharField(
+        _("tính trên đơn vị sản phẩm"),
+        max_length=8,
+        blank=True,
+        validators=[validate_product_unit],
+        help_text=_("Để trống: hỏi mọi cơ sở của ngành, dù sản phẩm tính theo đơn vị nào."),
+    )
+    rank = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("nguyên vật liệu chính theo ngành")
+        verbose_name_plural = _("nguyên vật liệu chính theo ngành")
+        ordering = ["sector_prefix", "rank", "resource"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sector_prefix", "resource", "product_unit"],
+                name="assessments_sectormaterial_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sector_prefix}: {self.resource}"
+
+    @classmethod
+    def of_facility(cls, facility: Facility) -> list[SectorMaterial]:
+        """The rows whose prefix begins the facility's sector code and whose product unit (if
+        named) is one of its products' units: two small queries."""
+        code = facility.sector.code if facility.sector_id else ""
+        units = set(facility.products.values_list("unit", flat=True))
+        return [
+            material
+            for material in cls.objects.select_related("resource")
+            if code.startswith(material.sector_prefix)
+            and (not material.product_unit or material.product_unit in units)
+        ]
 
 
 class FactorQuerySet(models.QuerySet[Any]):

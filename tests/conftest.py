@@ -76,6 +76,8 @@ REFERENCE_DATA = [
     ("programs.migrations.0012_draft_plan_2021_2030", "ship"),
     ("programs.migrations.0016_places_reached_target", "ship"),
     ("assessments.migrations.0004_reference_data", "add_reference_data"),
+    ("assessments.migrations.0016_ship_sector_materials", "ship"),
+    ("programs.migrations.0017_sector_materials_targets", "ship"),
 ]
 
 
