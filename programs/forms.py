@@ -433,3 +433,33 @@ class IndicatorDefinitionForm(forms.ModelForm):
                 _("Loại chỉ tiêu này không lọc theo quy mô; vui lòng bỏ chọn quy mô."),
             )
         return cleaned
+
+
+class PlaceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Tìm theo tên"), field_name="name", lookup_expr="icontains", max_length=200
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Loại"), choices=IndustrialZone.Kind.choices, empty_label=ALL
+    )
+
+    class Meta:
+        model = IndustrialZone
+        fields: list[str] = []
+
+
+class PlaceForm(forms.ModelForm):
+    """An industrial zone, cluster or craft village of the registry (its outreach is recorded
+    with the activities; its facilities name it on their records)."""
+
+    class Meta:
+        model = IndustrialZone
+        fields = ["name", "kind", "area", "parent", "established_on", "closed_on"]
+        widgets = {"established_on": DateInput(), "closed_on": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = IndustrialZone.objects.filter(
+            kind=IndustrialZone.Kind.ECONOMIC_ZONE
+        )
+        self.fields["area"].queryset = self.fields["area"].queryset.order_by("level", "name")

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.db.models import Count
+from django.db.models import Case, Count, F, OuterRef, Subquery, When
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from facilities.models import IndustrialZone, OutreachActivity, OutreachParticipation
 from portal import access
 from portal.access import (
     ADMINS,
@@ -32,6 +33,8 @@ from programs.forms import (
     OfficialFilter,
     OfficialForm,
     ParticipantFormSet,
+    PlaceFilter,
+    PlaceForm,
     PlanForm,
     ProjectFilter,
     ProjectForm,
@@ -295,6 +298,65 @@ def official_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         form,
         title=_("Sửa cán bộ chuyên trách") if official.pk else _("Thêm cán bộ chuyên trách"),
         back="programs:official_list",
+    )
+
+
+# --- Places reached (industrial zones, clusters, craft villages) ------------------------------
+
+
+@allow(READERS)
+def place_list(request: HttpRequest) -> HttpResponse:
+    """The registry of places with the day each was first reached by dissemination (by an
+    activity held there, or by a facility in it taking part in one): what K1 counts."""
+    direct = (
+        OutreachActivity.objects.filter(places=OuterRef("pk"))
+        .order_by("held_on")
+        .values("held_on")[:1]
+    )
+    through = (
+        OutreachParticipation.objects.filter(facility__zone=OuterRef("pk"))
+        .order_by("activity__held_on")
+        .values("activity__held_on")[:1]
+    )
+    places = (
+        IndustrialZone.objects.select_related("area")
+        .annotate(
+            facility_count=Count("facilities", distinct=True),
+            reached_directly=Subquery(direct),
+            reached_through=Subquery(through),
+        )
+        .annotate(
+            first_reached=Case(
+                When(reached_directly__isnull=True, then=F("reached_through")),
+                When(reached_through__isnull=True, then=F("reached_directly")),
+                When(reached_directly__lte=F("reached_through"), then=F("reached_directly")),
+                default=F("reached_through"),
+            )
+        )
+    )
+    return _list(
+        request,
+        filterset_class=PlaceFilter,
+        queryset=places,
+        template="programs/place_list.html",
+    )
+
+
+@allow(DEPARTMENT)
+def place_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    place = get_object_or_404(IndustrialZone, pk=pk) if pk else IndustrialZone()
+    form = PlaceForm(request.POST or None, instance=place)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu khu, cụm công nghiệp, làng nghề."))
+        return redirect("programs:place_list")
+    return _form_page(
+        request,
+        form,
+        title=_("Sửa khu, cụm công nghiệp, làng nghề")
+        if place.pk
+        else _("Thêm khu, cụm công nghiệp, làng nghề"),
+        back="programs:place_list",
     )
 
 

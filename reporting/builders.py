@@ -239,6 +239,8 @@ def parts_label(figure: indicators.Figure) -> str:
         return _("Số cơ sở đạt mức tối thiểu / đang áp dụng SXSH")
     if figure.kind == indicators.Kind.OFFICIALS_TRAINED:
         return _("Số cán bộ / tổng")
+    if figure.kind == indicators.Kind.PLACES_REACHED:
+        return _("Số khu, cụm, làng nghề / tổng")
     return _("Số cơ sở / tổng")
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, CPOption, SelfReport, SelfReportAttachment
 from facilities import importer
-from facilities.models import FacilityImport, OutreachActivity
+from facilities.models import FacilityImport, IndustrialZone, OutreachActivity
 from portal.lib import closing
 from portal.models import Role
 from programs.models import (
@@ -55,6 +55,7 @@ COURSE = "course"
 OFFICIAL = "official"
 AWARD = "award"
 INDICATOR = "catalogue entry"  # an indicator composed in the catalogue (code "C1")
+PLACE = "place"  # a shipped industrial zone
 ARTICLE = "article"  # a published news article with an image, slug "tin-thu"
 CASE_STUDY = "case study"  # a published, consented case study of "own", slug "dien-hinh"
 DOCUMENT = "public document"  # a published PDF of the documents library, slug "so-tay"
@@ -245,6 +246,9 @@ CASES = [
     Case("programs:course_list", only(READERS)),
     Case("programs:course_create", only(DEPARTMENT)),
     Case("programs:course_edit", only(DEPARTMENT), kwargs={"pk": COURSE}),
+    Case("programs:place_list", only(READERS)),
+    Case("programs:place_create", only(DEPARTMENT)),
+    Case("programs:place_edit", only(DEPARTMENT), kwargs={"pk": PLACE}),
     Case("programs:official_list", only(READERS)),
     Case("programs:official_create", only(DEPARTMENT)),
     Case("programs:official_edit", only(DEPARTMENT), kwargs={"pk": OFFICIAL}),
@@ -505,6 +509,7 @@ def _programme(users, facility) -> dict[str, int]:
             organiser="Bộ Công Thương",
         ).pk,
         OFFICIAL: official.pk,
+        PLACE: IndustrialZone.objects.get(name="KCN Bắc Vinh").pk,
         AWARD: Award.objects.create(
             facility=facility, year=2019, title="Bằng khen", issued_by="UBND tỉnh Nghệ An"
         ).pk,

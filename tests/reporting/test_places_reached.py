@@ -187,3 +187,10 @@ def test_by_district_each_district_has_its_places(places) -> None:
     # After the reform, areas are communes: places are in the former districts only.
     later = indicators.compute_by(plan, as_of=datetime.date(2025, 12, 31), by="area")
     assert all("K9" not in group.figures for group in later)
+
+
+def test_reports_head_the_figure_with_what_it_counts(places) -> None:
+    from reporting.builders import parts_label
+
+    figure = indicators.preview(_entry(), as_of=datetime.date(2024, 12, 31))
+    assert parts_label(figure) == "Số khu, cụm, làng nghề / tổng"
