@@ -58,6 +58,8 @@ from demo.kit import (
     weekday,
 )
 from facilities.models import (
+    DISTRICT_LEVEL_ENDS,
+    AdministrativeUnit,
     AwarenessConfirmation,
     DedicatedUnit,
     Facility,
@@ -969,10 +971,13 @@ def _hand_over_a_reporting_plant(assessments: list[_AssessmentSpec], manager: Us
         for spec in assessments
         if spec.kind == _Kind.DETAILED and spec.completed_on is not None
     ]
+    district = AdministrativeUnit.objects.filter(
+        level=AdministrativeUnit.Level.DISTRICT, code=_MANAGER_DISTRICT
+    ).valid_on(DISTRICT_LEVEL_ENDS)
     in_district = set(
-        Facility.objects.filter(
-            pk__in=[site.pk for site in assessed], administrative_unit__code=_MANAGER_DISTRICT
-        ).values_list("pk", flat=True)
+        Facility.objects.filter(pk__in=[site.pk for site in assessed])
+        .located_on(DISTRICT_LEVEL_ENDS, list(district.values_list("pk", flat=True)))
+        .values_list("pk", flat=True)
     )
     site = next((site for site in assessed if site.pk in in_district), None) or next(
         iter(assessed), None

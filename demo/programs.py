@@ -41,7 +41,7 @@ from demo.kit import (
     link_missing,
     weekday,
 )
-from facilities.models import AdministrativeUnit, Facility
+from facilities.models import DISTRICT_LEVEL_ENDS, AdministrativeUnit, Facility, unit_on
 from portal.models import User
 from programs.models import (
     Agency,
@@ -461,7 +461,10 @@ def _load_agencies() -> list[_AgencyInfo]:
             ),
             area_until=agency.area.valid_to if agency.area else None,
         )
-        for agency in Agency.objects.select_related("area").order_by("code")
+        # The plan to 2020 knew no commune committees: they join the demo with the 2025 map.
+        for agency in Agency.objects.exclude(kind=Agency.Kind.COMMUNE)
+        .select_related("area")
+        .order_by("code")
     ]
     missing = set(_PROVINCIAL_TASKS) - {agency.code for agency in agencies}
     if missing:
@@ -503,26 +506,23 @@ def _load_sites() -> list[_Site]:
         .annotate(first=Min("verified_on"))
         .values_list("assessment__facility_id", "first")
     )
+    # The district each site was in under the plan, wherever it is now (`seed_demo` remaps the
+    # registry to the communes of 2025 last).
+    units = {unit.pk: unit for unit in AdministrativeUnit.objects.all()}
     return [
         _Site(
             pk=pk,
             name=name,
-            area_label=_area_label(unit_kind, unit_name),
+            area_label=_area_label(units[unit].kind, units[unit].name),
             started=started,
             closed=closed,
             assessments=by_pk[pk],
             first_verified=first_verified.get(pk),
         )
-        for pk, name, unit_kind, unit_name, started, closed in Facility.objects.filter(pk__in=by_pk)
+        for pk, name, unit, started, closed in Facility.objects.filter(pk__in=by_pk)
+        .annotate(plan_unit=unit_on(DISTRICT_LEVEL_ENDS))
         .order_by("tax_code")
-        .values_list(
-            "pk",
-            "name",
-            "administrative_unit__kind",
-            "administrative_unit__name",
-            "started_on",
-            "closed_on",
-        )
+        .values_list("pk", "name", "plan_unit", "started_on", "closed_on")
     ]
 
 

@@ -17,6 +17,7 @@ from assessments.services import ensure_reminder_schedule
 from demo.assessments import seed_assessments
 from demo.energy import seed_energy
 from demo.facilities import seed_facilities
+from demo.geography import commune_agency, remap_registry
 from demo.kit import check_scale
 from demo.places import seed_places
 from demo.programs import seed_programme
@@ -118,6 +119,17 @@ def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
         scale=scale,
         rng=random.Random(seed),
         officers=[by_username["dienchau"], by_username["sotnmt"]],
+    )
+    # Last, so that every step before draws on the plan-era districts as the plan did.
+    remap_registry(clerk=by_username["quantri"])
+    users.insert(
+        users.index(by_username["dienchau"]) + 1,
+        _demo_user(
+            "xadienchau",
+            full_name="Ngô Thị Thảo",
+            role=Role.AGENCY_OFFICER,
+            agency=commune_agency(),
+        ),
     )
     ensure_reminder_schedule()
     ensure_report_schedules()
