@@ -284,6 +284,11 @@ class IndicatorDefinition(models.Model):
     def kinds_of_place(self) -> list[str]:
         return [part.strip() for part in self.place_kinds.split(",") if part.strip()]
 
+    @property
+    def place_kinds_label(self) -> str:
+        """ "Khu công nghiệp, Làng nghề": the kinds of place counted, by name."""
+        return ", ".join(str(IndustrialZone.Kind(kind).label) for kind in self.kinds_of_place)
+
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
         required = {

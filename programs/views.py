@@ -161,7 +161,8 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def indicator_list(request: HttpRequest) -> HttpResponse:
     # A grouped query keeps no Meta.ordering: the catalogue's order is said again.
     entries = (
-        IndicatorDefinition.objects.prefetch_related("size_classes")
+        IndicatorDefinition.objects.select_related("resource")
+        .prefetch_related("size_classes")
         .annotate(plan_count=Count("targets__plan", distinct=True))
         .order_by("rank", "code")
     )

@@ -69,3 +69,12 @@ def test_the_demo_adds_craft_villages_and_outreach_reaching_places(db) -> None:
     assert all(village.area_id for village in villages)
     reached = IndustrialZone.objects.filter(outreach_activities__isnull=False).distinct()
     assert reached.count() == len({name for *_rest, names in EVENTS for name in names})
+
+
+def test_the_catalogue_lists_the_kinds_of_place_and_the_family_of_savings(
+    users, client_for
+) -> None:
+    page = client_for(users["department_admin"]).get(reverse("programs:indicator_list"))
+    text = page.content.decode()
+    assert "Khu công nghiệp, Cụm công nghiệp, Làng nghề" in text  # K1
+    assert "tiết kiệm tính trên nguyên vật liệu" in text  # the sectors' materials
