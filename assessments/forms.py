@@ -13,6 +13,7 @@ from assessments.models import (
     Baseline,
     CPOption,
     Resource,
+    SectorMaterial,
     SelfReport,
     SupportOrganisation,
     Technique,
@@ -91,6 +92,16 @@ def product_unit_field(field: forms.Field) -> forms.ChoiceField:
     )
 
 
+SECTOR_MATERIAL = _("Nguyên vật liệu chính của ngành.")
+
+
+def sector_materials(facility: Facility | None) -> set[int]:
+    """The resources the forms ask `facility` for as its sector's main materials."""
+    if facility is None:
+        return set()
+    return {material.resource_id for material in SectorMaterial.of_facility(facility)}
+
+
 class BaselineForm(forms.ModelForm):
     """The baseline year, with one quantity field per resource (blank = not used)."""
 
@@ -107,7 +118,8 @@ class BaselineForm(forms.ModelForm):
             else {}
         )
         facility = self.instance.assessment.facility if self.instance.assessment_id else None
-        self.resources = list(Resource.objects.for_form(existing, facility))
+        materials = sector_materials(facility)
+        self.resources = list(Resource.objects.for_form(existing, also=materials))
         for resource in self.resources:
             self.fields[f"resource_{resource.pk}"] = forms.DecimalField(
                 label=f"{resource.label} ({resource.unit_label})",
@@ -116,6 +128,7 @@ class BaselineForm(forms.ModelForm):
                 max_digits=18,
                 decimal_places=3,
                 initial=existing.get(resource.pk),
+                help_text=SECTOR_MATERIAL if resource.pk in materials else "",
             )
         localize_decimals(self)
 
@@ -198,7 +211,8 @@ class SelfReportForm(forms.ModelForm):
         self.fields["output_unit"] = product_unit_field(self.fields["output_unit"])
         existing = {line.resource_id: line.quantity for line in self.instance.consumptions.all()}
         facility = self.instance.facility if self.instance.facility_id else None
-        self.resources = list(Resource.objects.for_form(existing, facility))
+        materials = sector_materials(facility)
+        self.resources = list(Resource.objects.for_form(existing, also=materials))
         for resource in self.resources:
             self.fields[f"resource_{resource.pk}"] = forms.DecimalField(
                 label=resource.label,
@@ -207,6 +221,7 @@ class SelfReportForm(forms.ModelForm):
                 max_digits=18,
                 decimal_places=3,
                 initial=existing.get(resource.pk),
+                help_text=SECTOR_MATERIAL if resource.pk in materials else "",
             )
             self.fields[f"resource_{resource.pk}"].unit = resource.unit_label
         localize_decimals(self)

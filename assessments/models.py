@@ -90,18 +90,12 @@ class SupportOrganisation(models.Model):
 
 
 class ResourceQuerySet(models.QuerySet["Resource"]):
-    def for_form(
-        self, used: Iterable[int] = (), facility: Facility | None = None
-    ) -> ResourceQuerySet:
-        """The resources a consumption form offers: those offered, the main materials of the
-        `facility`'s sector (`SectorMaterial.of_facility`), and any already `used` (a line is
-        never hidden because its resource was withdrawn from the forms)."""
-        sector_materials = SectorMaterial.of_facility(facility) if facility is not None else []
-        return self.filter(
-            Q(offered=True)
-            | Q(pk__in=list(used))
-            | Q(pk__in=[material.resource_id for material in sector_materials])
-        )
+    def for_form(self, used: Iterable[int] = (), also: Iterable[int] = ()) -> ResourceQuerySet:
+        """The resources a consumption form offers: those offered, those it is `also` to ask
+        (the main materials of the facility's sector: `SectorMaterial.of_facility`), and any
+        already `used` (a line is never hidden because its resource was withdrawn from the
+        forms)."""
+        return self.filter(Q(offered=True) | Q(pk__in=[*used, *also]))
 
 
 class Resource(models.Model):

@@ -139,3 +139,7 @@ def test_the_self_report_page_shows_the_sectors_materials_with_their_units(
     assert page.status_code == 200
     text = page.content.decode()
     assert "Clinker" in text and "Đá vôi" in text and "Malt" not in text
+    clinker = Resource.objects.get(code="clinker")
+    assert f'data-testid="sector-material-resource_{clinker.pk}"' in text
+    electricity = Resource.objects.get(code="electricity")
+    assert f'data-testid="sector-material-resource_{electricity.pk}"' not in text
