@@ -69,26 +69,31 @@ restore: $(STAMP)
 	$(BIN)/python manage.py restore "$(FILE)" $(if $(MEDIA),--media "$(MEDIA)")
 
 # Performance at provincial (default) or national scale: `make bench [BENCH_TIER=national]`.
-# Province: SQLite (var/bench.sqlite3, no load test) then PostgreSQL (database BENCH_DB, with
-# the load test), each generated afresh; national: PostgreSQL only. Figures: var/bench-*.json.
+# One run on PostgreSQL (database BENCH_DB, generated afresh) with the load test; at province
+# the same tier is also written into var/bench-province.sqlite3 and both databases are timed
+# side by side in that run. Without PostgreSQL, SQLite alone. Figures: var/bench-<tier>.json;
+# BENCH_README=1 also rewrites the README's performance table from them.
 BENCH_TIER ?= province
 BENCH_DB ?= bench
 BENCH_PG := postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+BENCH_SQLITE := var/bench-$(BENCH_TIER).sqlite3
+BENCH_ARGS := --tier $(BENCH_TIER) --json var/bench-$(BENCH_TIER).json $(if $(BENCH_README),--readme)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	@mkdir -p var
-	@if [ "$(BENCH_TIER)" != national ]; then \
-	  rm -f var/bench.sqlite3 && \
-	  DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py migrate --no-input -v0 && \
-	  DATABASE_URL=sqlite:///var/bench.sqlite3 $(BIN)/python manage.py bench \
-	    --tier $(BENCH_TIER) --skip-load --json var/bench-$(BENCH_TIER)-sqlite.json; \
-	fi
 	@case "$(BENCH_DB)" in test|test_sxsh) echo "$(BENCH_DB) is CI's database"; exit 1;; esac
+	@rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
 	@if pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  if [ "$(BENCH_TIER)" != national ]; then \
+	    DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BIN)/python manage.py migrate --no-input -v0; \
+	  fi && \
 	  dropdb --if-exists -h 127.0.0.1 -U postgres $(BENCH_DB) && \
 	  createdb -h 127.0.0.1 -U postgres $(BENCH_DB) && \
 	  DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py migrate --no-input -v0 && \
-	  DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py bench --tier $(BENCH_TIER) \
-	    --json var/bench-$(BENCH_TIER)-postgresql.json \
-	    --compare-with var/bench-$(BENCH_TIER)-sqlite.json; \
-	else echo "PostgreSQL is not answering on 127.0.0.1:5432: no PostgreSQL figures."; fi
+	  DATABASE_URL=$(BENCH_PG) $(BIN)/python manage.py bench $(BENCH_ARGS) \
+	    $(if $(filter national,$(BENCH_TIER)),,--sqlite $(BENCH_SQLITE)); \
+	else \
+	  echo "PostgreSQL is not answering on 127.0.0.1:5432: SQLite alone." && \
+	  DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BIN)/python manage.py migrate --no-input -v0 && \
+	  DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BIN)/python manage.py bench $(BENCH_ARGS); \
+	fi

@@ -1,10 +1,17 @@
-"""`make bench`: the portal's speed at provincial and national scale, as ratios against floors.
+"""`make bench`: the portal's speed at provincial and national scale, against the targets of
+issue #15 and against floors.
 
 - `data.py` writes a tier's synthetic programme straight into the tables (PostgreSQL COPY,
   SQLite executemany), deterministic for a seed, without history rows;
-- `floor.py` is the hand-written SQL and the naive Python loop the engine is measured against;
-- `measures.py` times the pages, counts their queries, and measures the XLSX and PDF exports;
-- `load.py` serves the portal with gunicorn and drives it with locust from another process.
+- `floor.py` is the hand-written SQL (JIT off) and the naive Python loop the engine is
+  measured against;
+- `pages.py` opens every page, form and export: query counts against a cap, timings, each
+  page's true floor (its template from a prepared context), the dashboard as a user gets it;
+- `measures.py` times the engine, the XLSX writers, approvals and the registry import;
+  `child.py` measures the quarterly report and the whole export in fresh processes;
+- `sides.py` times SQLite beside PostgreSQL in the same process;
+- `load.py` serves the portal with gunicorn as the Dockerfile does and drives it with locust;
+- `targets.py` judges the figures and writes the README's table.
 
 `python manage.py bench --tier tiny|province|national` runs them all and prints the table.
 """

@@ -1,15 +1,18 @@
-"""Measure 7: the portal under load, as production runs it.
+"""The portal under load, as production runs it.
 
-gunicorn (2 workers, DEBUG=0, static files by WhiteNoise from a collected folder) serves the
-bench database on 127.0.0.1; locust, in another process, plays 16 department staff members for
-60 seconds, after one user alone for a while (the single-user baseline). Both processes are
-started here and stopped by their own pid.
+gunicorn (the Dockerfile's workers and timeout, DEBUG=0, static files by WhiteNoise from a
+collected folder) serves the bench database on 127.0.0.1; locust, in another process, plays
+one department staff member until they have made at least 30 requests (the single-user
+baseline), then 16 of them for 60 seconds. They read pages, export the registry and download
+the quarterly report. A request still unanswered when a run ends counts as failed. Both
+processes are started here and stopped by their own pid.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -18,17 +21,33 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 
-from bench.measures import pages
+from bench.child import database_url
+from bench.pages import dashboard_plan, exports, follow_ups, pages, staff_client
 from facilities.models import Facility
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 LOCUSTFILE = str(Path(__file__).with_name("locustfile.py"))
+DOCKERFILE = Path(settings.BASE_DIR) / "Dockerfile"
+# The single-user baseline's least number of requests.
+BASELINE_REQUESTS = 30
+
+
+def production_gunicorn() -> dict[str, int]:
+    """The workers and timeout the Dockerfile starts gunicorn with (its CMD)."""
+    text = DOCKERFILE.read_text() if DOCKERFILE.exists() else ""
+    found = {"workers": 3, "timeout": 60}
+    for option in found:
+        if match := re.search(rf'"--{option}",\s*"(\d+)"', text):
+            found[option] = int(match[1])
+    return found
 
 
 def _free_port() -> int:
@@ -38,19 +57,11 @@ def _free_port() -> int:
 
 
 def _server_environment(work: Path) -> dict[str, str]:
-    database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
-        url = f"sqlite:///{Path(database['NAME']).resolve()}"
-    else:
-        url = (
-            f"postgres://{database['USER']}:{database.get('PASSWORD') or ''}@"
-            f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
-        )
     return os.environ | {
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": url,
+        "DATABASE_URL": database_url(),
         # Plain HTTP on the loopback: no redirect to HTTPS, cookies not limited to HTTPS.
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_COOKIES": "0",
@@ -82,6 +93,11 @@ def _sessions(environment: dict[str, str], count: int) -> list[str]:
     return [line.strip() for line in output.splitlines() if line.strip()][-count:]
 
 
+def dashboard_follow_ups() -> list[str]:
+    response = staff_client().get(reverse("dashboard"))
+    return follow_ups(response.content.decode())
+
+
 def _wait_until_up(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -96,8 +112,16 @@ def _wait_until_up(url: str, seconds: float = 60) -> None:
 
 
 def _locust(
-    environment: dict[str, str], host: str, users: int, seconds: int, out: Path
-) -> list[tuple[str, float, bool]]:
+    environment: dict[str, str],
+    host: str,
+    users: int,
+    seconds: int,
+    out: Path,
+    *,
+    stop_after: int = 0,
+) -> tuple[list[tuple[str, float, bool]], float]:
+    """The samples of one locust run (name, milliseconds, failed) and its seconds."""
+    started = time.monotonic()
     subprocess.run(
         [
             sys.executable,
@@ -120,12 +144,13 @@ def _locust(
             "--exit-code-on-error",
             "0",
         ],
-        env=environment | {"BENCH_LOAD_OUT": str(out)},
+        env=environment | {"BENCH_LOAD_OUT": str(out), "BENCH_STOP_AFTER": str(stop_after)},
         check=True,
         capture_output=True,
         timeout=seconds + 120,
     )
-    return [tuple(sample) for sample in json.loads(out.read_text())]
+    elapsed = time.monotonic() - started
+    return [tuple(sample) for sample in json.loads(out.read_text())], elapsed
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -133,11 +158,13 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def _summary(samples: list[tuple[str, float, bool]], seconds: int) -> dict[str, Any]:
+def _summary(samples: list[tuple[str, float, bool]], seconds: float) -> dict[str, Any]:
     times = [sample[1] for sample in samples]
     return {
         "requests": len(samples),
         "errors": sum(1 for sample in samples if sample[2]),
+        "errors_by_page": dict(Counter(sample[0] for sample in samples if sample[2])),
+        "seconds": seconds,
         "requests_per_second": len(samples) / seconds,
         "p50_ms": _percentile(times, 0.50),
         "p95_ms": _percentile(times, 0.95),
@@ -150,7 +177,7 @@ def _summary(samples: list[tuple[str, float, bool]], seconds: int) -> dict[str, 
     }
 
 
-def load_test(*, work: Path, users: int = 16, seconds: int = 60, warm: int = 20) -> dict[str, Any]:
+def load_test(*, work: Path, users: int = 16, seconds: int = 60) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     environment = _server_environment(work)
     subprocess.run(
@@ -158,7 +185,8 @@ def load_test(*, work: Path, users: int = 16, seconds: int = 60, warm: int = 20)
         env=environment,
         check=True,
     )
-    found = pages()
+    _plan, as_of = dashboard_plan()
+    found = pages(as_of) | exports()
     facility_ids = list(Facility.objects.order_by("?").values_list("pk", flat=True)[:500])
     # A detail URL with a placeholder id, swapped for a random facility by each request.
     found["facility_detail"] = found["facility_detail"].rsplit("/", 2)[0] + "/0/"
@@ -167,7 +195,9 @@ def load_test(*, work: Path, users: int = 16, seconds: int = 60, warm: int = 20)
         "BENCH_SESSIONS": ",".join(_sessions(environment, users)),
         "BENCH_FACILITY_IDS": ",".join(map(str, facility_ids)),
         "BENCH_PAGES": json.dumps(found),
+        "BENCH_FOLLOW_UPS": json.dumps(dashboard_follow_ups()),
     }
+    gunicorn = production_gunicorn()
     port = _free_port()
     pidfile = work / "gunicorn.pid"
     connection.close()  # the server's workers open their own
@@ -180,9 +210,9 @@ def load_test(*, work: Path, users: int = 16, seconds: int = 60, warm: int = 20)
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(gunicorn["workers"]),
             "--timeout",
-            "120",
+            str(gunicorn["timeout"]),
             "--pid",
             str(pidfile),
             "--log-level",
@@ -196,8 +226,12 @@ def load_test(*, work: Path, users: int = 16, seconds: int = 60, warm: int = 20)
     host = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{host}/healthz/")
-        single = _summary(_locust(environment, host, 1, warm, work / "single.json"), warm)
-        loaded = _summary(_locust(environment, host, users, seconds, work / "load.json"), seconds)
+        # One user alone until BASELINE_REQUESTS requests (the run time only a safety net).
+        single = _summary(
+            *_locust(environment, host, 1, 600, work / "single.json", stop_after=BASELINE_REQUESTS)
+        )
+        samples, _elapsed = _locust(environment, host, users, seconds, work / "load.json")
+        loaded = _summary(samples, seconds)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -205,7 +239,8 @@ def load_test(*, work: Path, users: int = 16, seconds: int = 60, warm: int = 20)
         except subprocess.TimeoutExpired:
             server.kill()
     return {
-        "workers": 2,
+        "workers": gunicorn["workers"],
+        "timeout": gunicorn["timeout"],
         "users": users,
         "seconds": seconds,
         "cores": os.cpu_count(),

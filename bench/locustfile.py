@@ -1,8 +1,11 @@
 """The simulated users of `make bench`'s load test (run by bench/load.py, not by hand).
 
 Each user is a department staff member with their own session (cookies made by load.py),
-reading the main pages with a short pause between clicks. Every response time and failure is
-written to BENCH_LOAD_OUT when locust quits, so load.py computes the percentiles itself.
+reading the main pages, exporting the registry and downloading the quarterly report, with a
+short pause between clicks. Every response time and failure is written to BENCH_LOAD_OUT when
+locust quits, so load.py computes the percentiles itself; a request still waiting for its answer
+then is written as failed, with the time it had waited. With BENCH_STOP_AFTER, the run ends
+once that many requests are answered.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import itertools
 import json
 import os
 import random
+import time
 from typing import Any
 
 from locust import HttpUser, between, events, task
@@ -18,7 +22,13 @@ from locust import HttpUser, between, events, task
 SESSIONS = itertools.cycle(os.environ["BENCH_SESSIONS"].split(","))
 FACILITY_IDS = [int(pk) for pk in os.environ["BENCH_FACILITY_IDS"].split(",")]
 PAGES = json.loads(os.environ["BENCH_PAGES"])
+FOLLOW_UPS = json.loads(os.environ.get("BENCH_FOLLOW_UPS") or "[]")
+REPORTS = [name for name in ("report_pdf", "report_xlsx") if name in PAGES]
+STOP_AFTER = int(os.environ.get("BENCH_STOP_AFTER") or 0)
 SAMPLES: list[tuple[str, float, bool]] = []
+# Requests sent and not answered yet: (name, when sent), by a number of their own.
+WAITING: dict[int, tuple[str, float]] = {}
+NUMBERS = itertools.count()
 
 
 @events.request.add_listener
@@ -29,8 +39,10 @@ def _record(name: str, response_time: float, exception: Any, response: Any, **_:
 
 @events.quitting.add_listener
 def _write(**_: Any) -> None:
+    now = time.monotonic()
+    unfinished = [(name, (now - sent) * 1000, True) for name, sent in WAITING.values()]
     with open(os.environ["BENCH_LOAD_OUT"], "w") as handle:
-        json.dump(SAMPLES, handle)
+        json.dump(SAMPLES + unfinished, handle)
 
 
 class DepartmentStaff(HttpUser):
@@ -40,15 +52,23 @@ class DepartmentStaff(HttpUser):
         self.client.cookies.set("sessionid", next(SESSIONS))
 
     def _get(self, name: str, url: str) -> None:
+        number = next(NUMBERS)
+        WAITING[number] = (name, time.monotonic())
         with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as r:
+            del WAITING[number]
             if r.status_code != 200:
                 r.failure(f"HTTP {r.status_code}")
+            else:
+                # A download is answered once its last byte has arrived.
+                _ = r.content
+        if STOP_AFTER and len(SAMPLES) >= STOP_AFTER:
+            self.environment.runner.quit()
 
     @task(3)
     def dashboard(self) -> None:
         self._get("dashboard", PAGES["dashboard"])
-        if "dashboard_charts" in PAGES:  # what the page then loads with htmx
-            self._get("dashboard_charts", PAGES["dashboard_charts"])
+        for url in FOLLOW_UPS:  # what the page then loads (htmx), as a browser would
+            self._get("dashboard_follow_up", url)
 
     @task(3)
     def facility_list(self) -> None:
@@ -80,6 +100,20 @@ class DepartmentStaff(HttpUser):
     @task(1)
     def plan_detail(self) -> None:
         self._get("plan_detail", PAGES["plan_detail"])
+
+    @task(1)
+    def facility_export(self) -> None:
+        self._get("facility_export", PAGES["facility_export"])
+
+    @task(1)
+    def report_download(self) -> None:
+        if REPORTS:
+            name = random.choice(REPORTS)
+            self._get(name, PAGES[name])
+
+    @task(1)
+    def completeness(self) -> None:
+        self._get("completeness", PAGES["completeness"])
 
     @task(1)
     def static_file(self) -> None:

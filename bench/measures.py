@@ -6,58 +6,37 @@ machine (two cores shared) falls on every contender alike.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import importlib.util
 import io
-import itertools
 import os
-import resource
 import statistics
 import tempfile
 import threading
 import time
 import tracemalloc
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import openpyxl
-from django.conf import settings
+from django.core.management import call_command, get_commands
 from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from stdnum.vn import mst
 
-from assessments.models import Assessment, SelfReport, SupportOrganisation
+from assessments import services as assessment_services
+from assessments.models import SelfReport
+from bench import child
 from bench.data import STAFF_USERNAME
 from bench.floor import mismatches, naive_loop, sql_floor
-from facilities.models import Facility, OutreachActivity
+from bench.pages import dashboard_plan, fetch, follow_ups, staff_client
+from facilities.models import Facility
 from portal.models import User
-from programs.models import AgencyTask, Plan
 from reporting import excel, indicators
 from reporting.forms import with_list_columns
 from reporting.registry import export_rows
-
-
-def staff_client() -> Client:
-    # A host the settings allow (the test client's "testserver" is allowed only under tests).
-    hosts = [host for host in settings.ALLOWED_HOSTS if "*" not in host and host[0] != "."]
-    client = Client(HTTP_HOST=hosts[0] if hosts else "testserver", raise_request_exception=False)
-    client.force_login(
-        User.objects.get(username=STAFF_USERNAME),
-        backend="django.contrib.auth.backends.ModelBackend",
-    )
-    return client
-
-
-def dashboard_plan() -> tuple[Plan, datetime.date]:
-    """The plan and date the dashboard shows by default (reporting.dashboards)."""
-    plan = Plan.objects.shown_by_default()
-    assert plan is not None, "no plan: the migrations ship one"
-    return plan, min(timezone.localdate(), datetime.date(plan.end_year, 12, 31))
 
 
 def _seconds(action: Callable[[], Any]) -> float:
@@ -104,11 +83,15 @@ def indicators_against_floors(repetitions: int, *, naive_repetitions: int) -> di
         if comparison.combined is not None
     )
     client = staff_client()
-    url = reverse("dashboard")
+    first = client.get(reverse("dashboard"))
+    assert first.status_code == 200, first.status_code
+    # As a user gets it: the page, then what it loads right after.
+    requests = [reverse("dashboard"), *follow_ups(first.content.decode())]
 
     def dashboard() -> None:
-        response = client.get(url)
-        assert response.status_code == 200, response.status_code
+        for url in requests:
+            response = fetch(client, url)
+            assert response.status_code == 200, (url, response.status_code)
 
     def loop() -> None:
         naive.update(naive_loop(as_of, t3_floor=t3_floor))
@@ -125,6 +108,8 @@ def indicators_against_floors(repetitions: int, *, naive_repetitions: int) -> di
     problems["naive"] = mismatches(engine, naive)
     return {
         "as_of": as_of.isoformat(),
+        "dashboard_requests": requests,
+        "floor_jit": "off" if connection.vendor == "postgresql" else None,
         "repetitions": repetitions,
         "naive_repetitions": 1 if slow else repetitions,
         "seconds": medians,
@@ -137,97 +122,70 @@ def indicators_against_floors(repetitions: int, *, naive_repetitions: int) -> di
     }
 
 
+def _jit(setting: str | None = None) -> str:
+    with connection.cursor() as cursor:
+        if setting is not None:
+            cursor.execute(f"SET jit = {'on' if setting == 'on' else 'off'}")
+        cursor.execute("SHOW jit")
+        return cursor.fetchone()[0]
+
+
+def jit_comparison(repetitions: int) -> dict[str, Any]:
+    """PostgreSQL only: the complete dashboard with the portal's connection compiling its
+    queries (JIT on) and not (off), interleaved; and what the portal's connection uses."""
+    if connection.vendor != "postgresql":
+        return {"measured": False, "reason": "JIT is PostgreSQL's"}
+    client = staff_client()
+    connection.ensure_connection()
+    portal_setting = _jit()
+    requests = [reverse("dashboard")]
+    requests += follow_ups(client.get(requests[0]).content.decode())
+    held = []
+
+    def dashboard(setting: str) -> Callable[[], None]:
+        def action() -> None:
+            _jit(setting)
+            for url in requests:
+                fetch(client, url)
+            held.append(_jit() == setting)  # the session kept the setting through the request
+
+        return action
+
+    medians = interleaved({"on": dashboard("on"), "off": dashboard("off")}, max(3, repetitions))
+    _jit(portal_setting)
+    return {
+        "measured": all(held),
+        "portal_connection_jit": portal_setting,
+        "dashboard_ms": {setting: seconds * 1000 for setting, seconds in medians.items()},
+        "faster": min(medians, key=medians.__getitem__),
+        "off_over_on": medians["off"] / medians["on"],
+    }
+
+
 def _plain(value: Any) -> Any:
     return float(value) if value is not None and not isinstance(value, int) else value
 
 
-def pages() -> dict[str, str]:
-    """Every list, detail and dashboard page a department user reads, with the same objects
-    at any size of the data (the lowest ids, written first)."""
-    facility = (
-        Facility.objects.filter(
-            assessments__kind=Assessment.Kind.DETAILED, assessments__baseline__isnull=False
-        )
-        .order_by("pk")
-        .first()
-    )
-    found: dict[str, str] = {}
-
-    def add(name: str, route: str, *args: Any) -> None:
-        with contextlib.suppress(NoReverseMatch):  # a page not shipped yet
-            found[name] = reverse(route, args=args)
-
-    add("dashboard", "dashboard")
-    add("dashboard_charts", "dashboard_charts")  # loaded by the dashboard after its cards
-    add("unit_list", "facilities:unit_list")
-    add("facility_list", "reporting:facility_list")
-    add("facility_list_last_page", "reporting:facility_list")
-    found["facility_list_last_page"] += "?page=last"
-    add("facility_search", "reporting:facility_list")
-    found["facility_search"] += "?q=29"  # a tax-code prefix every bench facility has
-    if facility is not None:
-        add("facility_detail", "reporting:facility_detail", facility.pk)
-        report = SelfReport.objects.filter(facility=facility).order_by("pk").first()
-        if report is not None:
-            add("selfreport_detail", "assessments:selfreport_detail", report.pk)
-        assessment = facility.assessments.order_by("pk").first()
-        if assessment is not None:
-            add("assessment_detail", "assessments:assessment_detail", assessment.pk)
-    add("outreach_list", "facilities:outreach_list")
-    activity = OutreachActivity.objects.order_by("pk").first()
-    if activity is not None:
-        add("outreach_detail", "facilities:outreach_detail", activity.pk)
-    add("assessment_list", "assessments:assessment_list")
-    add("organisation_list", "assessments:organisation_list")
-    organisation = SupportOrganisation.objects.order_by("pk").first()
-    if organisation is not None:
-        add("organisation_detail", "assessments:organisation_detail", organisation.pk)
-    add("selfreport_list", "assessments:selfreport_list")
-    add("review_queue", "assessments:review_queue")
-    add("completeness", "assessments:completeness")
-    add("plan_list", "programs:plan_list")
-    plan, _as_of = dashboard_plan()
-    add("plan_detail", "programs:plan_detail", plan.pk)
-    add("project_list", "programs:project_list")
-    add("course_list", "programs:course_list")
-    add("official_list", "programs:official_list")
-    add("award_list", "programs:award_list")
-    add("task_list", "programs:task_list")
-    task = AgencyTask.objects.order_by("pk").first()
-    if task is not None:
-        add("task_detail", "programs:task_detail", task.pk)
-    add("report_list", "reporting:run_list")
-    return found
+# The writers are compared on at most this many rows at 10× (the rows are held in memory, so
+# that only the writers are timed); the whole registry's export is measured on its own.
+XLSX_MAX_ROWS = 50_000
 
 
-def query_counts() -> dict[str, dict[str, int]]:
-    """Measure 3: the queries (and status) of each page."""
-    client = staff_client()
-    counts = {}
-    for name, url in pages().items():
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        counts[name] = {"queries": len(captured), "status": response.status_code}
-    return counts
-
-
-def _facility_rows(limit: int, copies: int) -> Iterator[list[Any]]:
-    """The export's rows (as the export view reads and writes them), `copies` times over."""
+def _facility_rows(limit: int) -> list[list[Any]]:
+    """The export's rows of the first `limit` facilities, as the export view reads them."""
     today = timezone.localdate()
     queryset = with_list_columns(Facility.objects.order_by("pk")[:limit], today)
-    return itertools.chain.from_iterable(
-        export_rows(queryset.iterator(chunk_size=2000), today=today) for _ in range(copies)
-    )
+    return list(export_rows(queryset.iterator(chunk_size=2000), today=today))
 
 
-def _openpyxl_export(limit: int, copies: int) -> int:
-    output = excel.facility_rows_xlsx(_facility_rows(limit, copies))
+def _openpyxl_export(rows: list[list[Any]]) -> int:
+    output = excel.facility_rows_xlsx(iter(rows))
     size = output.seek(0, os.SEEK_END)
     output.close()
     return size
 
 
-def _xlsxwriter_export(limit: int, copies: int) -> int:
+def _xlsxwriter_export(rows: list[list[Any]]) -> int:
     """The same rows and columns with XlsxWriter's constant-memory mode: the yardstick."""
     import xlsxwriter
 
@@ -237,7 +195,7 @@ def _xlsxwriter_export(limit: int, copies: int) -> int:
         dates = workbook.add_format({"num_format": "dd/mm/yyyy"})
         bold = workbook.add_format({"bold": True})
         sheet.write_row(0, 0, [title for title, _width in excel.facility_columns()], bold)
-        for number, values in enumerate(_facility_rows(limit, copies), start=1):
+        for number, values in enumerate(rows, start=1):
             for column, value in enumerate(values):
                 if isinstance(value, datetime.date):
                     sheet.write_datetime(number, column, value, dates)
@@ -248,8 +206,8 @@ def _xlsxwriter_export(limit: int, copies: int) -> int:
 
 
 def _peak_bytes(action: Callable[[], Any]) -> int:
-    """Peak bytes Python allocated during `action` (tracemalloc: the rows, cells and XML
-    buffers; both writers keep their data in Python or in files)."""
+    """Peak bytes Python allocated during `action` (tracemalloc: the cells and XML buffers;
+    both writers keep their data in Python or in files)."""
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
@@ -259,153 +217,45 @@ def _peak_bytes(action: Callable[[], Any]) -> int:
         tracemalloc.stop()
 
 
-def xlsx_export(rows: int, repetitions: int) -> dict[str, Any]:
-    """Measure 4: the facility export at 1× and 10× the rows; openpyxl (the portal's) against
-    XlsxWriter's constant-memory mode, on the same rows read the same way."""
-    limit = min(rows, Facility.objects.count())
+def xlsx_export(repetitions: int) -> dict[str, Any]:
+    """The facility export's writer at 1× and 10× the facilities (a tenth of the registry, then
+    all of it: distinct facilities, never the same rows again), openpyxl (the portal's) against
+    XlsxWriter's constant-memory mode. The rows are read first and timed apart, so the
+    comparison is of the writers alone."""
+    ten = min(Facility.objects.count(), XLSX_MAX_ROWS)
+    one = max(1, ten // 10)
+    clock = time.perf_counter()
+    rows_1x = _facility_rows(one)
+    read_1x = time.perf_counter() - clock
+    clock = time.perf_counter()
+    rows_10x = _facility_rows(ten)
+    read_10x = time.perf_counter() - clock
     # XlsxWriter comes with the bench's extra dependencies (`pip install -e ".[bench]"`); the
     # suite runs the tiny bench without them.
     yardstick = importlib.util.find_spec("xlsxwriter") is not None
-    one = {"openpyxl_1x": lambda: _openpyxl_export(limit, 1)}
-    ten = {"openpyxl_10x": lambda: _openpyxl_export(limit, 10)}
+    contenders = {
+        "openpyxl_1x": lambda: _openpyxl_export(rows_1x),
+        "openpyxl_10x": lambda: _openpyxl_export(rows_10x),
+    }
     if yardstick:
-        one["xlsxwriter_1x"] = lambda: _xlsxwriter_export(limit, 1)
-        ten["xlsxwriter_10x"] = lambda: _xlsxwriter_export(limit, 10)
-    times = interleaved(one, max(1, min(repetitions, 3)))
-    # The 1× rounds warmed both writers up; the 10× files are timed once each, in turn.
-    times |= interleaved(ten, 1, warm_up=False)
+        contenders["xlsxwriter_1x"] = lambda: _xlsxwriter_export(rows_1x)
+        contenders["xlsxwriter_10x"] = lambda: _xlsxwriter_export(rows_10x)
+    times = interleaved(contenders, max(1, min(repetitions, 3)))
     memory = {
-        "openpyxl_1x": _peak_bytes(lambda: _openpyxl_export(limit, 1)),
-        "openpyxl_10x": _peak_bytes(lambda: _openpyxl_export(limit, 10)),
+        "openpyxl_1x": _peak_bytes(lambda: _openpyxl_export(rows_1x)),
+        "openpyxl_10x": _peak_bytes(lambda: _openpyxl_export(rows_10x)),
     }
     return {
-        "rows_1x": limit,
-        "rows_10x": limit * 10,
+        "facilities_1x": len(rows_1x),
+        "facilities_10x": len(rows_10x),
+        "read_seconds": {"1x": read_1x, "10x": read_10x},
         "seconds": times,
-        "rows_per_second_10x": limit * 10 / times["openpyxl_10x"],
+        "rows_per_second_10x": len(rows_10x) / times["openpyxl_10x"],
         "peak_bytes": memory,
         "memory_10x_over_1x": memory["openpyxl_10x"] / max(1, memory["openpyxl_1x"]),
         "time_over_xlsxwriter_10x": (
             times["openpyxl_10x"] / times["xlsxwriter_10x"] if yardstick else None
         ),
-    }
-
-
-def _rss_bytes() -> int:
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def _in_child(action: Callable[[], int]) -> dict[str, float]:
-    """Run `action` in a forked child: its seconds, its result (pages), and how far the
-    child's resident memory rose above what it started with (WeasyPrint allocates in C too,
-    which tracemalloc does not see). The child touches no database and leaves by os._exit, so
-    the parent's connection stays whole."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        os.close(read)
-        try:
-            start = _rss_bytes()
-            started = time.perf_counter()
-            pages = action()
-            elapsed = time.perf_counter() - started
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-            message = f"{elapsed} {pages} {max(0, peak - start)}"
-        except BaseException as error:  # noqa: BLE001 - reported to the parent, never raised
-            message = f"error {type(error).__name__}: {error}"
-        os.write(write, message.encode())
-        os._exit(0)
-    os.close(write)
-    chunks = []
-    while chunk := os.read(read, 65536):
-        chunks.append(chunk)
-    os.close(read)
-    os.waitpid(pid, 0)
-    text = b"".join(chunks).decode()
-    if text.startswith("error"):
-        raise RuntimeError(text)
-    seconds, pages, grown = text.split()
-    return {"seconds": float(seconds), "pages": int(pages), "peak_bytes": int(grown)}
-
-
-def pdf_report(repetitions: int, *, annex_rows: int) -> dict[str, Any]:
-    """Measure 5: the quarterly report's PDF, with its facility annex at 1× and 4× the rows."""
-    try:
-        from reporting import builders, pdf
-    except ImportError as error:
-        return {"available": False, "reason": f"reporting.pdf not available ({error})"}
-    plan, as_of = dashboard_plan()
-    try:
-        snapshot = builders.build(
-            plan, year=as_of.year, quarter=4, audience="province", as_of=as_of
-        )
-    except Exception as error:  # noqa: BLE001 - another team's module, still being written
-        return {"available": False, "reason": f"reporting.builders.build failed: {error!r}"}
-    annex = next((t for t in snapshot.tables if t.key == "facilities"), None)
-    if annex is None:
-        return {"available": False, "reason": "the snapshot has no facility annex"}
-    rows = list(itertools.islice(iter(annex.rows), annex_rows))
-    # Every table read now: the forked children below must not touch the database.
-    snapshot.trend.rows = list(snapshot.trend.rows)
-    for table in snapshot.tables:
-        table.rows = list(table.rows) if table is not annex else rows
-
-    def render(copies: int) -> int:
-        annex.rows = [row for _ in range(copies) for row in rows]
-        return pdf.render(snapshot).pages
-
-    def workbook(copies: int) -> int:
-        """The same report as XLSX; returns the rows written (every table's)."""
-        annex.rows = [row for _ in range(copies) for row in rows]
-        excel.write(snapshot, io.BytesIO())
-        return sum(len(table.rows) for table in [snapshot.trend, *snapshot.tables])
-
-    results: dict[str, list[dict[str, float]]] = {"1x": [], "4x": [], "xlsx_1x": [], "xlsx_4x": []}
-    for round_ in range(max(1, min(repetitions, 3)) + 1):
-        for key, copies in (("1x", 1), ("4x", 4)):
-            result = _in_child(lambda copies=copies: render(copies))
-            written = _in_child(lambda copies=copies: workbook(copies))
-            if round_ > 0:
-                results[key].append(result)
-                results[f"xlsx_{key}"].append(written)
-
-    def summary(runs: list[dict[str, float]]) -> dict[str, float]:
-        seconds = statistics.median(run["seconds"] for run in runs)
-        pages = runs[0]["pages"]
-        peak = max(run["peak_bytes"] for run in runs)
-        return {
-            "seconds": seconds,
-            "pages": pages,
-            "seconds_per_page": seconds / max(1, pages),
-            "peak_bytes": peak,
-            "peak_bytes_per_page": peak / max(1, pages),
-        }
-
-    def workbook_summary(runs: list[dict[str, float]]) -> dict[str, float]:
-        seconds = statistics.median(run["seconds"] for run in runs)
-        written = runs[0]["pages"]  # _in_child's count: here the rows written
-        return {
-            "seconds": seconds,
-            "rows": written,
-            "rows_per_second": written / seconds if seconds else 0.0,
-            "peak_bytes": max(run["peak_bytes"] for run in runs),
-        }
-
-    one, four = summary(results["1x"]), summary(results["4x"])
-    xlsx_one, xlsx_four = workbook_summary(results["xlsx_1x"]), workbook_summary(results["xlsx_4x"])
-    return {
-        "available": True,
-        "annex_rows_1x": len(rows),
-        "annex_rows_4x": len(rows) * 4,
-        "1x": one,
-        "4x": four,
-        "time_4x_over_1x": four["seconds"] / one["seconds"],
-        "xlsx": {
-            "1x": xlsx_one,
-            "4x": xlsx_four,
-            "memory_4x_over_1x": xlsx_four["peak_bytes"] / max(1, xlsx_one["peak_bytes"]),
-        },
     }
 
 
@@ -462,14 +312,14 @@ class _RssPeak:
     (openpyxl, the rows and the database driver, C allocations included)."""
 
     def __init__(self) -> None:
-        self.start = _rss_bytes()
+        self.start = child.rss_bytes()
         self.peak = self.start
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         while not self._stop.wait(0.05):
-            self.peak = max(self.peak, _rss_bytes())
+            self.peak = max(self.peak, child.rss_bytes())
 
     def __enter__(self) -> _RssPeak:
         self._thread.start()
@@ -478,7 +328,7 @@ class _RssPeak:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, _rss_bytes())
+        self.peak = max(self.peak, child.rss_bytes())
 
     @property
     def growth(self) -> int:
@@ -529,4 +379,91 @@ def registry_import(rows: int) -> dict[str, Any]:
             "total": check_seconds + apply_seconds,
         },
         "rss_growth_bytes": memory.growth,
+    }
+
+
+def quarterly_report() -> dict[str, Any]:
+    """The quarterly report of the dashboard's plan (Q4 of its last year, to the province, its
+    full annex), generated as the worker does it, in a fresh process: seconds and the
+    process's peak memory. It stays as a done run, for the load test's downloads."""
+    from reporting.models import Audience, ReportRun
+
+    plan, as_of = dashboard_plan()
+    year = min(as_of.year, plan.end_year)
+    run = ReportRun.objects.create(
+        plan=plan,
+        year=year,
+        quarter=4,
+        audience=Audience.PROVINCE,
+        as_of=datetime.date(year, 12, 31),
+        version=1 + ReportRun.objects.filter(plan=plan, year=year, quarter=4).count(),
+        requested_by=User.objects.get(username=STAFF_USERNAME),
+    )
+    if not child.shares_the_database():
+        # A test's in-memory database: measured here, the peak then is this process's.
+        return child.report(run.pk) | {"fresh_process": False}
+    return child.in_fresh_process("report", run.pk) | {"fresh_process": True}
+
+
+def full_export() -> dict[str, Any]:
+    """The whole registry's export through its view, in a fresh process: time, memory growth."""
+    url = reverse("reporting:facility_export")
+    warm = f"{url}?q=khong-co-co-so-nao"
+    rows = Facility.objects.count()
+    if not child.shares_the_database():
+        return child.export(url, warm) | {"rows": rows, "fresh_process": False}
+    return child.in_fresh_process("export", url, warm) | {"rows": rows, "fresh_process": True}
+
+
+def approval(count: int) -> dict[str, Any]:
+    """Approving a submitted report through the service the review page calls, `count` times,
+    and what keeping the figures adds to it: the facility's kept figures rebuilt alone (what
+    the approval's receivers do in its transaction), timed again after each approval. The
+    approval without them is the difference. It changes the figures, so the bench takes it
+    last."""
+    try:
+        from reporting.kept import refresh
+    except ImportError:  # a portal without kept figures
+        refresh = None
+    reviewer = User.objects.get(username=STAFF_USERNAME)
+    submitted = list(
+        SelfReport.objects.filter(status=SelfReport.Status.SUBMITTED).order_by("pk")[:count]
+    )
+    times, kept, problems = [], [], []
+    for report in submitted:
+        started = time.perf_counter()
+        try:
+            assessment_services.approve_self_report(report, by=reviewer, confirm_warnings=True)
+        except Exception as error:  # noqa: BLE001 - reported in the figures
+            problems.append(f"{type(error).__name__}: {error}")
+            continue
+        times.append(time.perf_counter() - started)
+        if refresh is not None:
+            kept.append(_seconds(lambda report=report: refresh([report.facility_id])))
+    median = statistics.median(times) * 1000 if times else None
+    keeping = statistics.median(kept) * 1000 if kept else None
+    return {
+        "approved": len(times),
+        "median_ms": median,
+        "keeping_figures_ms": keeping,
+        "without_keeping_ms": None if median is None or keeping is None else median - keeping,
+        "problems": problems[:3],
+    }
+
+
+# The command that rebuilds the kept figures from scratch (issue #15).
+REBUILD_COMMAND = "keep_figures"
+
+
+def rebuild() -> dict[str, Any]:
+    """The kept figures rebuilt from scratch by their command (a portal without them: none)."""
+    if REBUILD_COMMAND not in get_commands():
+        return {"measured": False, "reason": f"no `{REBUILD_COMMAND}` command yet"}
+    output = io.StringIO()
+    started = time.perf_counter()
+    call_command(REBUILD_COMMAND, stdout=output)
+    return {
+        "measured": True,
+        "seconds": time.perf_counter() - started,
+        "output": output.getvalue()[-2000:],
     }

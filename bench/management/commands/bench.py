@@ -4,9 +4,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bench import TIERS
+from bench import TIERS, targets
 from bench.run import default_work_dir, run, table
 from facilities.models import Facility
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     help = (
         "Generate a tier of synthetic data into the database DATABASE_URL names (an empty, "
         "migrated one: never a real deployment), then measure the portal against its floors "
-        "and print the figures. See `make bench`."
+        "and the targets of issue #15, and print the figures. See `make bench`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,9 +30,20 @@ class Command(BaseCommand):
             help="Measure the data already in the database instead of generating a tier.",
         )
         parser.add_argument(
-            "--compare-with",
+            "--sqlite",
             type=Path,
-            help="The JSON of a run on the other database: adds the SQLite/PostgreSQL ratio.",
+            help="A migrated, empty SQLite file: on PostgreSQL, the same tier is written there "
+            "too and both databases are timed side by side in this run.",
+        )
+        parser.add_argument(
+            "--readme",
+            action="store_true",
+            help="Rewrite the README's performance table from this run's figures.",
+        )
+        parser.add_argument(
+            "--readme-from",
+            type=Path,
+            help="Rewrite the README's performance table from a saved JSON; measure nothing.",
         )
 
     def handle(
@@ -42,9 +54,16 @@ class Command(BaseCommand):
         json: Path | None,
         skip_load: bool,
         reuse: bool,
-        compare_with: Path | None,
+        sqlite: Path | None,
+        readme: bool,
+        readme_from: Path | None,
         **options: Any,
     ) -> None:
+        readme_path = Path(settings.BASE_DIR) / "README.md"
+        if readme_from is not None:
+            targets.rewrite_readme(readme_path, _read_json(readme_from))
+            self.stdout.write(f"README's performance table written from {readme_from}")
+            return
         if not reuse and Facility.objects.exists():
             raise CommandError(
                 "The database already holds facilities. The bench writes its own data: give it "
@@ -55,7 +74,7 @@ class Command(BaseCommand):
             seed=seed,
             reuse=reuse,
             skip_load=skip_load,
-            compare_with=compare_with,
+            sqlite=sqlite,
             work=default_work_dir(tier),
             say=self._say,
         )
@@ -63,10 +82,19 @@ class Command(BaseCommand):
         if json is not None:
             _write_json(json, results)
             self.stdout.write(f"Figures written to {json}")
+        if readme:
+            targets.rewrite_readme(readme_path, results)
+            self.stdout.write("README's performance table rewritten from this run.")
 
     def _say(self, message: str) -> None:
         self.stdout.write(message)
         self.stdout.flush()
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise CommandError(f"{path} does not exist: run `make bench` first.")
+    return json.loads(path.read_text())
 
 
 def _write_json(path: Path, results: dict[str, Any]) -> None:
