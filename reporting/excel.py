@@ -31,15 +31,17 @@ HEADER_FILL = PatternFill("solid", fgColor="E9EEF4")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-# Characters that make a spreadsheet treat a text as a formula (formula injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters that make a spreadsheet read a text as a formula (formula injection) or an error.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "#")
 
 
-def text_cell(sheet: Worksheet, value: str) -> WriteOnlyCell:
-    """A cell that holds `value` as text, even when it looks like a formula."""
+def text_cell(sheet: Worksheet, value: str) -> WriteOnlyCell | str:
+    """`value` as a text cell, even when it looks like a formula or an error ("#N/A"). Other
+    text goes as it is: openpyxl writes it as text without a cell object of its own."""
+    if not value.startswith(_FORMULA_STARTS):
+        return value
     cell = WriteOnlyCell(sheet, value=value)
-    if value.startswith(_FORMULA_STARTS):
-        cell.data_type = "s"  # openpyxl stores a text starting with "=" as a formula otherwise
+    cell.data_type = "s"  # openpyxl stores a text starting with "=" as a formula otherwise
     return cell
 
 
