@@ -147,13 +147,16 @@ def _or_reason(measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 
 
 def _remove_report_files() -> None:
-    """The bench leaves no report file behind in MEDIA_ROOT."""
-    from reporting.models import ReportRun
+    """The bench leaves no report or export file behind in MEDIA_ROOT."""
+    from reporting import models
 
-    for run in ReportRun.objects.all():
+    for run in models.ReportRun.objects.all():
         for fmt in ("pdf", "docx", "xlsx"):
             if getattr(run, fmt):
                 getattr(run, fmt).delete(save=False)
+    if hasattr(models, "FacilityExport"):  # exports written by a background job
+        for export in models.FacilityExport.objects.exclude(file=""):
+            export.file.delete(save=False)
 
 
 def load_test_or_reason(work: Path) -> dict[str, Any]:

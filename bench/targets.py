@@ -82,7 +82,8 @@ def _export_met(results: dict[str, Any]) -> bool | None:
     export = results.get("export")
     if not export or "status" not in export:
         return None
-    return export["status"] == 200 and export["growth_bytes"] <= 50 * MB
+    # Sent within the request (HTTP 200), or written by its background job ("done").
+    return export["status"] in (200, "done") and export["growth_bytes"] <= 50 * MB
 
 
 def _export_figure(results: dict[str, Any]) -> str:
@@ -90,7 +91,9 @@ def _export_figure(results: dict[str, Any]) -> str:
     if not export or "status" not in export:
         return (export or {}).get("failed", "not measured")
     return (
-        f"{export['rows']:,} rows, HTTP {export['status']}, {export['seconds']:.1f} s, "
+        f"{export['rows']:,} rows, "
+        f"{'background job ' if export.get('background') else 'HTTP '}{export['status']}, "
+        f"{export['seconds']:.1f} s, "
         f"+{export['growth_bytes'] / MB:.0f} MB"
     )
 
