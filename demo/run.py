@@ -24,6 +24,7 @@ from demo.programs import seed_programme
 from demo.public import seed_public_page
 from portal.models import OfficialBody, Role, User
 from programs.models import Agency
+from reporting import kept
 from reporting.services import ensure_report_schedules
 
 DEMO_PASSWORD = "SxshDemo@2026"
@@ -134,6 +135,8 @@ def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
     ensure_reminder_schedule()
     ensure_report_schedules()
     seed_public_page()
+    # The demo writes in bulk, past the receivers that keep the figures: build them once.
+    kept.rebuild()
     return [
         DemoLogin(user.username, Role(user.role).label, user.full_name, DEMO_PASSWORD)
         for user in users

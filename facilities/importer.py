@@ -55,6 +55,7 @@ from facilities.models import (
     UnitCrosswalk,
     normalise_tax_code,
 )
+from facilities.signals import facts_changed
 from facilities.vietnamese import fold
 from portal.lib import closing
 from portal.models import User
@@ -1707,6 +1708,9 @@ class _ChunkWriter:
             )
         self.result.created += len(created)
         self.result.updated += len(updated)
+        facts_changed.send(
+            sender=Facility, facility_ids=[facility.pk for _row, facility in created + updated]
+        )
         self._write_products(created + updated, when=when)
 
     def _write_products(self, written: list[tuple[RowResult, Facility]], *, when: Any) -> None:

@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Báo cáo")
+
+    def ready(self) -> None:
+        from reporting import kept
+
+        kept.connect()

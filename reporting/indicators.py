@@ -86,6 +86,8 @@ from programs.models import (
     SupportProject,
     Target,
 )
+from reporting import kept as kept_figures
+from reporting.models import FacilityState
 
 # Memory per sort or hash for the engine's queries on PostgreSQL; see _with_work_mem().
 WORK_MEM = "64MB"
@@ -103,6 +105,13 @@ GROUPINGS = {
     "size": "size_class",
 }
 BREAKDOWNS = (*GROUPINGS, "period", "former_district")
+# The same from the kept states (reporting/kept.py), which hold each day's area and district.
+KEPT_GROUPINGS = {
+    "area": "area",
+    "former_district": "district",
+    "sector": "facility__sector__parent",
+    "size": "facility__size_class",
+}
 # The breakdowns by administrative unit: the area each facility was in on the data date
 # (`unit_on`: a district until 30/06/2025, a commune after). "former_district" groups by the
 # districts of 30/06/2025 at the latest, so figures after the reform read beside the plan
@@ -249,24 +258,30 @@ def _with_work_mem(function: _F) -> _F:
 
 
 @_with_work_mem
-def compute(plan: Plan, *, as_of: datetime.date, year: int | None = None) -> dict[str, Figure]:
+def compute(
+    plan: Plan, *, as_of: datetime.date, year: int | None = None, live: bool = False
+) -> dict[str, Figure]:
     """Every indicator of `plan` (see `plan_indicators`) as of the end of `as_of`, by code.
 
     The yearly counts count the records of `year` known by `as_of`: a report's year, whatever
     its data date (the annual report of 2020 with data as of 15/01/2021 counts 2020's projects
     and assessments). By default the year of `as_of`. A cumulative count counts from the
     plan's first year to `year`.
+
+    The facilities are counted from the kept figures (reporting/kept.py) once they are built;
+    `live` counts them from the records themselves, the reference the kept figures are tested
+    against.
     """
     year = as_of.year if year is None else year
     entries, targets = _plan_indicators(plan, as_of)
-    return _figures(entries, targets, plan.start_year, as_of, year)
+    return _figures(entries, targets, plan.start_year, as_of, year, kept=_use_kept(live))
 
 
 @_with_work_mem
 def preview(entry: IndicatorDefinition, *, as_of: datetime.date) -> Figure:
     """One catalogue entry (saved or not) as of `as_of`, against no target: what the page
     composing it shows. A cumulative count counts from the start of `as_of`'s year."""
-    return _figures([entry], {}, as_of.year, as_of, as_of.year)[entry.code]
+    return _figures([entry], {}, as_of.year, as_of, as_of.year, kept=_use_kept(False))[entry.code]
 
 
 def plan_indicators(plan: Plan) -> list[IndicatorDefinition]:
@@ -301,6 +316,8 @@ def _figures(
     first_year: int,
     as_of: datetime.date,
     year: int,
+    *,
+    kept: bool,
 ) -> dict[str, Figure]:
     """The figures of `entries`: one query for every facility share (and the applying
     facilities T3-like savings are out of), the savings comparisons (five) and the facilities'
@@ -308,10 +325,8 @@ def _figures(
     those some entry needs."""
     of_kind = _by_kind(entries)
     facility_entries = of_kind[Kind.FACILITY_SHARE] + of_kind[Kind.SAVINGS]
-    expressions, keys = _facility_count_expressions(facility_entries, as_of)
-    counts = (
-        Facility.objects.in_denominator_on(as_of).aggregate(**expressions) if expressions else {}
-    )
+    expressions, keys = _facility_count_expressions(facility_entries, as_of, kept=kept)
+    counts = _denominator(as_of, kept=kept).aggregate(**expressions) if expressions else {}
     comparisons = _savings_by_facility(as_of) if of_kind[Kind.SAVINGS] else {}
     members = _population_members(of_kind[Kind.SAVINGS], comparisons)
     officials = _official_counts(as_of) if of_kind[Kind.OFFICIALS_TRAINED] else {}
@@ -351,7 +366,7 @@ def _figures(
 
 @_with_work_mem
 def compute_by(
-    plan: Plan, *, as_of: datetime.date, by: str, year: int | None = None
+    plan: Plan, *, as_of: datetime.date, by: str, year: int | None = None, live: bool = False
 ) -> list[Breakdown]:
     """The indicators of `plan` as of `as_of`, group by group.
 
@@ -371,7 +386,7 @@ def compute_by(
             Breakdown(
                 key=str(year),
                 label=str(year),
-                figures=compute(plan, as_of=min(datetime.date(year, 12, 31), as_of)),
+                figures=compute(plan, as_of=min(datetime.date(year, 12, 31), as_of), live=live),
             )
             for year in range(plan.start_year, last_year + 1)
         ]
@@ -386,13 +401,14 @@ def compute_by(
     entries, targets = _plan_indicators(plan, as_of)
     of_kind = _by_kind(entries)
     facility_entries = of_kind[Kind.FACILITY_SHARE] + of_kind[Kind.SAVINGS]
-    expressions, keys = _facility_count_expressions(facility_entries, as_of)
+    kept = _use_kept(live)
+    expressions, keys = _facility_count_expressions(facility_entries, as_of, kept=kept)
     facilities: dict[int | None, dict[str, int]] = {}
     if expressions:
         rows = (
-            Facility.objects.in_denominator_on(as_of)
+            _denominator(as_of, kept=kept)
             .order_by()
-            .annotate(group_key=_group_by(group))
+            .annotate(group_key=F(KEPT_GROUPINGS[by]) if kept else _group_by(group))
             .values("group_key")
             .annotate(**expressions)
         )
@@ -624,8 +640,34 @@ def population_q(entry: IndicatorDefinition) -> Q:
     return population
 
 
+def _use_kept(live: bool) -> bool:
+    return not live and kept_figures.is_built()
+
+
+def _denominator(day: datetime.date, *, kept: bool) -> models.QuerySet[Any]:
+    """The facilities in the denominator on `day`: their kept states of that day, or the
+    facilities themselves."""
+    if not kept:
+        return Facility.objects.in_denominator_on(day)
+    return FacilityState.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day), valid_from__lte=day, in_denominator=True
+    )
+
+
+def _through(condition: Q, path: str) -> Q:
+    """`condition` on a facility, asked of rows that reach it by `path`."""
+    return Q(
+        *(
+            _through(child, path) if isinstance(child, Q) else (f"{path}{child[0]}", child[1])
+            for child in condition.children
+        ),
+        _connector=condition.connector,
+        _negated=condition.negated,
+    )
+
+
 def _facility_count_expressions(
-    entries: list[IndicatorDefinition], day: datetime.date
+    entries: list[IndicatorDefinition], day: datetime.date, *, kept: bool
 ) -> tuple[dict[str, Count], dict[str, tuple[str, str]]]:
     """The counts of the facilities in the denominator that the shares and savings of
     `entries` are made of, each count written once however many entries share it, and per
@@ -639,8 +681,12 @@ def _facility_count_expressions(
         signature = (condition, str(population))
         if signature not in aliases:
             aliases[signature] = alias = f"c{len(aliases)}"
-            rule = CONDITIONS[condition](day) if condition else Q()
-            rule = population & rule
+            if kept:
+                rule = Q(**{condition: True}) if condition else Q()
+                rule = _through(population, "facility__") & rule
+            else:
+                rule = CONDITIONS[condition](day) if condition else Q()
+                rule = population & rule
             expressions[alias] = Count("pk", filter=rule) if rule else Count("pk")
         return aliases[signature]
 

@@ -419,3 +419,72 @@ class ReportSettings(models.Model):
         return str(
             _("Thể thức báo cáo gửi %(audience)s") % {"audience": self.get_audience_display()}
         )
+
+
+class FacilityState(models.Model):
+    """A facility's programme state over a span of days, kept on write (see reporting/kept.py):
+    from `valid_from` (inclusive) to `valid_to` (exclusive; None: for good) it was in the
+    denominator or not, aware, applying, with a CP unit, in `area` (the unit `unit_on` gives)
+    and in `district` (the same with districts only, as of 30/06/2025 at the latest). A facility's
+    spans cover every day, one after the other, and change only where one of these changes.
+
+    The engine counts the facilities of a day from these rows in one query; the live rules
+    (`in_denominator_on`, `aware_q`, `applying_q`, `cp_unit_q`, `unit_on`) stay the reference
+    that tests compare them with."""
+
+    # Deleted with the facility by kept.py (its records' deletions, sent before the facility's
+    # own, build its spans again on the way: no constraint to trip over in between).
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        db_index=False,
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True)
+    in_denominator = models.BooleanField()
+    aware = models.BooleanField()
+    applying = models.BooleanField()
+    cp_unit = models.BooleanField()
+    area = models.ForeignKey(
+        "facilities.AdministrativeUnit",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        "facilities.AdministrativeUnit",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("trạng thái cơ sở theo thời gian")
+        verbose_name_plural = _("trạng thái cơ sở theo thời gian")
+        indexes = [
+            models.Index(fields=["facility", "valid_from"], name="reporting_state_facility"),
+            models.Index(fields=["valid_from", "valid_to"], name="reporting_state_span"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id}: {self.valid_from} – {self.valid_to or '…'}"
+
+
+class KeptFigures(models.Model):
+    """Whether the kept figures cover every facility: set by a full rebuild (and on a database
+    that starts empty), read by the engine before it trusts them. One row at most."""
+
+    built_at = models.DateTimeField()
+    facilities = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp sẵn")
+        verbose_name_plural = _("số liệu tổng hợp sẵn")
+
+    def __str__(self) -> str:
+        return f"{self.facilities} / {self.rows} ({self.built_at:%d/%m/%Y %H:%M})"

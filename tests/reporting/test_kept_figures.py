@@ -1,0 +1,323 @@
+"""The kept figures (reporting/kept.py) always equal the reference rules.
+
+Hypothesis writes random facilities and records (dates that collide on purpose, corrections of
+self-reports approved at any hour, moves between districts and the communes of the reform),
+through the models as every write path does, and compares each facility's kept state with the
+reference rules (`in_denominator_on`, `aware_q`, `applying_q`, `cp_unit_q`, `unit_on`) on every
+day where something changes, the day before it, and random days; and the engine's figures
+counted from the kept states with those counted live. Then records are changed and deleted, and
+the comparison is made again: the figures are kept on write, not only when built.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from assessments.models import (
+    Assessment,
+    CPOption,
+    SelfReport,
+    SelfReportMeasure,
+    applying_q,
+)
+from facilities.models import (
+    DISTRICT_LEVEL_ENDS,
+    AdministrativeUnit,
+    AwarenessConfirmation,
+    DedicatedUnit,
+    Facility,
+    FacilityLocation,
+    OutreachActivity,
+    OutreachParticipation,
+    aware_q,
+    cp_unit_q,
+    unit_on,
+)
+from facilities.signals import facts_changed
+from programs.models import Plan
+from reporting import indicators, kept
+from reporting.models import FacilityState, KeptFigures
+from tests.factories import FacilityFactory
+
+LOCAL = datetime.timezone(datetime.timedelta(hours=7))
+REFORM = DISTRICT_LEVEL_ENDS + datetime.timedelta(days=1)
+# Days records fall on: a few shared ones (so records start, end and get approved on the same
+# day) and any day from 2015 to 2027.
+SHARED = [
+    datetime.date(2016, 3, 1),
+    datetime.date(2017, 6, 30),
+    datetime.date(2017, 7, 1),
+    datetime.date(2019, 12, 31),
+    DISTRICT_LEVEL_ENDS,
+    REFORM,
+]
+days = st.one_of(
+    st.sampled_from(SHARED),
+    st.dates(datetime.date(2015, 1, 1), datetime.date(2027, 12, 31)),
+)
+maybe_days = st.one_of(st.none(), days)
+
+facility_facts = st.fixed_dictionaries(
+    {
+        "in_scope": st.booleans(),
+        "started_on": maybe_days,
+        "closed_on": maybe_days,
+        "suspended_on": maybe_days,
+        "resumed_on": maybe_days,
+        "held": st.lists(days, max_size=2),
+        "confirmed": st.lists(days, max_size=2),
+        "units": st.lists(st.tuples(days, maybe_days), max_size=2),
+        "options": st.lists(
+            st.tuples(st.sampled_from(["verified", "proposed"]), days, days), max_size=2
+        ),
+        # A chain of versions of one report: status, day and hour of review, measures' days.
+        "reports": st.lists(
+            st.tuples(
+                st.sampled_from(["approved", "approved", "submitted", "draft"]),
+                days,
+                st.integers(0, 23),
+                st.lists(days, max_size=2),
+            ),
+            max_size=3,
+        ),
+        # Locations: which of the test's units, from (or undated), to (or open).
+        "locations": st.lists(st.tuples(st.integers(0, 3), maybe_days, maybe_days), max_size=2),
+    }
+)
+
+
+def _create(facts: dict[str, Any], units: list[AdministrativeUnit]) -> Facility:
+    # The facility's own dates in the order its form requires.
+    names = ["started_on", "suspended_on", "resumed_on", "closed_on"]
+    if facts["suspended_on"] is None:
+        facts = {**facts, "resumed_on": None}
+    present = [name for name in names if facts[name] is not None]
+    dates = dict(zip(present, sorted(facts[name] for name in present), strict=True))
+    facility = FacilityFactory(
+        in_scope=facts["in_scope"], **{name: dates.get(name) for name in names}
+    )
+    for held in facts["held"]:
+        activity = OutreachActivity.objects.create(
+            kind=OutreachActivity.Kind.WORKSHOP, title="Hội thảo", held_on=held, organiser="Sở"
+        )
+        OutreachParticipation.objects.create(activity=activity, facility=facility)
+    for confirmed in facts["confirmed"]:
+        AwarenessConfirmation.objects.create(
+            facility=facility, confirmed_on=confirmed, method="survey"
+        )
+    for start, end in facts["units"]:
+        if end is not None and end < start:
+            start, end = end, start
+        DedicatedUnit.objects.create(
+            facility=facility, established_on=start, ended_on=end, head="Trưởng ban"
+        )
+    for status, implemented, verified in facts["options"]:
+        assessment = Assessment.objects.create(
+            facility=facility, kind="quick", status="in_progress", funding="provincial"
+        )
+        CPOption.objects.create(
+            assessment=assessment,
+            technique="housekeeping",
+            description="Sửa rò rỉ hơi",
+            status=status,
+            implemented_on=implemented,
+            verified_on=verified,
+        )
+    previous = None
+    for version, (status, day, hour, measures) in enumerate(facts["reports"], start=1):
+        previous = SelfReport.objects.create(
+            facility=facility,
+            period_kind="year",
+            year=2017,
+            version=version,
+            supersedes=previous,
+            status=status,
+            output=1000,
+            output_unit="t",
+            reviewed_at=datetime.datetime.combine(day, datetime.time(hour, 30), LOCAL),
+        )
+        for implemented in measures:
+            SelfReportMeasure.objects.create(
+                report=previous,
+                technique="process_control",
+                description="Điều chỉnh gió lò",
+                implemented_on=implemented,
+            )
+    for index, start, end in facts["locations"]:
+        if start and end and end < start:
+            start, end = end, start
+        FacilityLocation.objects.create(
+            facility=facility, unit=units[index], valid_from=start, valid_to=end
+        )
+    return facility
+
+
+def _checked_days(facilities: list[Facility], extra: list[datetime.date]) -> list[datetime.date]:
+    found = set(extra)
+    for row in FacilityState.objects.filter(facility__in=facilities):
+        found.add(row.valid_from)
+        if row.valid_from > datetime.date.min:
+            found.add(row.valid_from - datetime.timedelta(days=1))
+    found.discard(datetime.date.min)
+    return sorted(found)
+
+
+def _reference(day: datetime.date) -> dict[int, tuple[Any, ...]]:
+    def flag(condition: Q) -> ExpressionWrapper:
+        return ExpressionWrapper(condition, output_field=BooleanField())
+
+    rows = Facility.objects.annotate(
+        counted=flag(Q(pk__in=Facility.objects.in_denominator_on(day).values("pk"))),
+        is_aware=flag(aware_q(day)),
+        is_applying=flag(applying_q(day)),
+        with_unit=flag(cp_unit_q(day)),
+        area=unit_on(day),
+        district=unit_on(min(day, DISTRICT_LEVEL_ENDS), districts_only=True),
+    ).values_list("pk", "counted", "is_aware", "is_applying", "with_unit", "area", "district")
+    return {pk: tuple(values) for pk, *values in rows}
+
+
+def _kept(day: datetime.date) -> dict[int, tuple[Any, ...]]:
+    rows = FacilityState.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day), valid_from__lte=day
+    ).values_list(
+        "facility_id", "in_denominator", "aware", "applying", "cp_unit", "area", "district"
+    )
+    found: dict[int, tuple[Any, ...]] = {}
+    for pk, *values in rows:
+        assert pk not in found, f"two states of facility {pk} on {day}"
+        found[pk] = tuple(values)
+    return found
+
+
+def _assert_equal_to_reference(
+    facilities: list[Facility], extra: list[datetime.date], plan: Plan
+) -> None:
+    for day in _checked_days(facilities, extra):
+        assert _kept(day) == _reference(day), day
+    for day in extra:
+        kept_figures = indicators.compute(plan, as_of=day)
+        live = indicators.compute(plan, as_of=day, live=True)
+        for code in ("T1", "T2", "T4"):
+            assert (kept_figures[code].numerator, kept_figures[code].denominator) == (
+                live[code].numerator,
+                live[code].denominator,
+            ), (day, code)
+        for by in ("area", "former_district"):
+            assert [
+                (group.key, {c: f.numerator for c, f in group.figures.items()})
+                for group in indicators.compute_by(plan, as_of=day, by=by)
+            ] == [
+                (group.key, {c: f.numerator for c, f in group.figures.items()})
+                for group in indicators.compute_by(plan, as_of=day, by=by, live=True)
+            ], (day, by)
+
+
+class KeptFiguresEqualTheReference(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        province = AdministrativeUnit.objects.get(level="province")
+        dien_chau = AdministrativeUnit.objects.get(code="425", level="district")
+        old_commune = AdministrativeUnit.objects.create(
+            code="99001",
+            name="Xã Thử Cũ",
+            level="commune",
+            kind="commune",
+            parent=dien_chau,
+            valid_to=DISTRICT_LEVEL_ENDS,
+        )
+        new_commune = AdministrativeUnit.objects.create(
+            code="99002",
+            name="Xã Thử Mới",
+            level="commune",
+            kind="commune",
+            parent=province,
+            valid_from=REFORM,
+        )
+        other_district = AdministrativeUnit.objects.filter(level="district").exclude(
+            pk=dien_chau.pk
+        )[0]
+        cls.units = [dien_chau, old_commune, new_commune, other_district]
+        cls.plan = Plan.objects.get(start_year=2016, end_year=2020)
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(
+        st.lists(facility_facts, min_size=1, max_size=3),
+        st.lists(days, min_size=1, max_size=3),
+    )
+    def test_kept_states_equal_the_reference_after_writes_and_deletions(
+        self, facts: list[dict[str, Any]], extra: list[datetime.date]
+    ) -> None:
+        facilities = [_create(one, self.units) for one in facts]
+        _assert_equal_to_reference(facilities, extra, self.plan)
+
+        # Change and delete records of the first facility: its spans follow.
+        first = facilities[0]
+        first.in_scope = not first.in_scope
+        first.save()
+        CPOption.objects.filter(assessment__facility=first).delete()
+        DedicatedUnit.objects.filter(facility=first).delete()
+        for report in SelfReport.objects.filter(facility=first, status="submitted"):
+            report.status = "approved"
+            report.save()
+        activity = OutreachActivity.objects.filter(participations__facility=first).first()
+        if activity is not None:
+            activity.held_on = SHARED[1]
+            activity.save()
+        _assert_equal_to_reference(facilities, extra, self.plan)
+
+
+@pytest.mark.django_db
+def test_a_bulk_write_is_kept_by_its_signal_and_the_rebuild_finds_what_escaped() -> None:
+    facility = FacilityFactory()
+    day = datetime.date(2020, 1, 1)
+    Facility.objects.filter(pk=facility.pk).update(in_scope=False)  # past every receiver
+    assert _kept(day)[facility.pk][0] is True
+
+    facts_changed.send(sender=Facility, facility_ids=[facility.pk])
+    assert _kept(day)[facility.pk][0] is False
+
+    Facility.objects.filter(pk=facility.pk).update(in_scope=True)
+    result = kept.rebuild()
+    assert result.differing == [facility.pk]
+    assert _kept(day)[facility.pk] == _reference(day)[facility.pk]
+    assert kept.rebuild().differing == []
+
+
+@pytest.mark.django_db
+def test_until_built_the_engine_counts_from_the_records() -> None:
+    plan = Plan.objects.get(start_year=2016, end_year=2020)
+    FacilityFactory()
+    FacilityState.objects.all().delete()  # as on a database that had facilities before
+    KeptFigures.objects.all().delete()
+    assert indicators.compute(plan, as_of=datetime.date(2020, 1, 1))["T1"].denominator == 1
+
+    call_command("keep_figures")  # reports the facility as differing, and builds it
+    assert KeptFigures.objects.get().facilities == 1
+    assert indicators.compute(plan, as_of=datetime.date(2020, 1, 1))["T1"].denominator == 1
+
+
+@pytest.mark.django_db
+def test_deleting_a_facility_leaves_no_state_behind() -> None:
+    facility = FacilityFactory()
+    OutreachParticipation.objects.create(
+        activity=OutreachActivity.objects.create(
+            kind=OutreachActivity.Kind.WORKSHOP, title="Hội thảo", held_on=SHARED[0], organiser="Sở"
+        ),
+        facility=facility,
+    )
+    pk = facility.pk
+    facility.delete()
+    assert not FacilityState.objects.filter(facility_id=pk).exists()
