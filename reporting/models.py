@@ -318,6 +318,72 @@ class DownloadLog(models.Model):
         return f"{self.user} – {self.get_kind_display()} – {self.at:%d/%m/%Y %H:%M}"
 
 
+class FacilityExport(models.Model):
+    """A facility list too long to write within a request, written by a task
+    (`reporting.exports`): the page polls `status` and the progress counters, and offers the
+    file once done. It is its requester's alone."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo tệp")
+        DONE = "done", _("Đã xong")
+        CANCELLED = "cancelled", _("Đã hủy")
+        FAILED = "failed", _("Không thành công")
+
+    UNFINISHED = (Status.QUEUED, Status.RUNNING)
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="facility_exports",
+        verbose_name=_("người yêu cầu"),
+    )
+    requested_at = models.DateTimeField(_("thời điểm yêu cầu"), auto_now_add=True)
+    # The list's filters as its address gave them, read again by the task.
+    query = models.TextField(_("bộ lọc"), blank=True)
+    as_of = models.DateField(_("ngày số liệu"))
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(_("số dòng đã ghi"), default=0)
+    progress_total = models.PositiveIntegerField(_("tổng số dòng"), default=0)
+    cancel_requested = models.BooleanField(_("yêu cầu hủy"), default=False)
+    started_at = models.DateTimeField(_("bắt đầu chạy"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("thời điểm xong"), null=True, blank=True)
+    file = models.FileField(_("tệp"), upload_to="exports/%Y/", blank=True)
+    message = models.TextField(_("thông báo"), blank=True)
+
+    class Meta:
+        verbose_name = _("lần xuất danh sách cơ sở")
+        verbose_name_plural = _("các lần xuất danh sách cơ sở")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # One export at a time per user: a second would only queue behind the first.
+            models.UniqueConstraint(
+                fields=["requested_by"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="reporting_facilityexport_one_unfinished_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requested_by} – {self.requested_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def is_unfinished(self) -> bool:
+        return self.status in self.UNFINISHED
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def filename(self) -> str:
+        return f"danh-sach-co-so-{self.as_of:%Y%m%d}.xlsx"
+
+
 # What the Department ships for each audience; admins change it on the settings page. The data
 # migration 0003 keeps its own copy, as migrations must not follow later edits of this one.
 SHIPPED_SETTINGS: dict[str, dict[str, str]] = {

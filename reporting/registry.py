@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +23,7 @@ from portal import access
 from portal.access import PROGRAMME_READERS, REGISTRY_READERS, allow
 from portal.lib.history import recent_changes
 from portal.models import Role
-from reporting import excel
 from reporting.forms import SORTS, FacilityFilter, with_list_columns
-from reporting.models import DownloadLog
-from reporting.services import log_download
 from reporting.timeline import facility_timeline
 
 PAGE_SIZE = 50
@@ -94,30 +91,6 @@ def _sort_columns(query: QueryDict, sort: str) -> list[dict[str, object]]:
     return columns
 
 
-@allow(PROGRAMME_READERS)
-def facility_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as XLSX; rows are written in chunks so memory stays flat."""
-    today = timezone.localdate()
-    as_of = AsOfForm(request.GET)
-    if as_of.is_valid() and as_of.cleaned_data["on"]:
-        today = as_of.cleaned_data["on"]
-    filterset = FacilityFilter(
-        request.GET or None, queryset=Facility.objects.visible_to(request.user), today=today
-    )
-    facilities = with_list_columns(filterset.qs, today).iterator(chunk_size=2000)
-    log_download(
-        request.user, kind=DownloadLog.Kind.FACILITY_EXPORT, detail=request.GET.urlencode()
-    )
-    response = FileResponse(
-        excel.facility_rows_xlsx(export_rows(facilities, today=today)),
-        as_attachment=True,
-        filename=f"danh-sach-co-so-{today:%Y%m%d}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @allow(REGISTRY_READERS)
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     facility = get_object_or_404(Facility.objects.visible_to(request.user), pk=pk)
@@ -151,11 +124,14 @@ def export_rows(facilities: Iterator[Facility], *, today: datetime.date) -> Iter
     """The export's row of each facility (annotated by `with_list_columns`), in the columns of
     `excel.FACILITY_COLUMNS`: plain values, so the writer knows nothing of the models."""
     yes, no = _("Có"), _("Không")
+    # Labels translated once, not once a row (a lazy label is translated each time it is read).
+    legal_forms = {value: str(label) for value, label in Facility.LegalForm.choices}
+    statuses = {status: str(status.label) for status in Facility.Status}
     for facility in facilities:
         yield [
             facility.name,
             facility.tax_code,
-            str(facility.get_legal_form_display()),
+            legal_forms.get(facility.legal_form, facility.legal_form),
             facility.address,
             facility.administrative_unit.name,
             facility.zone.name if facility.zone else "",
@@ -163,7 +139,7 @@ def export_rows(facilities: Iterator[Facility], *, today: datetime.date) -> Iter
             facility.sector.name,
             facility.size_class.name,
             facility.employees,
-            str(facility.status_on(today).label),
+            statuses[facility.status_on(today)],
             yes if facility.is_aware else no,
             yes if facility.is_applying else no,
             yes if facility.has_cp_unit else no,

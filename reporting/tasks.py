@@ -8,10 +8,12 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
+from django.utils import translation
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from portal.lib.dates import local_today
-from reporting import services
+from reporting import exports, services
 
 logger = logging.getLogger(__name__)
 
@@ -59,3 +61,22 @@ def generate_scheduled_reports(
 def requeue_stalled_reports() -> list[int]:
     """Run by beat every 5 minutes: no run stays queued or running forever."""
     return services.requeue_stalled()
+
+
+# No automatic retry: the export is started again from its page in one click, and a retry would
+# queue behind the user's next one.
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, time_limit=15 * 60, soft_time_limit=14 * 60
+)
+def export_facilities(export_id: int, language: str = "vi") -> str:
+    """Write one facility export (reporting.exports). Redelivered after a worker died, it
+    starts the file over; an export already settled is left as it is."""
+    with translation.override(language):
+        try:
+            return exports.run(export_id)
+        except SoftTimeLimitExceeded:
+            exports.fail(export_id, _("Quá thời gian cho phép khi tạo tệp."))
+        except Exception:
+            logger.exception("Facility export %s failed", export_id)
+            exports.fail(export_id, _("Lỗi hệ thống khi tạo tệp. Vui lòng thử lại."))
+    return "failed"

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reporting import catalogue, energy, registry, views
+from reporting import catalogue, energy, exports, registry, views
 
 app_name = "reporting"
 urlpatterns = [
     path("co-so/", registry.facility_list, name="facility_list"),
-    path("co-so/xuat-excel/", registry.facility_export, name="facility_export"),
     path("co-so/<int:pk>/", registry.facility_detail, name="facility_detail"),
     path("bao-cao-tong-hop/", views.run_list, name="run_list"),
     path("bao-cao-tong-hop/tao/", views.run_create, name="run_create"),
@@ -21,6 +20,7 @@ urlpatterns = [
     path("bao-cao-tong-hop/<int:pk>/so-sanh/", views.run_restatement, name="run_restatement"),
     path("bao-cao-tong-hop/ky-da-chot/", views.closed_period_list, name="closed_period_list"),
     path("bao-cao-tong-hop/ky-da-chot/<int:pk>/mo-lai/", views.period_reopen, name="period_reopen"),
+    *exports.urlpatterns,
     *energy.urlpatterns,
     *catalogue.urlpatterns,
 ]

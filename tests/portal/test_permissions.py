@@ -29,7 +29,7 @@ from programs.models import (
     SupportProject,
 )
 from public.models import Article, CaseStudy, PublicDocument
-from reporting.models import ReportRun
+from reporting.models import FacilityExport, ReportRun
 from tests.files import PDF
 
 ANON = "anonymous"
@@ -60,6 +60,7 @@ ARTICLE = "article"  # a published news article with an image, slug "tin-thu"
 CASE_STUDY = "case study"  # a published, consented case study of "own", slug "dien-hinh"
 DOCUMENT = "public document"  # a published PDF of the documents library, slug "so-tay"
 RUN = "report run"  # a finished quarterly report with its PDF and XLSX
+EXPORT = "facility export"  # department staff's finished export of the facility list
 ISSUED = "issued report run"  # the same report, issued
 CLOSED = "closed period"  # the figures closed through 31/12/2020
 LOGIN = "login"  # a redirect to the login page
@@ -83,6 +84,9 @@ READERS = DEPARTMENT | {"agency_officer", "official"}
 WRITERS = DEPARTMENT | {"consultant"}
 REPORTERS = DEPARTMENT | {"facility_manager"}
 OUTSIDERS = {"other_district_officer": 404, "other_facility_manager": 404}
+NOT_THE_REQUESTER = {
+    actor: 404 for actor in (*READERS - {"department_staff"}, "other_district_officer")
+}
 
 
 @dataclass
@@ -123,6 +127,17 @@ CASES = [
         | {"facility_manager": 302, "other_facility_manager": 302},
     ),
     Case("reporting:facility_export", only(READERS)),
+    # An export is its requester's (department staff here): other readers get 404.
+    *[
+        Case(f"reporting:{name}", only(READERS) | NOT_THE_REQUESTER, kwargs={"pk": EXPORT})
+        for name in ("export_detail", "export_progress", "export_download")
+    ],
+    Case(
+        "reporting:export_cancel",
+        only(READERS, status=302) | NOT_THE_REQUESTER,
+        kwargs={"pk": EXPORT},
+        method="post",
+    ),
     Case("facilities:facility_create", only(DEPARTMENT)),
     Case(
         "reporting:facility_detail",
@@ -393,6 +408,7 @@ def test_each_actor_gets_the_expected_answer(
         **_programme(users, facilities["own"]),
         **_public_content(facilities["own"]),
         RUN: _report_run(users).pk,
+        EXPORT: _facility_export(users).pk,
         ISSUED: _issued_run(users).pk,
         CLOSED: closing.close(
             through=datetime.date(2020, 12, 31),
@@ -439,6 +455,14 @@ def _report_run(users, version: int = 1) -> ReportRun:
     run.pdf.save("r.pdf", ContentFile(PDF))
     run.xlsx.save("r.xlsx", ContentFile(b"PK"))
     return run
+
+
+def _facility_export(users) -> FacilityExport:
+    export = FacilityExport.objects.create(
+        requested_by=users["department_staff"], as_of=datetime.date(2020, 12, 31), status="done"
+    )
+    export.file.save("co-so.xlsx", ContentFile(b"PK"))
+    return export
 
 
 def _issued_run(users) -> ReportRun:
