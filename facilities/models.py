@@ -195,9 +195,6 @@ class Sector(models.Model):
         return node.code
 
 
-# TODO(helper on #17, places reached): do not add a separate Place model; this registry IS the
-# places registry: add the craft-village kind (làng nghề) here and link outreach activities to it.
-# (Lead: remove this note once read.)
 class PlaceQuerySet(models.QuerySet["IndustrialZone"]):
     def existing_on(self, day: datetime.date) -> PlaceQuerySet:
         """The places established by `day` (or without a known date) and not closed by then."""

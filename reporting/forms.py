@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import applying_q
 from facilities.forms import ALL, YES_NO, DateInput
 from facilities.geography import in_area_on
 from facilities.models import (
@@ -24,7 +23,7 @@ from facilities.models import (
     status_conditions,
 )
 from programs.models import Plan
-from reporting.indicators import with_programme_flags
+from reporting.indicators import having, with_programme_flags
 from reporting.models import (
     AreaGrouping,
     Audience,
@@ -162,23 +161,19 @@ class FacilityFilter(django_filters.FilterSet):
         return queryset.operating_on(day)
 
     def is_aware(self, queryset: FacilityQuerySet, name: str, value: str):
-        aware = queryset.aware_on(self.today)
-        return aware if value == "yes" else queryset.exclude(pk__in=aware.values("pk"))
+        return having(queryset, self.today, "aware", present=value == "yes")
 
     def is_applying(self, queryset: FacilityQuerySet, name: str, value: str):
-        applying = queryset.filter(applying_q(self.today))
-        return applying if value == "yes" else queryset.exclude(pk__in=applying.values("pk"))
+        return having(queryset, self.today, "applying", present=value == "yes")
 
     def has_cp_unit(self, queryset: FacilityQuerySet, name: str, value: str):
-        with_unit = queryset.with_cp_unit_on(self.today)
-        return with_unit if value == "yes" else queryset.exclude(pk__in=with_unit.values("pk"))
+        return having(queryset, self.today, "cp_unit", present=value == "yes")
 
     def is_in_scope(self, queryset: FacilityQuerySet, name: str, value: str):
         return queryset.filter(in_scope=value == "yes")
 
     def is_in_plan(self, queryset: FacilityQuerySet, name: str, value: str):
-        counted = queryset.in_denominator_on(self.today)
-        return counted if value == "yes" else queryset.exclude(pk__in=counted.values("pk"))
+        return having(queryset, self.today, "in_denominator", present=value == "yes")
 
     def at_day(self, queryset: FacilityQuerySet, name: str, value: datetime.date):
         return queryset  # read by the view before filtering; see `on` above

@@ -33,11 +33,13 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     Value,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -87,7 +89,7 @@ from programs.models import (
     Target,
 )
 from reporting import kept as kept_figures
-from reporting.models import FacilityState
+from reporting.models import FacilityState, covering_q
 
 # Memory per sort or hash for the engine's queries on PostgreSQL; see _with_work_mem().
 WORK_MEM = "64MB"
@@ -327,7 +329,7 @@ def _figures(
     facility_entries = of_kind[Kind.FACILITY_SHARE] + of_kind[Kind.SAVINGS]
     expressions, keys = _facility_count_expressions(facility_entries, as_of, kept=kept)
     counts = _denominator(as_of, kept=kept).aggregate(**expressions) if expressions else {}
-    comparisons = _savings_by_facility(as_of) if of_kind[Kind.SAVINGS] else {}
+    comparisons = _savings_by_facility(as_of, kept=kept) if of_kind[Kind.SAVINGS] else {}
     members = _population_members(of_kind[Kind.SAVINGS], comparisons)
     officials = _official_counts(as_of) if of_kind[Kind.OFFICIALS_TRAINED] else {}
     places = _places_reached(of_kind[Kind.PLACES_REACHED], as_of)
@@ -414,7 +416,7 @@ def compute_by(
         )
         facilities = {row.pop("group_key"): row for row in rows}
     no_facilities = dict.fromkeys(expressions, 0)
-    savings_by_group = _savings_by_group(of_kind[Kind.SAVINGS], as_of, group)
+    savings_by_group = _savings_by_group(of_kind[Kind.SAVINGS], as_of, group, kept=kept)
     assessment_entries = [
         entry for entry in of_kind[Kind.RECORD_COUNT] if entry.record in ASSESSMENT_KINDS
     ]
@@ -471,7 +473,7 @@ def _by_kind(entries: list[IndicatorDefinition]) -> dict[str, list[IndicatorDefi
 
 
 def _savings_by_group(
-    entries: list[IndicatorDefinition], day: datetime.date, group: Any
+    entries: list[IndicatorDefinition], day: datetime.date, group: Any, *, kept: bool
 ) -> dict[str, dict[int | None, list[FacilitySavings]]]:
     """Per savings entry, its population's comparisons by group: the comparisons (five
     queries) and one query for the groups and populations of the facilities that have one."""
@@ -480,7 +482,7 @@ def _savings_by_group(
     }
     if not entries:
         return result
-    savings = _savings_by_facility(day)
+    savings = _savings_by_facility(day, kept=kept)
     if not savings:
         return result
     populations = {f"p{index}": entry for index, entry in enumerate(entries)}
@@ -512,7 +514,7 @@ def savings_by_facility(as_of: datetime.date) -> dict[int, Decimal]:
     (the figures whose median is T3; a report's annex lists them facility by facility)."""
     return {
         pk: result.combined
-        for pk, result in _savings_by_facility(as_of).items()
+        for pk, result in _savings_by_facility(as_of, kept=_use_kept(False)).items()
         if result.combined is not None
     }
 
@@ -522,7 +524,7 @@ def savings_comparisons(as_of: datetime.date) -> dict[int, FacilitySavings]:
     """Facility pk → its whole comparison as of `as_of` (every resource, the TOE factors used,
     those missing), for the applying facilities that have a comparable like period, with or
     without a T3 figure. For the notes of a report: see `savings_notes`."""
-    return _savings_by_facility(as_of)
+    return _savings_by_facility(as_of, kept=_use_kept(False))
 
 
 @dataclass(frozen=True)
@@ -610,7 +612,16 @@ def _closer(candidate: int, current: int, year: int) -> bool:
 
 def with_programme_flags(facilities: FacilityQuerySet, day: datetime.date) -> FacilityQuerySet:
     """is_aware, is_applying and has_cp_unit on `day` for each row, in the rows' own query (a
-    page or an export of rows: each asked with an index lookup)."""
+    page or an export of rows): the row's kept state of that day, joined, once the kept figures
+    are built; else each asked of the records with an index lookup."""
+    if _use_kept(False):
+        return facilities.annotate(
+            state_of_day=FilteredRelation("states", condition=covering_q(day, "states__"))
+        ).annotate(
+            is_aware=Coalesce("state_of_day__aware", False),
+            is_applying=Coalesce("state_of_day__applying", False),
+            has_cp_unit=Coalesce("state_of_day__cp_unit", False),
+        )
     return facilities.annotate(
         is_aware=aware_q(day, per_row=True),
         is_applying=applying_q(day, per_row=True),
@@ -640,6 +651,23 @@ def population_q(entry: IndicatorDefinition) -> Q:
     return population
 
 
+def having(
+    facilities: FacilityQuerySet, day: datetime.date, condition: str, *, present: bool = True
+) -> FacilityQuerySet:
+    """The facilities that were (or, with `present` False, were not) "in_denominator", "aware",
+    "applying" or "cp_unit" on `day`: a list's filters, from the kept figures once built."""
+    if _use_kept(False):
+        found = FacilityState.objects.covering(day).filter(**{condition: True})
+        ids = found.values("facility_id")
+    else:
+        if condition == "in_denominator":
+            found = Facility.objects.in_denominator_on(day)
+        else:
+            found = Facility.objects.filter(CONDITIONS[condition](day))
+        ids = found.values("pk")
+    return facilities.filter(pk__in=ids) if present else facilities.exclude(pk__in=ids)
+
+
 def _use_kept(live: bool) -> bool:
     return not live and kept_figures.is_built()
 
@@ -649,9 +677,7 @@ def _denominator(day: datetime.date, *, kept: bool) -> models.QuerySet[Any]:
     facilities themselves."""
     if not kept:
         return Facility.objects.in_denominator_on(day)
-    return FacilityState.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=day), valid_from__lte=day, in_denominator=True
-    )
+    return FacilityState.objects.covering(day).filter(in_denominator=True)
 
 
 def _through(condition: Q, path: str) -> Q:
@@ -909,7 +935,7 @@ def _assessment_counts_by(
     return {row.pop("group_key"): row for row in rows if any(row[code] for code in codes)}
 
 
-def _savings_by_facility(day: datetime.date) -> dict[int, FacilitySavings]:
+def _savings_by_facility(day: datetime.date, *, kept: bool) -> dict[int, FacilitySavings]:
     """Facility pk → its T3 comparison on `day`, for applying facilities that have a like
     period to compare (whether or not it gives a T3 figure: see `FacilitySavings.combined`).
 
@@ -919,10 +945,16 @@ def _savings_by_facility(day: datetime.date) -> dict[int, FacilitySavings]:
     does not change a past figure. Five queries however many facilities.
     """
     # The baseline of the latest detailed assessment completed by `day` (baseline_for(on=day)),
-    # of the facilities in the denominator. Whether they apply CP is asked per baseline (a few
-    # in a hundred facilities have one), not of every facility again.
+    # of the facilities in the denominator that apply CP that day: their kept states, or the
+    # records (whether they apply asked per baseline: a few in a hundred facilities have one).
+    if kept:
+        counted = FacilityState.objects.covering(day).filter(in_denominator=True, applying=True)
+        facilities, applying = counted.values("facility_id"), Q()
+    else:
+        facilities = Facility.objects.in_denominator_on(day).values("pk")
+        applying = applying_q(day, facility="assessment__facility_id", per_row=True)
     assessed = Assessment.objects.filter(
-        facility__in=Facility.objects.in_denominator_on(day).values("pk"),
+        facility__in=facilities,
         kind=Assessment.Kind.DETAILED,
         status=Assessment.Status.COMPLETED,
         completed_on__lte=day,
@@ -931,7 +963,7 @@ def _savings_by_facility(day: datetime.date) -> dict[int, FacilitySavings]:
     baselines: dict[int, Baseline] = {}
     for pk, facility_id, year, output, unit in (
         Baseline.objects.filter(assessment__in=assessed)
-        .filter(applying_q(day, facility="assessment__facility_id", per_row=True))
+        .filter(applying)
         .order_by("-assessment__completed_on", "-assessment_id")
         .values_list("pk", "assessment__facility_id", "year", "output", "output_unit")
     ):

@@ -328,10 +328,17 @@ def rebuild() -> Rebuilt:
     return Rebuilt(facilities=len(facility_ids), rows=count, differing=differing)
 
 
+# Once built, the kept figures stay built (writes keep them): a process asks only until it sees so.
+_seen_built = False
+
+
 def is_built() -> bool:
     """Whether the kept spans cover every facility (a full rebuild ran, or the database started
     empty); until then the engine counts from the records themselves."""
-    return KeptFigures.objects.exists()
+    global _seen_built
+    if not _seen_built:
+        _seen_built = KeptFigures.objects.exists()
+    return _seen_built
 
 
 # --- kept on write --------------------------------------------------------------------------

@@ -487,6 +487,19 @@ class ReportSettings(models.Model):
         )
 
 
+class FacilityStateQuerySet(models.QuerySet["FacilityState"]):
+    def covering(self, day: datetime.date) -> FacilityStateQuerySet:
+        """Each facility's state on `day` (one row per facility)."""
+        return self.filter(covering_q(day))
+
+
+def covering_q(day: datetime.date, path: str = "") -> models.Q:
+    """A state of `day`, on rows that reach the states by `path` ("states__" from a facility)."""
+    return models.Q(**{f"{path}valid_from__lte": day}) & (
+        models.Q(**{f"{path}valid_to__isnull": True}) | models.Q(**{f"{path}valid_to__gt": day})
+    )
+
+
 class FacilityState(models.Model):
     """A facility's programme state over a span of days, kept on write (see reporting/kept.py):
     from `valid_from` (inclusive) to `valid_to` (exclusive; None: for good) it was in the
@@ -504,7 +517,7 @@ class FacilityState(models.Model):
         "facilities.Facility",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
-        related_name="+",
+        related_name="states",
         db_index=False,
     )
     valid_from = models.DateField()
@@ -527,6 +540,8 @@ class FacilityState(models.Model):
         null=True,
         related_name="+",
     )
+
+    objects = FacilityStateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("trạng thái cơ sở theo thời gian")

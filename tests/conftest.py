@@ -78,6 +78,7 @@ REFERENCE_DATA = [
     ("assessments.migrations.0004_reference_data", "add_reference_data"),
     ("assessments.migrations.0016_ship_sector_materials", "ship"),
     ("programs.migrations.0017_sector_materials_targets", "ship"),
+    ("reporting.migrations.0007_kept_figures", "built_when_empty"),
 ]
 
 
