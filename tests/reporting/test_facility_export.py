@@ -26,6 +26,19 @@ def _names(content: bytes) -> set[str]:
     return {row[0] for row in _rows(content)[1:]}
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """The export's task runs here, inside the test's transaction: with a broker (CI's worker
+    stage) it would go to a worker that cannot see this test's rows. The worker's own path is
+    tests/reporting/test_export_worker.py."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def long_lists(monkeypatch) -> None:
     """Every list counts as long: the background path with a handful of facilities."""
