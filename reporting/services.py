@@ -52,6 +52,8 @@ SCHEDULE_TASK = "reporting.tasks.generate_scheduled_reports"
 SCHEDULE_NAME = "Báo cáo quý và năm (ngày 5 sau kỳ báo cáo)"
 SWEEP_TASK = "reporting.tasks.requeue_stalled_reports"
 SWEEP_NAME = "Chạy lại báo cáo bị treo"
+KEPT_CHECK_TASK = "reporting.tasks.check_kept_figures"
+KEPT_CHECK_NAME = "Đối chiếu số liệu tổng hợp sẵn (hằng đêm)"
 # A queued run no worker picked up in this time lost its message (a broker restart, say).
 QUEUED_GRACE = datetime.timedelta(minutes=10)
 
@@ -386,8 +388,8 @@ def parse_period(text: str) -> tuple[int, int]:
 
 def ensure_report_schedules() -> list[PeriodicTask]:
     """The beat entries, created once and then left to staff to edit in the admin:
-    the quarterly and annual reports at 06:00 on the 5th day after each quarter, and the
-    sweeper every 5 minutes."""
+    the quarterly and annual reports at 06:00 on the 5th day after each quarter, the
+    sweeper every 5 minutes, and the kept figures checked against the records at 02:30."""
     return [
         ensure_crontab_task(
             name=SCHEDULE_NAME,
@@ -397,6 +399,7 @@ def ensure_report_schedules() -> list[PeriodicTask]:
             month_of_year="1,4,7,10",
         ),
         ensure_crontab_task(name=SWEEP_NAME, task=SWEEP_TASK, minute="*/5"),
+        ensure_crontab_task(name=KEPT_CHECK_NAME, task=KEPT_CHECK_TASK, hour="2", minute="30"),
     ]
 
 

@@ -43,7 +43,7 @@ from facilities.models import (
 )
 from facilities.signals import facts_changed
 from programs.models import Plan
-from reporting import indicators, kept
+from reporting import indicators, kept, services, tasks
 from reporting.models import FacilityState, KeptFigures
 from tests.factories import FacilityFactory
 
@@ -322,3 +322,14 @@ def test_deleting_a_facility_leaves_no_state_behind() -> None:
     pk = facility.pk
     facility.delete()
     assert not FacilityState.objects.filter(facility_id=pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_nightly_check_rebuilds_and_reports_a_drift(caplog) -> None:
+    facility = FacilityFactory()
+    Facility.objects.filter(pk=facility.pk).update(in_scope=False)  # past every receiver
+    assert tasks.check_kept_figures.delay().get() == 1
+    assert "Kept figures of 1 facilities differed" in caplog.text
+    assert tasks.check_kept_figures.delay().get() == 0
+    names = [entry.task for entry in services.ensure_report_schedules()]
+    assert "reporting.tasks.check_kept_figures" in names
