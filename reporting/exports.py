@@ -180,9 +180,11 @@ def run(export_id: int) -> str:
     if export.cancel_requested:
         _finish(export_id, FacilityExport.Status.CANCELLED)
         return "cancelled"
-    FacilityExport.objects.filter(pk=export_id).update(
-        status=FacilityExport.Status.RUNNING, started_at=timezone.now(), progress_done=0
-    )
+    started = FacilityExport.objects.filter(
+        pk=export_id, status__in=FacilityExport.UNFINISHED
+    ).update(status=FacilityExport.Status.RUNNING, started_at=timezone.now(), progress_done=0)
+    if not started:
+        return "skipped"  # cancelled in the meantime
     filterset, day = export_filter(export.requested_by, QueryDict(export.query), export.as_of)
 
     def progress(done: int) -> bool:
@@ -217,12 +219,15 @@ def _finish(export_id: int, status: str, **values: Any) -> None:
 
 
 def request_cancel(export: FacilityExport) -> bool:
-    """Ask the task to stop at its next progress report; False when nothing is running."""
-    return bool(
-        FacilityExport.objects.filter(pk=export.pk, status__in=FacilityExport.UNFINISHED).update(
-            cancel_requested=True
-        )
+    """Cancel an export still waiting for a worker at once (a stopped worker must not keep it,
+    and its user, waiting); ask a running one to stop at its next progress report. False when
+    nothing is left to cancel."""
+    rows = FacilityExport.objects.filter(pk=export.pk)
+    waiting = rows.filter(status=FacilityExport.Status.QUEUED).update(
+        status=FacilityExport.Status.CANCELLED, cancel_requested=True, finished_at=timezone.now()
     )
+    running = rows.filter(status=FacilityExport.Status.RUNNING).update(cancel_requested=True)
+    return bool(waiting or running)
 
 
 # --- The requester's pages -------------------------------------------------------------------

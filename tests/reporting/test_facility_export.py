@@ -155,19 +155,30 @@ def test_asking_again_goes_to_the_unfinished_export_and_another_list_waits(
     assert 'hx-trigger="every 2s"' in progress.content.decode()
 
 
-def test_a_cancelled_export_stops_and_keeps_no_file(users, facilities, client_for) -> None:
+def test_a_waiting_export_is_cancelled_at_once_and_a_running_one_stops(
+    users, facilities, client_for
+) -> None:
     staff = users["department_staff"]
-    export = FacilityExport.objects.create(requested_by=staff, query="", as_of=timezone.localdate())
     client = client_for(staff)
-    response = client.post(reverse("reporting:export_cancel", args=[export.pk]))
+    waiting = FacilityExport.objects.create(requested_by=staff, as_of=timezone.localdate())
+    response = client.post(reverse("reporting:export_cancel", args=[waiting.pk]))
     assert response.status_code == 302
-    assert exports.run(export.pk) == "cancelled"
-    export.refresh_from_db()
-    assert export.status == FacilityExport.Status.CANCELLED
-    assert not export.file
-    page = client.get(reverse("reporting:export_detail", args=[export.pk]))
+    waiting.refresh_from_db()
+    assert waiting.status == FacilityExport.Status.CANCELLED
+    assert exports.run(waiting.pk) == "skipped"  # the message reaches a worker later
+
+    # A worker that died mid-file hands the export on as running; a cancel stops it.
+    running = FacilityExport.objects.create(
+        requested_by=staff, as_of=timezone.localdate(), status=FacilityExport.Status.RUNNING
+    )
+    client.post(reverse("reporting:export_cancel", args=[running.pk]))
+    assert exports.run(running.pk) == "cancelled"
+    running.refresh_from_db()
+    assert running.status == FacilityExport.Status.CANCELLED
+    assert not running.file
+    page = client.get(reverse("reporting:export_detail", args=[running.pk]))
     assert "Xuất lại" in page.content.decode()
-    assert client.get(reverse("reporting:export_download", args=[export.pk])).status_code == 302
+    assert client.get(reverse("reporting:export_download", args=[running.pk])).status_code == 302
 
 
 def test_the_rows_stop_where_progress_says_so(users, facilities, monkeypatch) -> None:
