@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -48,7 +47,20 @@ def rss_bytes() -> int:
 
 
 def _peak_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    """The process's peak resident memory since it started this program (VmHWM). Not
+    getrusage's ru_maxrss: Linux carries that over exec from the parent at fork, so a child of
+    a large bench process would report the parent's size."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def _reset_peak() -> None:
+    """Make the current resident memory the peak from here on (Linux ≥ 4.0)."""
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")
 
 
 def report(run_id: int) -> dict[str, Any]:
@@ -87,6 +99,7 @@ def export(url: str, warm_url: str) -> dict[str, Any]:
 
     client = staff_client()
     warm = fetch(client, warm_url)
+    _reset_peak()
     start = rss_bytes()
     started = time.perf_counter()
     response = fetch(client, url)
