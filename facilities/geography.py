@@ -28,6 +28,7 @@ from facilities.models import (
     FacilityQuerySet,
     UnitCrosswalk,
 )
+from facilities.signals import facts_in_batch
 from facilities.vietnamese import fold
 
 PROVINCE_CODE = "40"
@@ -399,8 +400,10 @@ def apply_remap(*, actor: Any, on: datetime.date = REFORM_DAY) -> list[Remap]:
     """Move every facility the plan can place; return the plan, those left for a person
     included. Idempotent: a moved facility is no longer on an expired unit."""
     plans = plan_remap(on=on)
-    for plan in plans:
-        if plan.new_unit is not None:
+    with facts_in_batch():
+        for plan in plans:
+            if plan.new_unit is None:
+                continue
             move_facility(
                 plan.facility,
                 unit=plan.new_unit,

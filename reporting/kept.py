@@ -37,7 +37,7 @@ from facilities.models import (
     OutreachActivity,
     OutreachParticipation,
 )
-from facilities.signals import facts_changed
+from facilities.signals import facts_changed, gathered
 from portal.lib.dates import LOCAL_TZ
 from reporting.models import FacilityState, KeptFigures
 
@@ -267,12 +267,14 @@ def refresh(ids: Iterable[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
-        facts = _read_facts(ids)
         areas = _areas()
-        FacilityState.objects.filter(facility_id__in=ids).delete()
-        FacilityState.objects.bulk_create(
-            [row for pk in ids if pk in facts for row in spans(facts[pk], areas)]
-        )
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            facts = _read_facts(chunk)
+            FacilityState.objects.filter(facility_id__in=chunk).delete()
+            FacilityState.objects.bulk_create(
+                [row for pk in chunk if pk in facts for row in spans(facts[pk], areas)]
+            )
 
 
 @dataclass(frozen=True)
@@ -373,7 +375,9 @@ def _on_write(sender: type[models.Model], instance: models.Model, **kwargs: Any)
         # Its spans go with it, including those its records' deletions built again on the way.
         FacilityState.objects.filter(facility_id=instance.pk).delete()
         return
-    refresh(_FACILITY_OF[sender](instance))
+    ids = _FACILITY_OF[sender](instance)
+    if not gathered(ids):
+        refresh(ids)
 
 
 def _on_facts_changed(sender: Any, facility_ids: Iterable[int], **kwargs: Any) -> None:

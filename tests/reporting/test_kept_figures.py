@@ -41,7 +41,7 @@ from facilities.models import (
     cp_unit_q,
     unit_on,
 )
-from facilities.signals import facts_changed
+from facilities.signals import facts_changed, facts_in_batch
 from programs.models import Plan
 from reporting import indicators, kept, services, tasks
 from reporting.models import FacilityState, KeptFigures
@@ -333,3 +333,18 @@ def test_the_nightly_check_rebuilds_and_reports_a_drift(caplog) -> None:
     assert tasks.check_kept_figures.delay().get() == 0
     names = [entry.task for entry in services.ensure_report_schedules()]
     assert "reporting.tasks.check_kept_figures" in names
+
+
+@pytest.mark.django_db
+def test_a_batch_of_writes_is_kept_once_at_its_end_and_not_on_an_error() -> None:
+    facility = FacilityFactory()
+    day = datetime.date(2020, 1, 1)
+    with facts_in_batch():
+        DedicatedUnit.objects.create(facility=facility, established_on=day, head="Trưởng ban")
+        assert _kept(day)[facility.pk][3] is False  # gathered, not yet built again
+    assert _kept(day)[facility.pk] == _reference(day)[facility.pk]
+    assert _kept(day)[facility.pk][3] is True
+
+    with pytest.raises(RuntimeError), facts_in_batch():
+        DedicatedUnit.objects.filter(facility=facility).update(ended_on=day)
+        raise RuntimeError  # the caller's transaction rolls back: nothing to announce
