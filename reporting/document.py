@@ -28,8 +28,11 @@ from reporting.snapshot import DATE, DECIMAL, INT, RATIO, SECTIONS, Snapshot, Ta
 
 NUMERIC = (INT, RATIO, DECIMAL)
 # A printed report is read, not searched: past this many facilities the annex points to the
-# workbook, which always has them all (a national annex would run to thousands of pages).
-ANNEX_LIMIT = 3000
+# workbook, which always has them all (a national annex would run to thousands of pages), and
+# past this many rows an activity list does the same. Each printed page costs the renderer about
+# 2 MB until the file is written: these keep a national report under 100 pages.
+ANNEX_LIMIT = 1000
+ACTIVITY_LIMIT = 200
 GROUP_TABLES = ("by_area", "by_sector")
 # T3 by resource and the TOE factors it used; in the annual report, what the programme's
 # measures saved (VND, TOE, tCO₂e) and the emission factors used.
@@ -57,7 +60,9 @@ def context(snapshot: Snapshot) -> dict[str, Any]:
         "trend": formatted(snapshot.trend),
         "groups": [formatted(t) for t in snapshot.tables if t.key in GROUP_TABLES],
         "t3_tables": [formatted(t) for t in snapshot.tables if t.key in T3_TABLES],
-        "activities": [formatted(t) for t in snapshot.tables if t.key in ACTIVITY_TABLES],
+        "activities": [
+            formatted(t, limit=ACTIVITY_LIMIT) for t in snapshot.tables if t.key in ACTIVITY_TABLES
+        ],
         "parts": parts(snapshot),
         "closing": closing(snapshot),
         # Decree 30/2020 closes the list of recipients with the archive line and a full stop.
@@ -204,12 +209,21 @@ def formatted(table: Table, *, limit: int | None = None) -> dict[str, Any]:
     kinds = [column.kind for column in table.columns]
     note = table.note
     rows: Any = table.rows
-    if limit is not None and table.total is not None and table.total > limit:
+    total = table.total if table.total is not None or not isinstance(rows, list) else len(rows)
+    if limit is not None and total is not None and total > limit:
         rows = islice(rows, limit)
-        note += " " + _(
-            "Bản in liệt kê %(shown)s cơ sở đầu tiên; danh sách đủ %(total)s cơ sở có trong "
-            "tệp Excel của báo cáo."
-        ) % {"shown": cell(limit, INT), "total": cell(table.total, INT)}
+        shown = {"shown": cell(limit, INT), "total": cell(total, INT)}
+        if table.key == "facilities":
+            more = _(
+                "Bản in liệt kê %(shown)s cơ sở đầu tiên; danh sách đủ %(total)s cơ sở có trong "
+                "tệp Excel của báo cáo."
+            )
+        else:
+            more = _(
+                "Bản in liệt kê %(shown)s dòng đầu tiên; danh sách đủ %(total)s dòng có trong "
+                "tệp Excel của báo cáo."
+            )
+        note = f"{note} {more % shown}".strip()
     return {
         "key": table.key,
         "title": table.title,

@@ -24,6 +24,7 @@ from programs.models import Plan
 from reporting import document, indicators, pdf, services, tasks
 from reporting.excel import sheet_names
 from reporting.models import ReportRun
+from reporting.snapshot import TEXT, Column, Table
 from tests.factories import UserFactory
 from tests.reporting.conftest import need
 
@@ -328,3 +329,22 @@ def test_a_report_whose_data_date_is_before_its_period_is_refused(db) -> None:
             _plan(), year=2020, quarter=4, audience="province", as_of=datetime.date(2020, 9, 30)
         )
     assert not ReportRun.objects.exists()
+
+
+def test_a_long_activity_list_is_cut_in_the_printed_report_with_its_note() -> None:
+    table = Table(
+        key="assessments",
+        title="Đánh giá",
+        columns=[Column("Cơ sở", TEXT, 10)],
+        rows=[[f"Cơ sở {number}"] for number in range(5)],
+        note="Theo ngày hoàn thành.",
+    )
+    with translation.override("vi"):
+        cut = document.formatted(table, limit=3)
+        whole = document.formatted(table, limit=5)
+    assert len(list(cut["rows"])) == 3
+    assert cut["note"] == (
+        "Theo ngày hoàn thành. Bản in liệt kê 3 dòng đầu tiên; danh sách đủ 5 dòng có trong tệp "
+        "Excel của báo cáo."
+    )
+    assert len(list(whole["rows"])) == 5 and whole["note"] == "Theo ngày hoàn thành."
