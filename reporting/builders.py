@@ -91,6 +91,7 @@ class FacilityRows:
             ]
 
 
+@indicators.one_reading()
 def build(
     plan: Plan,
     *,

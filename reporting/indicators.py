@@ -21,7 +21,9 @@ import datetime
 import functools
 import operator
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
@@ -231,6 +233,23 @@ class Breakdown:
     key: str
     label: str
     figures: dict[str, Figure]
+
+
+# Within `one_reading()`, the savings comparisons already made, by (day, kept).
+_readings: ContextVar[dict[tuple[datetime.date, bool], dict[int, FacilitySavings]] | None] = (
+    ContextVar("readings", default=None)
+)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Within the block (a page and its figures: nothing is written), each day's savings
+    comparisons are made once, however many figures and breakdowns ask for them."""
+    token = _readings.set({})
+    try:
+        yield
+    finally:
+        _readings.reset(token)
 
 
 def _with_work_mem(function: _F) -> _F:
@@ -936,6 +955,16 @@ def _assessment_counts_by(
 
 
 def _savings_by_facility(day: datetime.date, *, kept: bool) -> dict[int, FacilitySavings]:
+    """`_compare_savings`, once per day within `one_reading()`."""
+    readings = _readings.get()
+    if readings is None:
+        return _compare_savings(day, kept=kept)
+    if (day, kept) not in readings:
+        readings[(day, kept)] = _compare_savings(day, kept=kept)
+    return readings[(day, kept)]
+
+
+def _compare_savings(day: datetime.date, *, kept: bool) -> dict[int, FacilitySavings]:
     """Facility pk → its T3 comparison on `day`, for applying facilities that have a like
     period to compare (whether or not it gives a T3 figure: see `FacilitySavings.combined`).
 

@@ -40,6 +40,8 @@ from decimal import Decimal
 from statistics import median
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from assessments.models import (
@@ -71,6 +73,7 @@ from reporting.indicators import (
     _level_status,
     compute,
     compute_by,
+    one_reading,
     savings_comparisons,
     savings_notes,
     t3_coverage,
@@ -950,3 +953,17 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_facilities(
         with django_assert_max_num_queries(QUERY_BOUND):
             groups = compute_by(shipped_plan, as_of=AS_OF, by=by)
         assert groups[0].figures["T3"].extra["facilities_with_figure"] == count
+
+
+def test_within_one_reading_a_day_s_savings_are_compared_once(shipped_plan, world) -> None:
+    day = datetime.date(2020, 12, 31)
+    compute(shipped_plan, as_of=day)
+    with CaptureQueriesContext(connection) as alone:
+        first = compute(shipped_plan, as_of=day)
+    with one_reading():
+        compute(shipped_plan, as_of=day)
+        with CaptureQueriesContext(connection) as again:
+            second = compute(shipped_plan, as_of=day)
+    assert second["T3"] == first["T3"] and first["T3"].value is not None
+    # The baselines, reports and their lines are not read again.
+    assert len(again) <= len(alone) - 3
