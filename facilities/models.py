@@ -383,7 +383,8 @@ def unit_on(day: datetime.date, *, through: str = "", districts_only: bool = Fal
     located = (
         FacilityLocation.objects.filter(facility=OuterRef(f"{through}pk"))
         .valid_on(day)
-        .order_by(models.F("valid_from").desc(nulls_last=True))
+        # The latest start; on the same start (or none), the location recorded last.
+        .order_by(models.F("valid_from").desc(nulls_last=True), "-pk")
         .values_list(area("unit"))[:1]
     )
     fallback: Any = area(f"{through}administrative_unit")

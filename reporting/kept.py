@@ -61,7 +61,8 @@ class _Facts:
     measures: list[tuple[datetime.date, datetime.date, datetime.date | None]] = field(
         default_factory=list
     )
-    locations: list[tuple[int, datetime.date | None, datetime.date | None]] = field(
+    # Locations: pk, unit, valid from, valid to.
+    locations: list[tuple[int, int, datetime.date | None, datetime.date | None]] = field(
         default_factory=list
     )
 
@@ -124,10 +125,10 @@ def _read_facts(ids: list[int] | None) -> dict[int, _Facts]:
         SelfReportMeasure.objects.order_by().filter(report__in=approved), "report__facility_id"
     ).values_list("report__facility_id", "report_id", "implemented_on"):
         facts[facility_id].measures.append((done, *in_force[report_id]))
-    for facility_id, unit, start, end in of(FacilityLocation.objects.order_by()).values_list(
-        "facility_id", "unit_id", "valid_from", "valid_to"
+    for facility_id, *location in of(FacilityLocation.objects.order_by()).values_list(
+        "facility_id", "pk", "unit_id", "valid_from", "valid_to"
     ):
-        facts[facility_id].locations.append((unit, start, end))
+        facts[facility_id].locations.append(tuple(location))  # type: ignore[arg-type]
     return facts
 
 
@@ -181,18 +182,14 @@ def _area_on(
     *,
     districts_only: bool,
 ) -> int | None:
-    """`unit_on`: the location valid on `day` with the latest start (an undated start last),
-    else the facility's present unit."""
+    """`unit_on`: the location valid on `day` with the latest start (an undated start last; on
+    the same start, the one recorded last), else the facility's present unit."""
     valid = [
-        (start, unit)
-        for unit, start, end in facts.locations
+        (start or EARLIEST, pk, unit)
+        for pk, unit, start, end in facts.locations
         if (start is None or start <= day) and (end is None or end >= day)
     ]
-    if valid:
-        dated = [item for item in valid if item[0] is not None]
-        unit = max(dated, key=lambda item: item[0])[1] if dated else valid[0][1]
-    else:
-        unit = facts.facility["administrative_unit_id"]
+    unit = max(valid)[2] if valid else facts.facility["administrative_unit_id"]
     if unit is None or unit not in areas:
         return None
     area, district = areas[unit]
@@ -224,7 +221,7 @@ def _boundaries(facts: _Facts) -> list[datetime.date]:
         days.update((done, start))
         if end is not None:
             days.add(end)
-    for _unit, start, end in facts.locations:
+    for _pk, _unit, start, end in facts.locations:
         if start is not None:
             days.add(start)
         if end is not None and end < datetime.date.max:
