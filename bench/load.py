@@ -119,8 +119,9 @@ def _locust(
     out: Path,
     *,
     stop_after: int = 0,
-) -> tuple[list[tuple[str, float, bool]], float]:
-    """The samples of one locust run (name, milliseconds, failed) and its seconds."""
+) -> tuple[list[tuple[Any, ...]], float]:
+    """The samples of one locust run (name, milliseconds, failed[, unfinished]) and its
+    seconds."""
     started = time.monotonic()
     subprocess.run(
         [
@@ -158,12 +159,14 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def _summary(samples: list[tuple[str, float, bool]], seconds: float) -> dict[str, Any]:
+def _summary(samples: list[tuple[Any, ...]], seconds: float) -> dict[str, Any]:
     times = [sample[1] for sample in samples]
     return {
         "requests": len(samples),
         "errors": sum(1 for sample in samples if sample[2]),
         "errors_by_page": dict(Counter(sample[0] for sample in samples if sample[2])),
+        # Still waiting for their answer when the run ended (counted in the errors).
+        "unfinished": sum(1 for sample in samples if len(sample) > 3 and sample[3]),
         "seconds": seconds,
         "requests_per_second": len(samples) / seconds,
         "p50_ms": _percentile(times, 0.50),

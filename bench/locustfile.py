@@ -40,7 +40,7 @@ def _record(name: str, response_time: float, exception: Any, response: Any, **_:
 @events.quitting.add_listener
 def _write(**_: Any) -> None:
     now = time.monotonic()
-    unfinished = [(name, (now - sent) * 1000, True) for name, sent in WAITING.values()]
+    unfinished = [(name, (now - sent) * 1000, True, True) for name, sent in WAITING.values()]
     with open(os.environ["BENCH_LOAD_OUT"], "w") as handle:
         json.dump(SAMPLES + unfinished, handle)
 
