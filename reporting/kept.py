@@ -132,18 +132,30 @@ def _read_facts(ids: list[int] | None) -> dict[int, _Facts]:
     return facts
 
 
-def _areas() -> dict[int, tuple[int, int | None]]:
+def _areas(facts: dict[int, _Facts] | None = None) -> dict[int, tuple[int, int | None]]:
     """Unit pk → (its area, its district or None): a district is its own, a commune of a
-    district counts as that district (`unit_on`), any other unit as itself, without a district."""
-    units = dict(AdministrativeUnit.objects.values_list("pk", "level").order_by())
-    parents = dict(AdministrativeUnit.objects.values_list("pk", "parent_id").order_by())
+    district counts as that district (`unit_on`), any other unit as itself, without a district.
+    One query: for the units of `facts`' facilities, or every unit."""
+    units = AdministrativeUnit.objects.order_by()
+    if facts is not None:
+        units = units.filter(
+            pk__in={
+                unit
+                for one in facts.values()
+                for unit in (
+                    one.facility["administrative_unit_id"],
+                    *(location[1] for location in one.locations),
+                )
+            }
+        )
     district = AdministrativeUnit.Level.DISTRICT
     areas: dict[int, tuple[int, int | None]] = {}
-    for pk, level in units.items():
-        parent = parents[pk]
+    for pk, level, parent, parent_level in units.values_list(
+        "pk", "level", "parent_id", "parent__level"
+    ):
         if level == district:
             areas[pk] = (pk, pk)
-        elif parent is not None and units.get(parent) == district:
+        elif parent_level == district:
             areas[pk] = (parent, parent)
         else:
             areas[pk] = (pk, None)
@@ -264,10 +276,10 @@ def refresh(ids: Iterable[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
-        areas = _areas()
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             facts = _read_facts(chunk)
+            areas = _areas(facts)
             FacilityState.objects.filter(facility_id__in=chunk).delete()
             FacilityState.objects.bulk_create(
                 [row for pk in chunk if pk in facts for row in spans(facts[pk], areas)]
