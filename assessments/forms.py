@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import django_filters
 from django import forms
 from django.core.validators import FileExtensionValidator
+from django.db.models import Case, DateField, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
@@ -19,10 +22,52 @@ from assessments.models import (
     Technique,
     validate_pdf,
 )
-from facilities.forms import DateInput, FacilitiesByTaxCodeField, localize_decimals
-from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet, ProductUnit
+from facilities.forms import DateInput, FacilitiesByTaxCodeField, localize_decimals, unit_label
+from facilities.models import (
+    DISTRICT_LEVEL_ENDS,
+    AdministrativeUnit,
+    Facility,
+    FacilityLocation,
+    FacilityQuerySet,
+    ProductUnit,
+)
 
 ALL = _("Tất cả")
+CURRENT_MAP = _("Đơn vị hành chính hiện hành (từ 01/07/2025)")
+PLAN_ERA_MAP = _("Huyện, xã trước 01/07/2025")
+
+
+class UnitsByMap(forms.models.ModelChoiceIterator):
+    """A unit picker's options in two groups: the current map's units, then the plan era's (a
+    unit ended by 30/06/2025). Labels by `unit_label`, as the outreach form's picker."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        current: list[tuple[Any, str]] = []
+        plan_era: list[tuple[Any, str]] = []
+        for unit in self.queryset:
+            ended = unit.valid_to is not None and unit.valid_to <= DISTRICT_LEVEL_ENDS
+            (plan_era if ended else current).append(self.choice(unit))
+        yield (CURRENT_MAP, current)
+        yield (PLAN_ERA_MAP, plan_era)
+
+
+def offer_areas_by_map(field: forms.ModelChoiceField) -> None:
+    """Offer every district and commune in an area filter, the current map's units first and
+    the plan era's after, each under its own heading: some 560 units, a commune name can be on
+    both maps, and a reader must see which one they pick. Searchable (static/js/select-search.js).
+    """
+    field.iterator = UnitsByMap
+    field.label_from_instance = unit_label
+    field.queryset = (
+        AdministrativeUnit.objects.exclude(level=AdministrativeUnit.Level.PROVINCE)
+        .select_related("parent")
+        .order_by("level", "name", "code")
+    )
+    field.widget.attrs.update(
+        {"class": "form-select form-select-sm", "data-search": _("Tìm đơn vị hành chính…")}
+    )
 
 
 class AssessmentFilter(django_filters.FilterSet):
@@ -311,8 +356,8 @@ class ReviewQueueFilter(django_filters.FilterSet):
     )
     area = django_filters.ModelChoiceFilter(
         label=_("Địa bàn"),
-        queryset=AdministrativeUnit.objects.filter(level="district").order_by("code"),
-        field_name="facility__administrative_unit",
+        queryset=AdministrativeUnit.objects.exclude(level=AdministrativeUnit.Level.PROVINCE),
+        method="in_area",
         empty_label=ALL,
     )
 
@@ -320,8 +365,65 @@ class ReviewQueueFilter(django_filters.FilterSet):
         model = SelfReport
         fields: list[str] = []
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_areas_by_map(self.form.fields["area"])
+
     def leave_to_view(self, queryset: Any, name: str, value: str) -> Any:
         return queryset
+
+    def in_area(self, queryset: Any, name: str, area: AdministrativeUnit) -> Any:
+        """Reports whose facility was in `area` at the end of the period each reports on.
+
+        A report is read at its own period, not at the day the queue is looked at: a reviewer
+        who picks a district sees the reports its facilities sent while they were there, even
+        for a facility that has moved since, and the queue's year and quarter only narrow the
+        periods. As on the registry list (`facilities.geography.in_area_on`), a district is read
+        no later than its last day (30/06/2025) and a commune of the new map no earlier than its
+        first, so a 2026 report of a facility that was in the district counts under it, and a
+        2024 report of a facility now in the commune counts under the commune.
+        """
+        units = area.subtree_ids()
+        read_day = _read_day_of_each_period(queryset, area)
+        if read_day is None:
+            return queryset.none()
+        located = FacilityLocation.objects.filter(facility=OuterRef("facility")).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=OuterRef("read_day")),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("read_day")),
+        )
+        # A facility with no location on that day never moved: its unit today is its unit then.
+        return queryset.alias(read_day=read_day).filter(
+            Exists(located.filter(unit__in=units))
+            | (~Exists(located) & Q(facility__administrative_unit__in=units))
+        )
+
+
+def _read_day_of_each_period(queryset: Any, area: AdministrativeUnit) -> Case | None:
+    """The day each report of `queryset` is placed on the map at, as an expression: its
+    period's last day, kept inside the era `area` belongs to (see `ReviewQueueFilter.in_area`).
+    One query for the periods present; None when there are none."""
+    periods = queryset.order_by().values_list("period_kind", "year", "quarter").distinct()
+    whens = [
+        When(
+            period_kind=kind,
+            year=year,
+            quarter=quarter,
+            then=Value(_within_era(SelfReport(period_kind=kind, year=year, quarter=quarter), area)),
+        )
+        for kind, year, quarter in periods
+    ]
+    if not whens:
+        return None
+    return Case(*whens, output_field=DateField())
+
+
+def _within_era(report: SelfReport, area: AdministrativeUnit) -> datetime.date:
+    day = report.period_end
+    if area.level == AdministrativeUnit.Level.DISTRICT:
+        day = min(day, DISTRICT_LEVEL_ENDS)
+    if area.valid_from and day < area.valid_from:
+        day = area.valid_from
+    return day
 
 
 class PeriodForm(forms.Form):

@@ -38,7 +38,7 @@ from assessments.models import (
     SelfReportTransition,
     SupportOrganisation,
 )
-from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet
+from facilities.models import AdministrativeUnit, Facility, FacilityQuerySet, unit_on
 from portal.access import DEPARTMENT, role_of
 from portal.lib.closing import check_delete
 from portal.lib.dates import end_of_day, local_today
@@ -651,20 +651,27 @@ def _not_submitted(
 def completeness_by_area(
     period_kind: str, year: int, quarter: int | None, *, facilities: FacilityQuerySet | None = None
 ) -> list[tuple[AdministrativeUnit, Completeness]]:
-    """completeness() per administrative unit, in two queries whatever the number of units."""
+    """completeness() per area, in a fixed number of queries whatever the units or facilities.
+
+    Each facility counts in the unit it was in on the period's last day (`unit_on`), not where
+    it is today: a period of the plan era groups by its districts, one after 01/07/2025 by the
+    communes of the new map.
+    """
     deadline = deadline_for(period_kind, year, quarter)
+    _start, end = period_bounds(period_kind, year, quarter)
     rows = (
         expected_facilities(period_kind, year, quarter, facilities=facilities)
         .alias(first_submitted_at=_first_submission(period_kind, year, quarter))
-        .values("administrative_unit")
+        .annotate(area=unit_on(end))
+        .values("area")
         .annotate(
             expected=Count("pk"),
             received=Count("pk", filter=Q(first_submitted_at__isnull=False)),
             on_time=Count("pk", filter=Q(first_submitted_at__lt=end_of_day(deadline))),
         )
-        .order_by("administrative_unit")
+        .order_by()
     )
-    by_unit = {row["administrative_unit"]: row for row in rows}
+    by_unit = {row["area"]: row for row in rows}
     units = AdministrativeUnit.objects.filter(pk__in=by_unit).order_by("code")
     return [
         (

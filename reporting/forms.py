@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.forms import offer_areas_by_map
 from facilities.forms import ALL, YES_NO, DateInput
 from facilities.geography import in_area_on
 from facilities.models import (
@@ -125,9 +126,7 @@ class FacilityFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, today: datetime.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
-        self.form.fields["area"].queryset = AdministrativeUnit.objects.exclude(
-            level=AdministrativeUnit.Level.PROVINCE
-        ).order_by("code")
+        offer_areas_by_map(self.form.fields["area"])
 
     @property
     def qs(self) -> FacilityQuerySet:
