@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from facilities.forms import DateInput, FacilitiesByTaxCodeField, localize_decimals
-from facilities.models import IndustrialZone
+from facilities.models import IndustrialZone, reached_q
 from portal.lib.closing import check_delete
 from programs.models import (
     Agency,
@@ -439,13 +440,20 @@ class PlaceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Tìm theo tên"), field_name="name", lookup_expr="icontains", max_length=200
     )
-    kind = django_filters.ChoiceFilter(
-        label=_("Loại"), choices=IndustrialZone.Kind.choices, empty_label=ALL
+    kind = django_filters.MultipleChoiceFilter(label=_("Loại"), choices=IndustrialZone.Kind.choices)
+    # A places indicator's numerator (K1): the places existing on the day and reached by then.
+    reached_on = django_filters.DateFilter(
+        label=_("Đã được tuyên truyền tính đến ngày"), method="reached_by", widget=DateInput()
     )
 
     class Meta:
         model = IndustrialZone
         fields: list[str] = []
+
+    def reached_by(self, queryset: Any, name: str, value: datetime.date) -> Any:
+        return queryset.filter(
+            pk__in=IndustrialZone.objects.existing_on(value).filter(reached_q(value)).values("pk")
+        )
 
 
 class PlaceForm(forms.ModelForm):

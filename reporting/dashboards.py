@@ -25,7 +25,7 @@ from facilities.models import DISTRICT_LEVEL_ENDS, AdministrativeUnit, Facility,
 from portal import access
 from portal.access import ALL_ROLES, DEPARTMENT, allow
 from portal.models import Role, User
-from programs.models import Agency, Plan
+from programs.models import Agency, IndicatorDefinition, Plan
 from reporting import indicators
 from reporting.models import AreaGrouping
 from reporting.services import ended_quarter
@@ -136,13 +136,16 @@ def _indicators(
     plan_end = datetime.date(plan.end_year, 12, 31)
     as_of = chosen.get("on") or min(today, plan_end)
     grouping = area_grouping(chosen, area=area, as_of=as_of)
+    entries = {entry.code: entry for entry in indicators.plan_indicators(plan)}
     context: dict[str, Any] = {
         "indicator_form": form,
         "plan": plan,
         "as_of": as_of,
         # A plan that has ended shows its final results, said as such.
         "final": as_of >= plan_end and today > plan_end,
-        "cards": indicator_cards(indicators.compute(plan, as_of=as_of), as_of=as_of),
+        "cards": indicator_cards(
+            indicators.compute(plan, as_of=as_of), as_of=as_of, entries=entries
+        ),
         # Rendered with the page (not fetched after it): the tables read without JavaScript
         # and the charts' boxes are in place before they are drawn.
         **charts_context(request, plan, as_of, grouping=grouping),
@@ -151,7 +154,7 @@ def _indicators(
         breakdown = indicators.compute_by(plan, as_of=as_of, by=grouping)
         own = [group for group in breakdown if group.key == str(area.pk)]
         context["area_cards"] = (
-            indicator_cards(own[0].figures, as_of=as_of, area=area) if own else []
+            indicator_cards(own[0].figures, as_of=as_of, area=area, entries=entries) if own else []
         )
     return context
 
@@ -162,9 +165,12 @@ def indicator_cards(
     as_of: datetime.date,
     area: AdministrativeUnit | None = None,
     links: bool = True,
+    entries: dict[str, IndicatorDefinition] | None = None,
 ) -> list[dict[str, Any]]:
     """The cards of the dashboards and the public page. Labels are read at render time, so
-    figures cached once serve both languages."""
+    figures cached once serve both languages. A composed entry's card links to its records
+    when its catalogue entry is given (`entries`, by code)."""
+    entries = entries or {}
     return [
         {
             "figure": figure,
@@ -177,7 +183,13 @@ def indicator_cards(
             ),
             # Outcomes and yearly activities are grouped apart (portal/_indicator_cards.html).
             "kind": "activity" if figure.is_count else "outcome",
-            "url": drill_down(figure.indicator, as_of=as_of, area=area) if links else "",
+            "url": (
+                drill_down(
+                    figure.indicator, as_of=as_of, area=area, entry=entries.get(figure.indicator)
+                )
+                if links
+                else ""
+            ),
             "t3": t3_detail(figure) if figure.kind == indicators.Kind.SAVINGS else None,
         }
         for figure in figures.values()
@@ -207,8 +219,45 @@ def t3_detail(figure: indicators.Figure) -> dict[str, Any]:
     }
 
 
-# The plan to 2020's facility shares the area and sector charts compare.
-GROUP_CODES = ("T1", "T2", "T4")
+# The plan to 2020's facility shares the area and sector charts compare (T3, a median saving,
+# is in their tables).
+GROUP_CODES = ["T1", "T2", "T4"]
+# The kinds of entry compared by area and sector, as shares (of facilities, of places) and
+# as savings (a median saving per unit of product, on a chart of its own).
+GROUPED_SHARES = (
+    IndicatorDefinition.Kind.FACILITY_SHARE,
+    IndicatorDefinition.Kind.PLACES_REACHED,
+)
+
+
+def grouped_codes(figures: list[indicators.Figure]) -> tuple[list[str], list[str]]:
+    """The shares and the savings the area and sector charts compare: T1, T2 and T4 for a plan
+    measured by the built-in entries alone (the plan to 2020); for any other plan each of its
+    shares of facilities, places reached and savings."""
+    codes = [figure.indicator for figure in figures]
+    if set(codes) <= set(indicators.ALL_CODES):
+        return ([code for code in GROUP_CODES if code in codes], [])
+    shares = [figure.indicator for figure in figures if figure.kind in GROUPED_SHARES]
+    savings = [
+        figure.indicator for figure in figures if figure.kind == IndicatorDefinition.Kind.SAVINGS
+    ]
+    return shares, savings
+
+
+def sort_codes(codes: list[str]) -> list[str]:
+    """The groups are ranked by the share applying CP (T2), then by awareness (T1); in a plan
+    without them, by its shares (else its savings) in order."""
+    return ["T2", "T1"] if {"T1", "T2"} <= set(codes) else codes
+
+
+def _table_codes(groups: list[indicators.Breakdown]) -> list[str]:
+    """The columns of the area and sector tables: every figure a group has (T1–T4, A3, A4 for
+    the plan to 2020), in the plan's order."""
+    codes: dict[str, None] = {}
+    for group in groups:
+        codes.update(dict.fromkeys(group.figures))
+    return list(codes)
+
 
 # Each facility share counts facilities of the list filtered thus, as of the figure's day.
 FACILITY_FILTERS = {
@@ -219,13 +268,22 @@ FACILITY_FILTERS = {
 }
 
 
-def drill_down(code: str, *, as_of: datetime.date, area: AdministrativeUnit | None = None) -> str:
-    """The list of records behind an indicator's figure (the built-in indicators'; an
-    indicator composed in the catalogue has none yet)."""
+def drill_down(
+    code: str,
+    *,
+    as_of: datetime.date,
+    area: AdministrativeUnit | None = None,
+    entry: IndicatorDefinition | None = None,
+) -> str:
+    """The list of records behind an indicator's figure: the built-in indicators', and a
+    composed entry's (`entry`) when it counts facilities or places."""
+    on = as_of.strftime("%d/%m/%Y")
+    if entry is not None and not entry.built_in:
+        return _composed_drill_down(entry, on=on, area=area)
     if code not in indicators.ALL_CODES:
         return ""
     if code in FACILITY_FILTERS:
-        query = {"in_plan": "yes", **FACILITY_FILTERS[code], "on": as_of.strftime("%d/%m/%Y")}
+        query = {"in_plan": "yes", **FACILITY_FILTERS[code], "on": on}
         if area is not None:
             query["area"] = area.pk
         return f"{reverse('reporting:facility_list')}?{urlencode(query)}"
@@ -239,6 +297,37 @@ def drill_down(code: str, *, as_of: datetime.date, area: AdministrativeUnit | No
     return (
         f"{reverse('assessments:assessment_list')}?{urlencode({'year': as_of.year, 'kind': kind})}"
     )
+
+
+# A composed entry's designated-energy-user setting, as the facility list's filter reads it.
+ENERGY_USER_FILTERS = {
+    IndicatorDefinition.EnergyUsers.ONLY: "yes",
+    IndicatorDefinition.EnergyUsers.EXCLUDED: "no",
+}
+
+
+def _composed_drill_down(
+    entry: IndicatorDefinition, *, on: str, area: AdministrativeUnit | None
+) -> str:
+    """A composed share's numerator: the facilities of the list in the denominator that meet
+    its condition within its population (sectors, sizes, designated energy users); the places
+    of its kinds reached by the day. Places have no list by commune: an area's card has none."""
+    if entry.kind == IndicatorDefinition.Kind.FACILITY_SHARE:
+        query: dict[str, Any] = {"in_plan": "yes", entry.condition: "yes", "on": on}
+        if entry.prefixes:
+            query["sectors"] = ",".join(entry.prefixes)
+        sizes = [size.pk for size in entry.size_classes.all()]
+        if sizes:
+            query["sizes"] = sizes
+        if entry.energy_users:
+            query["energy_user"] = ENERGY_USER_FILTERS[entry.energy_users]
+        if area is not None:
+            query["area"] = area.pk
+        return f"{reverse('reporting:facility_list')}?{urlencode(query, doseq=True)}"
+    if entry.kind == IndicatorDefinition.Kind.PLACES_REACHED and area is None:
+        query = {"kind": entry.kinds_of_place, "reached_on": on}
+        return f"{reverse('programs:place_list')}?{urlencode(query, doseq=True)}"
+    return ""
 
 
 @allow(access.PROGRAMME_READERS)
@@ -282,10 +371,13 @@ def charts_context(
     first = list(years[0].figures.values()) if years else []
     share_codes = [figure.indicator for figure in first if not figure.is_count]
     count_codes = [figure.indicator for figure in first if figure.is_count]
-    # The area and sector charts compare T1, T2 and T4: a plan without them has none yet.
-    grouped = bool(first) and set(GROUP_CODES) <= {figure.indicator for figure in first}
-    areas = _by_share(indicators.compute_by(plan, as_of=as_of, by=grouping)) if grouped else []
-    sectors = _by_share(indicators.compute_by(plan, as_of=as_of, by="sector")) if grouped else []
+    share_group, savings_group = grouped_codes(first)
+    group_codes = share_group + savings_group
+    areas = sectors = []
+    if group_codes:
+        order = sort_codes(share_group or savings_group)
+        areas = _by_share(indicators.compute_by(plan, as_of=as_of, by=grouping), order)
+        sectors = _by_share(indicators.compute_by(plan, as_of=as_of, by="sector"), order)
     year, quarter = ended_quarter(as_of)
     completeness = completeness_by_area(SelfReport.PeriodKind.QUARTER, year, quarter)
     on = as_of.strftime("%d/%m/%Y")
@@ -295,13 +387,25 @@ def charts_context(
         Sector.objects.filter(code__in=[group.key for group in sectors]).values_list("code", "pk")
     )
 
+    table_codes = _table_codes(areas or sectors)
+    # The facilities of a group: the denominator of its first share of facilities.
+    population_code = next(
+        (f.indicator for f in first if f.kind == IndicatorDefinition.Kind.FACILITY_SHARE), None
+    )
+
     def group_rows(groups: list[indicators.Breakdown], param: str) -> list[dict[str, Any]]:
         rows = []
         for group in groups:
             pk = group.key if param == "area" else sector_pks.get(group.key, "")
             query = urlencode({"in_plan": "yes", "on": on, param: pk})
+            facilities = group.figures.get(population_code) if population_code else None
             rows.append(
-                {"label": group.label, "figures": group.figures, "url": f"{list_url}?{query}"}
+                {
+                    "label": group.label,
+                    "facilities": facilities.denominator if facilities else None,
+                    "cells": [group.figures.get(code) for code in table_codes],
+                    "url": f"{list_url}?{query}",
+                }
             )
         return rows
 
@@ -333,9 +437,17 @@ def charts_context(
                 code: [_float(group.figures[code].floor) for group in years] for code in count_codes
             },
         },
-        "areas": _share_chart(areas),
+        "codes": [figure.indicator for figure in first],
+        "groupCodes": share_group,
+        "savingsCodes": savings_group,
+        "bands": {
+            code: [_float(figure.floor), _float(figure.stretch)]
+            for figure in first
+            if (code := figure.indicator) in group_codes
+        },
+        "areas": _share_chart(areas, group_codes),
         "ownArea": str(area.pk) if area else "",
-        "sectors": _share_chart(sectors),
+        "sectors": _share_chart(sectors, group_codes),
         "completeness": {
             "labels": [unit.name for unit, _counts in completeness],
             "completeness": [_float(counts.completeness) for _unit, counts in completeness],
@@ -345,6 +457,12 @@ def charts_context(
     return {
         "charts": charts,
         "share_names": [(figure.indicator, figure.name) for figure in first if not figure.is_count],
+        "group_codes": group_codes,
+        "share_group": share_group,
+        "savings_group": savings_group,
+        "sorted_by": ", ".join(sort_codes(share_group or savings_group)),
+        "table_codes": table_codes,
+        "population_column": population_code is not None,
         "area_rows": group_rows(areas, "area"),
         "area_grouping": grouping,
         "area_grouping_label": AreaGrouping(grouping).label,
@@ -368,13 +486,15 @@ def charts_context(
     }
 
 
-def _by_share(groups: list[indicators.Breakdown]) -> list[indicators.Breakdown]:
-    """Groups with the largest share of facilities applying CP (T2) first, then by awareness
-    (T1): the order of the bars and of the table under them."""
+def _by_share(
+    groups: list[indicators.Breakdown], order: tuple[str, ...] | list[str] = ("T2", "T1")
+) -> list[indicators.Breakdown]:
+    """Groups with the largest value of the first of `order` first, then of the next (T2, then
+    T1 for the plan to 2020): the order of the bars and of the table under them."""
 
-    def key(group: indicators.Breakdown) -> tuple[Decimal, Decimal]:
-        t1, t2 = group.figures["T1"].value, group.figures["T2"].value
-        return (-(t2 if t2 is not None else Decimal(-1)), -(t1 if t1 is not None else Decimal(-1)))
+    def key(group: indicators.Breakdown) -> tuple[Decimal, ...]:
+        values = [figure.value if (figure := group.figures.get(code)) else None for code in order]
+        return tuple(-(value if value is not None else Decimal(-1)) for value in values)
 
     return sorted(groups, key=key)
 
@@ -388,12 +508,17 @@ def _height_class(rows: int) -> str:
     return "chart-rows-xxl"
 
 
-def _share_chart(groups: list[indicators.Breakdown]) -> dict[str, Any]:
+def _share_chart(groups: list[indicators.Breakdown], codes: list[str]) -> dict[str, Any]:
     return {
         # Long sector names: the axis shows the start, the table below the whole name.
         "labels": [Truncator(group.label).chars(34) for group in groups],
         "keys": [group.key for group in groups],
-        **{code: [_shown(group.figures[code]) for group in groups] for code in GROUP_CODES},
+        **{
+            code: [
+                _shown(group.figures[code]) if code in group.figures else None for group in groups
+            ]
+            for code in codes
+        },
     }
 
 

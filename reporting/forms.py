@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 import re
 from typing import Any
 
@@ -23,7 +25,7 @@ from facilities.models import (
     descendant_ids,
     status_conditions,
 )
-from programs.models import Plan
+from programs.models import SECTOR_PREFIXES_VALIDATOR, Plan
 from reporting.indicators import having, with_programme_flags
 from reporting.models import (
     AreaGrouping,
@@ -85,6 +87,23 @@ class FacilityFilter(django_filters.FilterSet):
         method="in_zone",
         empty_label=ALL,
     )
+    # A composed indicator's population (programs.IndicatorDefinition): how its card's figure
+    # drills down to exactly the facilities it counts.
+    sectors = django_filters.CharFilter(
+        label=_("Mã ngành VSIC bắt đầu bằng"),
+        method="in_sector_prefixes",
+        max_length=200,
+        validators=[SECTOR_PREFIXES_VALIDATOR],
+    )
+    sizes = django_filters.ModelMultipleChoiceFilter(
+        label=_("Các quy mô"), queryset=SizeClass.objects.all(), field_name="size_class"
+    )
+    energy_user = django_filters.ChoiceFilter(
+        label=_("Cơ sở sử dụng năng lượng trọng điểm"),
+        choices=YES_NO,
+        method="is_energy_user",
+        empty_label=ALL,
+    )
     status = django_filters.ChoiceFilter(
         label=_("Trạng thái"),
         choices=Facility.Status.choices,
@@ -144,6 +163,17 @@ class FacilityFilter(django_filters.FilterSet):
 
     def in_sector(self, queryset: FacilityQuerySet, name: str, value: Sector):
         return queryset.filter(sector__in=descendant_ids(Sector, value.pk))
+
+    def in_sector_prefixes(self, queryset: FacilityQuerySet, name: str, value: str):
+        prefixes = {part.strip() for part in value.split(",") if part.strip()}
+        return queryset.filter(
+            functools.reduce(
+                operator.or_, (Q(sector__code__startswith=prefix) for prefix in sorted(prefixes))
+            )
+        )
+
+    def is_energy_user(self, queryset: FacilityQuerySet, name: str, value: str):
+        return queryset.filter(is_designated_energy_user=value == "yes")
 
     def in_zone(self, queryset: FacilityQuerySet, name: str, value: IndustrialZone):
         return queryset.filter(Q(zone=value) | Q(zone__parent=value))

@@ -4,6 +4,10 @@
   "use strict";
   const palette = { T1: "#0d6efd", T2: "#198754", T3: "#6f42c1", T4: "#fd7e14", T5: "#0f7b6c",
     A1: "#0d6efd", A2: "#6610f2", A3: "#198754", A4: "#fd7e14" };
+  // A composed entry's colour: by its place among the plan's entries.
+  const spare = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#0f7b6c", "#d63384", "#6610f2", "#997404", "#dc3545", "#495057"];
+  let codes = [];
+  const colourOf = (code) => palette[code] || spare[Math.max(0, codes.indexOf(code)) % spare.length];
   const ink = "#212529";
   const pct = (value) => (value === null || value === undefined ? null : Math.round(value * 1000) / 10);
   const still = () => document.documentElement.dataset.noAnimation === "1" || window.matchMedia("print").matches;
@@ -45,7 +49,7 @@
     }
   }
 
-  // One small chart per share (T1–T5), each on its own scale, its target band shaded.
+  // One small chart per share or saving (T1–T5 and the composed ones), each on its own scale, its target band shaded.
   function yearChart(canvas, data) {
     const code = canvas.dataset.code;
     const values = data.years.shares[code].map(pct);
@@ -56,9 +60,9 @@
       data: { labels: data.years.labels, datasets: [
         { label: data.text.minimum, data: floors, borderColor: ink, borderWidth: 1, borderDash: [4, 3],
           pointRadius: 0, fill: false, spanGaps: true },
-        { label: data.text.band, data: stretches, borderColor: palette[code] + "55", borderWidth: 1,
-          pointRadius: 0, fill: "-1", backgroundColor: palette[code] + "26", spanGaps: true },
-        { label: code, data: values, borderColor: palette[code], backgroundColor: palette[code],
+        { label: data.text.band, data: stretches, borderColor: colourOf(code) + "55", borderWidth: 1,
+          pointRadius: 0, fill: "-1", backgroundColor: colourOf(code) + "26", spanGaps: true },
+        { label: code, data: values, borderColor: colourOf(code), backgroundColor: colourOf(code),
           borderWidth: 2.5, spanGaps: true, tension: 0.2 }] },
       options: { scales: { y: fitted(values.concat(floors, stretches)),
         x: { ticks: { maxRotation: 0, autoSkip: true } } },
@@ -100,7 +104,7 @@
     chart(canvas, {
       type: "bar",
       data: { labels: data.years.labels, datasets: codes.map((code) => ({
-        label: code, data: data.years.counts[code], backgroundColor: palette[code], pointStyle: "rect" })).concat([
+        label: code, data: data.years.counts[code], backgroundColor: colourOf(code), pointStyle: "rect" })).concat([
         // Only a legend entry (a short dark line) for the marks the plugin draws.
         { type: "line", label: data.text.minimum, data: [], borderColor: ink, borderWidth: 2.5, pointStyle: "line" }]) },
       options: { scales: { y: { beginAtZero: true, suggestedMax: Math.max(1, ...all) * 1.1,
@@ -109,23 +113,53 @@
     });
   }
 
-  // Areas and sectors: horizontal bars, largest T2 first (the server sorted them); the
-  // reader's own area (a district officer's) in full colour, the others paler.
-  function groupChart(canvas, data, onClick, own) {
-    const colour = (code) => data.keys.map((key) => (own && key !== own ? palette[code] + "66" : palette[code]));
-    const datasets = ["T1", "T2", "T4"].map((code) => ({
-      label: code, data: data[code].map(pct), backgroundColor: colour(code) }));
+  // Each entry's minimum across its own bars, in a horizontal chart (the province's band: the
+  // same for every group).
+  function bandMarks(bands) {
+    return { id: "bandMarks", afterDatasetsDraw(instance) {
+      const context = instance.ctx;
+      const x = instance.scales.x;
+      instance.data.datasets.forEach((dataset, index) => {
+        const band = bands[dataset.label];
+        const meta = instance.getDatasetMeta(index);
+        if (!band || band[0] === null || meta.hidden) { return; }
+        const left = x.getPixelForValue(pct(band[0]));
+        meta.data.forEach((bar) => {
+          const half = Math.max(3, bar.height / 2 - 1);
+          context.save();
+          context.strokeStyle = ink;
+          context.lineWidth = 2;
+          context.beginPath();
+          context.moveTo(left, bar.y - half);
+          context.lineTo(left, bar.y + half);
+          context.stroke();
+          context.restore();
+        });
+      });
+    } };
+  }
+
+  // Areas and sectors: horizontal bars, largest first by the plan's leading entry (the server
+  // sorted them: T2 for the plan to 2020); the reader's own area (a district officer's) in
+  // full colour, the others paler; each entry's minimum marked across its bars.
+  function groupChart(canvas, data, onClick, own, groupCodes, bands) {
+    const colour = (code) => data.keys.map((key) => (own && key !== own ? colourOf(code) + "66" : colourOf(code)));
+    // A sector's saving is measured only within its own entry's sectors: no empty slots.
+    const datasets = groupCodes.map((code) => ({
+      label: code, data: data[code].map(pct), backgroundColor: colour(code), skipNull: true }));
+    const floors = groupCodes.map((code) => (bands[code] ? pct(bands[code][0]) : null));
     const narrow = () => canvas.parentElement.clientWidth < 576;
     chart(canvas, {
       type: "bar",
       data: { labels: data.labels, datasets: datasets },
       options: { indexAxis: "y", onClick: onClick,
-        scales: { x: Object.assign(fitted(datasets.flatMap((d) => d.data)), { position: "top" }),
+        scales: { x: Object.assign(fitted(datasets.flatMap((d) => d.data).concat(floors)), { position: "top" }),
           y: { ticks: { autoSkip: false, callback(value) {
             const label = this.getLabelForValue(value);
             return narrow() && label.length > 20 ? label.slice(0, 19) + "…" : label;
           } } } },
         plugins: { tooltip: tooltip("x") } },
+      plugins: [bandMarks(bands)],
     });
   }
 
@@ -136,6 +170,7 @@
     pending.forEach((_config, canvas) => observer.unobserve(canvas));
     pending.clear();
     const data = JSON.parse(source.textContent);
+    codes = data.codes;
     document.querySelectorAll("canvas.chart-year").forEach((canvas) => yearChart(canvas, data));
     countChart(document.getElementById("chart-counts"), data);
     // A click on an area's or a sector's bars opens its facilities (the table's links).
@@ -145,8 +180,14 @@
       const link = links[elements[0].index];
       if (link) { window.location.href = link.href; }
     };
-    groupChart(document.getElementById("chart-areas"), data.areas, follow("table-areas"), data.ownArea);
-    groupChart(document.getElementById("chart-sectors"), data.sectors, follow("table-sectors"));
+    groupChart(document.getElementById("chart-areas"), data.areas, follow("table-areas"), data.ownArea,
+      data.groupCodes, data.bands);
+    groupChart(document.getElementById("chart-sectors"), data.sectors, follow("table-sectors"), "",
+      data.groupCodes, data.bands);
+    groupChart(document.getElementById("chart-area-savings"), data.areas, follow("table-areas"),
+      data.ownArea, data.savingsCodes, data.bands);
+    groupChart(document.getElementById("chart-sector-savings"), data.sectors, follow("table-sectors"),
+      "", data.savingsCodes, data.bands);
     const shares = data.completeness.completeness.concat(data.completeness.timeliness).map(pct);
     chart(document.getElementById("chart-completeness"), {
       type: "bar",
