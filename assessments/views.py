@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,7 +38,7 @@ from assessments.models import (
     SupportOrganisation,
 )
 from assessments.savings import baseline_for, plausibility_warnings, plausibility_warnings_for
-from facilities.models import Facility
+from facilities.models import AdministrativeUnit, Facility, unit_on
 from portal import access
 from portal.access import (
     ASSESSMENT_READERS,
@@ -495,12 +495,24 @@ def completeness_view(request: HttpRequest) -> HttpResponse:
         year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
     facilities = Facility.objects.visible_to(request.user)
     kind = SelfReport.PeriodKind.QUARTER
+    areas = services.completeness_by_area(kind, year, quarter, facilities=facilities)
+    # Each overdue facility under the area it counts in above: its unit on the period's last day.
+    _start, end = services.period_bounds(kind, year, quarter)
     overdue = (
         services.overdue_facilities(kind, year, quarter, today=today)
         .filter(pk__in=facilities.values("pk"))
-        .select_related("administrative_unit")
-        .order_by("administrative_unit__code", "name_sort_key")
+        .annotate(area=unit_on(end))
+        .annotate(
+            area_code=Subquery(
+                AdministrativeUnit.objects.filter(pk=OuterRef("area")).values("code")
+            )
+        )
+        .order_by("area_code", "name_sort_key")
     )
+    unit_of = {unit.pk: unit for unit, _figures in areas}
+    listed = list(overdue[:200])
+    for facility in listed:
+        facility.area_unit = unit_of.get(facility.area)
     return render(
         request,
         "assessments/completeness.html",
@@ -509,8 +521,8 @@ def completeness_view(request: HttpRequest) -> HttpResponse:
             "period": services.period_label(kind, year, quarter),
             "deadline": services.deadline_for(kind, year, quarter),
             "total": services.completeness(kind, year, quarter, facilities=facilities),
-            "areas": services.completeness_by_area(kind, year, quarter, facilities=facilities),
-            "overdue": overdue[:200],
+            "areas": areas,
+            "overdue": listed,
             "overdue_count": overdue.count(),
         },
     )

@@ -202,3 +202,21 @@ def test_an_unknown_area_is_refused_with_a_message(users, client_for) -> None:
     response = client.get(reverse("assessments:review_queue"), {"area": "999999"})
     assert response.status_code == 200
     assert response.context["filter"].form.errors["area"]
+
+
+def test_the_completeness_page_lists_overdue_facilities_under_their_unit_of_the_period(
+    moved, users, client_for
+) -> None:
+    first = moved["facilities"][0]
+    client = client_for(users["department_staff"])
+    pages = {
+        year: client.get(reverse("assessments:completeness"), {"year": year, "quarter": quarter})
+        for year, quarter in ((2020, 4), (2026, 1))
+    }
+    units = {
+        year: {f.pk: f.area_unit.code for f in page.context["overdue"]}
+        for year, page in pages.items()
+    }
+    assert units[2020][first.pk] == "425"
+    assert units[2026][first.pk] == "90001"
+    assert "Diễn Kỷ" in pages[2026].content.decode()
