@@ -216,6 +216,37 @@ class FacilitiesByTaxCodeField(forms.CharField):
         return "\n".join(facilities.order_by("tax_code").values_list("tax_code", flat=True))
 
 
+class SixtyFourBitIds:
+    """A choice of several records by id in which an id past 64 bits is refused as any unknown
+    one: SQLite cannot compare it (a server error otherwise)."""
+
+    error_messages: dict[str, Any]
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            if str(pk).isdigit() and int(pk) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+class PlacesField(SixtyFourBitIds, forms.ModelMultipleChoiceField):
+    """The places an activity reached."""
+
+
+def place_label(place: IndustrialZone) -> str:
+    """ "CCN Nghi Phú (Cụm công nghiệp, 2010–2023)": a place with its kind and its dates."""
+    dates = ""
+    if place.established_on or place.closed_on:
+        start = place.established_on.year if place.established_on else "…"
+        end = place.closed_on.year if place.closed_on else "…"
+        dates = f", {start}–{end}"
+    return f"{place.name} ({place.get_kind_display()}{dates})"
+
+
 class OutreachForm(forms.ModelForm):
     participants = FacilitiesByTaxCodeField(
         label=_("Cơ sở tham gia"),
@@ -234,8 +265,14 @@ class OutreachForm(forms.ModelForm):
             "channel",
             "estimated_reach",
             "description",
+            "places",
         ]
-        widgets = {"held_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "held_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "places": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        field_classes = {"places": PlacesField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -244,6 +281,7 @@ class OutreachForm(forms.ModelForm):
         )
         self.fields["area"].label_from_instance = unit_label
         self.fields["area"].widget.attrs["data-search"] = _("Tìm đơn vị hành chính…")
+        self._offer_places()
         if self.instance.pk and not self.is_bound:
             self.initial["participants"] = FacilitiesByTaxCodeField.initial_for(
                 self.instance.facilities.all()
@@ -265,7 +303,46 @@ class OutreachForm(forms.ModelForm):
                 check_unit_valid(area, held_on)
             except ValidationError as refused:
                 self.add_error("area", refused.messages[0])
+        places = cleaned.get("places")
+        if places and held_on:
+            existing = set(IndustrialZone.objects.existing_on(held_on).values_list("pk", flat=True))
+            absent = [place.name for place in places if place.pk not in existing]
+            if absent:
+                self.add_error(
+                    "places",
+                    _("Chưa thành lập hoặc đã giải thể vào ngày tổ chức: %(names)s.")
+                    % {"names": ", ".join(absent)},
+                )
         return cleaned
+
+    def _offer_places(self) -> None:
+        """The places existing on the activity's day (K1 counts only those): the day saved, or
+        the one typed when the form comes back; every place, its dates shown, while none is
+        known. Those already chosen stay offered, so that a wrong one can be seen and removed."""
+        field = self.fields["places"]
+        field.label = _("Khu, cụm công nghiệp, làng nghề được tuyên truyền")
+        field.help_text = _(
+            "Chỉ những nơi đã thành lập và chưa giải thể vào ngày tổ chức; giữ Ctrl để chọn nhiều."
+        )
+        field.widget.attrs["data-search"] = _("Tìm khu, cụm, làng nghề…")
+        field.label_from_instance = place_label
+        field.error_messages["invalid_choice"] = _(
+            "Nơi đã chọn chưa thành lập hoặc đã giải thể vào ngày tổ chức, hoặc không có trong "
+            "danh mục."
+        )
+        places = IndustrialZone.objects.order_by("kind", "name")
+        day = self.instance.held_on
+        if self.is_bound:
+            try:
+                day = self.fields["held_on"].clean(self.data.get(self.add_prefix("held_on")))
+            except ValidationError:
+                day = None
+        if day is None:
+            field.queryset = places
+            return
+        chosen = Q(pk__in=self.instance.places.all()) if self.instance.pk else Q()
+        existing = Q(pk__in=IndustrialZone.objects.existing_on(day).values("pk"))
+        field.queryset = places.filter(existing | chosen) if chosen else places.filter(existing)
 
 
 class OutreachFilter(django_filters.FilterSet):

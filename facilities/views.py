@@ -438,6 +438,7 @@ def _outreach_form(request: HttpRequest, activity: OutreachActivity) -> HttpResp
         activity = services.save_outreach_activity(
             form.save(commit=False), participants=form.cleaned_data["participants"]
         )
+        form.save_m2m()  # the places reached
         messages.success(request, _("Đã lưu hoạt động %(title)s.") % {"title": activity.title})
         return redirect("facilities:outreach_detail", pk=activity.pk)
     return render(request, "facilities/outreach_form.html", {"form": form, "activity": activity})

@@ -318,7 +318,7 @@ def _composed_drill_down(
             query["sectors"] = ",".join(entry.prefixes)
         sizes = [size.pk for size in entry.size_classes.all()]
         if sizes:
-            query["sizes"] = sizes
+            query["size"] = sizes
         if entry.energy_users:
             query["energy_user"] = ENERGY_USER_FILTERS[entry.energy_users]
         if area is not None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import offer_areas_by_map
-from facilities.forms import ALL, YES_NO, DateInput
+from facilities.forms import ALL, YES_NO, DateInput, SixtyFourBitIds
 from facilities.geography import in_area_on
 from facilities.models import (
     AdministrativeUnit,
@@ -57,6 +57,14 @@ SORTS = {
 }
 
 
+class SizesField(SixtyFourBitIds, django_filters.fields.ModelMultipleChoiceField):
+    pass
+
+
+class SizesFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = SizesField
+
+
 class FacilityFilter(django_filters.FilterSet):
     """Search, filters and sorting of the facility list (and of its XLSX export)."""
 
@@ -75,12 +83,8 @@ class FacilityFilter(django_filters.FilterSet):
         method="in_sector",
         empty_label=ALL,
     )
-    size = django_filters.ModelChoiceFilter(
-        label=_("Quy mô"),
-        queryset=SizeClass.objects.all(),
-        field_name="size_class",
-        empty_label=ALL,
-    )
+    # One size or several (a composed indicator's population may name several).
+    size = SizesFilter(label=_("Quy mô"), queryset=SizeClass.objects.all(), field_name="size_class")
     zone = django_filters.ModelChoiceFilter(
         label=_("Khu, cụm công nghiệp"),
         queryset=IndustrialZone.objects.all(),
@@ -94,9 +98,6 @@ class FacilityFilter(django_filters.FilterSet):
         method="in_sector_prefixes",
         max_length=200,
         validators=[SECTOR_PREFIXES_VALIDATOR],
-    )
-    sizes = django_filters.ModelMultipleChoiceFilter(
-        label=_("Các quy mô"), queryset=SizeClass.objects.all(), field_name="size_class"
     )
     energy_user = django_filters.ChoiceFilter(
         label=_("Cơ sở sử dụng năng lượng trọng điểm"),

@@ -22,7 +22,7 @@
         option.hidden = !shown;
         if (shown && option.value && first === null) { first = option; }
       });
-      if (wanted && first !== null && select.selectedOptions[0] && select.selectedOptions[0].hidden) {
+      if (!select.multiple && wanted && first !== null && select.selectedOptions[0] && select.selectedOptions[0].hidden) {
         select.value = first.value;
       }
     });

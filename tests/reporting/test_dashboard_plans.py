@@ -155,7 +155,7 @@ def test_a_composed_share_card_lists_exactly_its_numerators_facilities(
 
 def test_the_population_filters_refuse_bad_input_in_vietnamese(users, client_for) -> None:
     response = client_for(users["department_staff"]).get(
-        reverse("reporting:facility_list"), {"sectors": "13; abc", "sizes": "999"}
+        reverse("reporting:facility_list"), {"sectors": "13; abc", "size": "999"}
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -199,3 +199,12 @@ def test_the_places_list_refuses_a_bad_date_in_vietnamese(users, client_for) -> 
     )
     assert response.status_code == 200
     assert "is-invalid" in response.content.decode()
+
+
+def test_an_id_past_64_bits_or_an_unknown_kind_is_refused_not_a_server_error(
+    users, client_for
+) -> None:
+    client = client_for(users["department_staff"])
+    listed = client.get(reverse("reporting:facility_list"), {"size": str(2**63)})
+    assert listed.status_code == 200 and "is-invalid" in listed.content.decode()
+    assert client.get(reverse("programs:place_list"), {"kind": "x"}).status_code == 200

@@ -22,6 +22,7 @@ def test_area_sector_and_status_are_shown_and_the_other_filters_folded(
     assert re.findall(r'<select name="([a-z_]+)"', shown) == ["area", "sector", "status"]
     assert set(re.findall(r'<select name="([a-z_]+)"', folded)) == {
         "size",
+        "energy_user",
         "zone",
         "aware",
         "applying",
@@ -29,7 +30,7 @@ def test_area_sector_and_status_are_shown_and_the_other_filters_folded(
         "in_scope",
         "in_plan",
     }
-    assert 'name="on"' in folded
+    assert 'name="on"' in folded and 'name="sectors"' in folded
     assert re.match(r"\s*>", folded), "folded filters start closed"
 
 
