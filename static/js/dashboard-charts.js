@@ -4,10 +4,12 @@
   "use strict";
   const palette = { T1: "#0d6efd", T2: "#198754", T3: "#6f42c1", T4: "#fd7e14", T5: "#0f7b6c",
     A1: "#0d6efd", A2: "#6610f2", A3: "#198754", A4: "#fd7e14" };
-  // A composed entry's colour: by its place among the plan's entries.
-  const spare = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#0f7b6c", "#d63384", "#6610f2", "#997404", "#dc3545", "#495057"];
-  let codes = [];
-  const colourOf = (code) => palette[code] || spare[Math.max(0, codes.indexOf(code)) % spare.length];
+  // A composed entry's colour: by its place among the plan's entries the palette does not name,
+  // from colours none of T1–T5 uses.
+  const spare = ["#d63384", "#6f42c1", "#997404", "#dc3545", "#495057", "#20c997", "#0dcaf0",
+    "#6610f2", "#adb5bd", "#8c510a"];
+  let composed = [];
+  const colourOf = (code) => palette[code] || spare[Math.max(0, composed.indexOf(code)) % spare.length];
   const ink = "#212529";
   const pct = (value) => (value === null || value === undefined ? null : Math.round(value * 1000) / 10);
   const still = () => document.documentElement.dataset.noAnimation === "1" || window.matchMedia("print").matches;
@@ -49,7 +51,8 @@
     }
   }
 
-  // One small chart per share or saving (T1–T5 and the composed ones), each on its own scale, its target band shaded.
+  // One small chart per share or saving (T1–T5 and the composed ones), each on its own scale,
+  // its target band shaded.
   function yearChart(canvas, data) {
     const code = canvas.dataset.code;
     const values = data.years.shares[code].map(pct);
@@ -170,7 +173,7 @@
     pending.forEach((_config, canvas) => observer.unobserve(canvas));
     pending.clear();
     const data = JSON.parse(source.textContent);
-    codes = data.codes;
+    composed = data.codes.filter((code) => !(code in palette));
     document.querySelectorAll("canvas.chart-year").forEach((canvas) => yearChart(canvas, data));
     countChart(document.getElementById("chart-counts"), data);
     // A click on an area's or a sector's bars opens its facilities (the table's links).
