@@ -402,6 +402,7 @@ def charts_context(
             rows.append(
                 {
                     "label": group.label,
+                    "figures": group.figures,
                     "facilities": facilities.denominator if facilities else None,
                     "cells": [group.figures.get(code) for code in table_codes],
                     "url": f"{list_url}?{query}",
