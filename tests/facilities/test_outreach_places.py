@@ -54,6 +54,8 @@ def test_staff_record_the_places_an_activity_reached_and_k1_counts_them(
     assert response.status_code == 302
     activity = OutreachActivity.objects.get()
     assert list(activity.places.all()) == [places["open"]]
+    detail = client.get(response["Location"]).content.decode()
+    assert "CCN Mở" in detail.split('data-testid="places-reached"')[1].split("</p>")[0]
     entry = IndicatorDefinition(
         code="K9", name="K9", kind="places_reached", place_kinds="cluster", definition="…"
     )
