@@ -32,6 +32,7 @@ from reporting.services import ended_quarter
 
 
 @allow(ALL_ROLES)
+@indicators.one_reading()
 def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     role = access.role_of(user)
@@ -331,6 +332,7 @@ def _composed_drill_down(
 
 
 @allow(access.PROGRAMME_READERS)
+@indicators.one_reading()
 def dashboard_charts(request: HttpRequest) -> HttpResponse:
     """The dashboard's charts and their tables alone (the dashboard renders them in place)."""
     form = IndicatorsForm(request.GET or None)
