@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from assessments.energy import programme_savings
 from assessments.models import Assessment, SelfReport
 from assessments.services import completeness
-from facilities.models import Facility, OutreachActivity
+from facilities.models import AdministrativeUnit, Facility, OutreachActivity, unit_on
 from programs.models import AgencyTask, Award, Course, Plan, SupportProject
 from reporting import drafting, indicators
 from reporting.models import (
@@ -56,6 +56,16 @@ SAVINGS = indicators.Kind.SAVINGS
 Progress = Callable[[int, str], None]
 
 
+def with_area_on(rows: QuerySet[Any], day: datetime.date, through: str = "") -> QuerySet[Any]:
+    """`area_code` and `area_name` of the area each row's facility (reached by `through`) was
+    in on `day` (`unit_on`): a 2020 report names the districts of 2020, a 2026 one the communes."""
+    area = AdministrativeUnit.objects.filter(pk=OuterRef("area_on_day"))
+    return rows.annotate(area_on_day=unit_on(day, through=through)).annotate(
+        area_code=Subquery(area.values("code")[:1]),
+        area_name=Subquery(area.values("name")[:1]),
+    )
+
+
 class FacilityRows:
     """The annex rows, read from the database in chunks each time they are iterated."""
 
@@ -67,7 +77,7 @@ class FacilityRows:
         rows = self.queryset.values_list(
             "pk",
             "name",
-            "administrative_unit__name",
+            "area_name",
             "sector__code",
             "sector__name",
             "size_class__name",
@@ -507,12 +517,15 @@ def _outreach(start: datetime.date, as_of: datetime.date, detailed: bool) -> Tab
 def _assessments(start: datetime.date, until: datetime.date) -> Table:
     """Assessments started or completed in the period: A3/A4 count those the programme
     supported and that were completed; the others show what is under way."""
-    assessments = (
+    assessments = with_area_on(
         Assessment.objects.filter(
             Q(started_on__range=(start, until)) | Q(completed_on__range=(start, until))
-        )
-        .select_related("facility__administrative_unit", "organisation")
-        .order_by("started_on", "pk")
+        ),
+        until,
+        "facility__",
+    )
+    assessments = assessments.select_related("facility", "organisation").order_by(
+        "started_on", "pk"
     )
     return Table(
         key="assessments",
@@ -532,7 +545,7 @@ def _assessments(start: datetime.date, until: datetime.date) -> Table:
                 assessment.started_on,
                 assessment.completed_on,
                 assessment.facility.name,
-                assessment.facility.administrative_unit.name,
+                assessment.area_name,
                 assessment.get_kind_display(),
                 assessment.get_funding_display(),
                 assessment.organisation.name if assessment.organisation else "",
@@ -658,7 +671,7 @@ def _facility_annex(as_of: datetime.date, detailed: bool) -> Table:
     if not detailed:
         # The Ministry reads the facilities that apply CP; the province reads them all.
         facilities = facilities.filter(is_applying=True)
-    facilities = facilities.order_by("administrative_unit__code", "name_sort_key", "pk")
+    facilities = with_area_on(facilities, as_of).order_by("area_code", "name_sort_key", "pk")
     savings = indicators.savings_by_facility(as_of)
     return Table(
         key="facilities",
