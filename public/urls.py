@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("thong-tin/dien-hinh/<int:pk>/anh", views.case_study_image, name="case_study_image"),
     path("thong-tin/khen-thuong/", views.award_list, name="award_list"),
+    path("thong-tin/ket-qua-ke-hoach/<int:pk>/", views.plan_results, name="plan_results"),
     path("thong-tin/to-chuc-ho-tro/", views.organisation_list, name="organisation_list"),
     path("thong-tin/tai-lieu/", views.document_list, name="document_list"),
     path("thong-tin/tai-lieu/<int:pk>/<slug:slug>/", views.document_file, name="document_file"),

@@ -62,9 +62,10 @@ def _visible(manager: Any, request: HttpRequest) -> QuerySet[Any]:
     return manager.published()
 
 
-def plan_progress(today: datetime.date) -> dict[str, Any]:
-    """The current plan's figures, aggregates only, as of today (or the plan's last day)."""
-    plan = Plan.objects.shown_by_default(today)
+def plan_progress(today: datetime.date, plan: Plan | None = None) -> dict[str, Any]:
+    """A published plan's figures (by default the plan in force), aggregates only, as of today
+    or its last day: an ended plan's final results."""
+    plan = plan or Plan.objects.shown_by_default(today)
     if plan is None:
         return {}
     as_of = min(today, datetime.date(plan.end_year, 12, 31))
@@ -75,7 +76,14 @@ def plan_progress(today: datetime.date) -> dict[str, Any]:
         cache.set(key, figures, INDICATOR_CACHE_SECONDS)
     cards = dashboards.indicator_cards(figures, as_of=as_of, links=False)
     final = today > datetime.date(plan.end_year, 12, 31)
-    return {"plan": plan, "as_of": as_of, "cards": cards, "final": final}
+    earlier = Plan.objects.published().filter(end_year__lt=today.year).exclude(pk=plan.pk)
+    return {
+        "plan": plan,
+        "as_of": as_of,
+        "cards": cards,
+        "final": final,
+        "earlier_plans": list(earlier.order_by("-end_year", "-pk")),
+    }
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "organisation_count": SupportOrganisation.objects.count(),
     }
     return render(request, "public/home.html", context)
+
+
+def plan_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published plan's results: the final results of a plan that has ended stay reachable
+    once another is in force. Drafts are not found."""
+    plan = get_object_or_404(Plan.objects.published(), pk=pk)
+    return render(request, "public/plan_results.html", plan_progress(timezone.localdate(), plan))
 
 
 def article_list(request: HttpRequest, kind: str) -> HttpResponse:

@@ -327,6 +327,7 @@ CASES = [
     ),
     Case("public:case_study_image", outcomes(200, **EVERYONE_SIGNED_IN), kwargs={"pk": CASE_STUDY}),
     Case("public:award_list", outcomes(200, **EVERYONE_SIGNED_IN)),
+    Case("public:plan_results", outcomes(200, **EVERYONE_SIGNED_IN), kwargs={"pk": PLAN}),
     Case("public:organisation_list", outcomes(200, **EVERYONE_SIGNED_IN)),
     Case("public:document_list", outcomes(200, **EVERYONE_SIGNED_IN)),
     Case(

@@ -20,6 +20,7 @@ from PIL import Image
 from demo import run as demo
 from facilities.models import Facility
 from portal.models import User
+from programs.models import Plan
 from public.models import (
     Article,
     CaseStudy,
@@ -356,7 +357,8 @@ def test_public_lists_run_a_bounded_number_of_queries(
         make_document(title=f"Tài liệu số {n}")
     client.get(reverse("home"))  # warms the indicator cache
     for name in PUBLIC_PAGES:
-        with django_assert_max_num_queries(10):
+        # The home page's plan and the plans whose final results it links to: one query each.
+        with django_assert_max_num_queries(11):
             assert client.get(reverse(name)).status_code == 200
 
 
@@ -405,3 +407,26 @@ def test_no_public_page_shows_a_tax_code_a_user_or_an_unconsented_figure(client,
     for study in CaseStudy.objects.published():
         figure = f"{study.yearly_savings_vnd:,.0f}".replace(",", ".")
         assert figure in pages[study.get_absolute_url()]
+
+
+@pytest.mark.django_db
+def test_the_plan_in_force_is_shown_and_the_final_results_of_the_2020_plan_stay_reachable(
+    client,
+) -> None:
+    cache.clear()
+    earlier = Plan.objects.get(start_year=2016, end_year=2020)
+    current = Plan.objects.get(start_year=2021, end_year=2030)
+    draft = reverse("public:plan_results", kwargs={"pk": current.pk})
+    assert client.get(draft).status_code == 404  # a draft is never public
+    Plan.objects.filter(pk=current.pk).update(status=Plan.Status.ACTIVE)
+
+    home = client.get(reverse("home")).content.decode()
+    assert current.name in home and 'data-testid="final-results"' not in home
+    link = reverse("public:plan_results", kwargs={"pk": earlier.pk})
+    assert f'href="{link}"' in home
+
+    results = client.get(link)
+    assert results.status_code == 200
+    page = results.content.decode()
+    assert earlier.name in page and 'data-testid="final-results"' in page
+    assert "31/12/2020" in page
