@@ -30,6 +30,10 @@ WITHOUT_HISTORY = {
     # A generated artefact, not data anyone types: regenerating makes a new versioned row, and
     # what changes on a row (status, progress, heartbeat) is the task's own bookkeeping.
     "reporting.ReportRun": "a report generation's progress; a new generation is a new version",
+    "reporting.FacilityExport": "an export file's progress, like a report run's",
+    # Derived, not typed: rebuilt from records that keep their own history (reporting/kept.py).
+    "reporting.FacilityState": "each facility's state over time, derived from its records",
+    "reporting.KeptFigures": "when the kept figures were last rebuilt",
 }
 
 
