@@ -35,10 +35,11 @@ def database_url() -> str:
 
 
 def shares_the_database() -> bool:
-    """Whether another process can open this process's database (a test's in-memory SQLite
-    database it cannot)."""
+    """Whether another process would see this process's data: not a test's in-memory SQLite
+    database, nor rows written in a transaction not yet committed (a test's)."""
     name = str(connection.settings_dict["NAME"])
-    return connection.vendor != "sqlite" or not (name == ":memory:" or "memorydb" in name)
+    in_memory = connection.vendor == "sqlite" and (name == ":memory:" or "memorydb" in name)
+    return not in_memory and not connection.in_atomic_block
 
 
 def rss_bytes() -> int:
