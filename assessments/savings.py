@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -317,7 +317,8 @@ def plausibility_warnings_for(reports: Iterable[SelfReport]) -> dict[int, list[s
     if not reports:
         return {}
     facility_ids = {report.facility_id for report in reports}
-    lines = _lines_by_report([report.pk for report in reports])
+    previous = _previous_reports(reports, facility_ids)
+    lines = _lines_by_report([*(r.pk for r in reports), *(r.pk for r in previous.values())])
     product_units: dict[int, set[str]] = defaultdict(set)
     for facility_id, unit in Product.objects.filter(facility_id__in=facility_ids).values_list(
         "facility_id", "unit"
@@ -330,35 +331,16 @@ def plausibility_warnings_for(reports: Iterable[SelfReport]) -> dict[int, list[s
     baselines = _latest_baselines(facility_ids)
     factors = factor_table()
     units = {unit.code: unit.label() for unit in ProductUnit.objects.all()}
-    history: dict[tuple[int, str], list[SelfReport]] = defaultdict(list)
-    approved = (
-        SelfReport.objects.in_force()
-        .filter(
-            facility_id__in=facility_ids,
-            year__lte=max(report.year for report in reports),
-        )
-        .prefetch_related(_report_lines())
-    )
-    for earlier in approved:
-        history[(earlier.facility_id, earlier.period_kind)].append(earlier)
-
     warnings: dict[int, list[str]] = {}
     for report in reports:
-        previous = max(
-            (
-                earlier
-                for earlier in history[(report.facility_id, report.period_kind)]
-                if earlier.period_end < report.period_start
-            ),
-            key=chronological,
-            default=None,
-        )
+        earlier = previous.get(report.pk)
         warnings[report.pk] = _warnings(
             report,
             lines=lines.get(report.pk, []),
             product_units=product_units[report.facility_id],
             baseline=baselines.get(report.facility_id),
-            previous=previous,
+            previous=earlier,
+            previous_lines=lines.get(earlier.pk, []) if earlier else [],
             threshold=thresholds.get(report.period_kind, default_threshold),
             factors=factors,
             units=units,
@@ -436,6 +418,49 @@ def _lines_by_report(report_ids: list[int]) -> dict[int, list[SelfReportConsumpt
     ):
         grouped[line.report_id].append(line)
     return grouped
+
+
+def _previous_reports(reports: list[SelfReport], facility_ids: set[int]) -> dict[int, SelfReport]:
+    """Per report, the approved report in force of the same facility and period kind that
+    ended before it began, the latest in `chronological` order, as an unsaved stand-in with
+    what `_warnings` reads. One query of plain rows (a facility has many periods)."""
+    history: dict[tuple[int, str], list[tuple[Any, ...]]] = defaultdict(list)
+    for pk, facility_id, kind, year, quarter, version, output, unit in (
+        SelfReport.objects.in_force()
+        .filter(facility_id__in=facility_ids, year__lte=max(report.year for report in reports))
+        .order_by()
+        .values_list(
+            "pk",
+            "facility_id",
+            "period_kind",
+            "year",
+            "quarter",
+            "version",
+            "output",
+            "output_unit",
+        )
+    ):
+        # Within one period kind, (year, quarter) orders the periods as their ends do.
+        history[(facility_id, kind)].append((year, quarter or 0, version, pk, output, unit))
+    found: dict[int, SelfReport] = {}
+    for report in reports:
+        start = (report.year, report.quarter or 0)
+        kind = report.period_kind
+        earlier = [row for row in history[(report.facility_id, kind)] if row[:2] < start]
+        if earlier:
+            year, quarter, version, pk, output, unit = max(earlier)
+            found[report.pk] = SelfReport(
+                pk=pk,
+                facility_id=report.facility_id,
+                period_kind=kind,
+                year=year,
+                quarter=quarter or None,
+                version=version,
+                output=output,
+                output_unit=unit,
+                status=SelfReport.Status.APPROVED,
+            )
+    return found
 
 
 def _latest_baselines(facility_ids: set[int]) -> dict[int, Baseline]:
@@ -655,6 +680,7 @@ def _warnings(
     product_units: set[str],
     baseline: Baseline | None,
     previous: SelfReport | None,
+    previous_lines: list[SelfReportConsumption],
     threshold: Decimal,
     factors: _FactorTable[ConversionFactor],
     units: dict[str, str],
@@ -703,7 +729,7 @@ def _warnings(
         previous = None
 
     baseline_quantities = _quantities(baseline.consumptions.all()) if baseline else {}
-    previous_quantities = _quantities(previous.consumptions.all()) if previous else {}
+    previous_quantities = _quantities(previous_lines) if previous else {}
     for line in sorted(lines, key=lambda line: (line.resource.rank, line.resource.name)):
         if line.quantity == 0 and baseline_quantities.get(line.resource_id):
             continue  # said below, better than as a 100% fall
