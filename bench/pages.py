@@ -66,6 +66,17 @@ def _add(found: dict[str, str], name: str, route: str, *args: Any, query: str = 
         found[name] = reverse(route, args=args) + (f"?{query}" if query else "")
 
 
+def _add_on_most(
+    found: dict[str, str], queryset: QuerySet[Any], children: str, **routes: str
+) -> Model | None:
+    """Each of `routes` (name=route) opened on the object with the most `children`, if any."""
+    instance = _most(queryset, children)
+    if instance is not None:
+        for name, route in routes.items():
+            _add(found, name, route, instance.pk)
+    return instance
+
+
 def pages(as_of: datetime.date) -> dict[str, str]:
     """Every list, detail, completeness, review and dashboard page, lists also filtered the way
     the dashboard's drill-downs filter them."""
@@ -79,24 +90,37 @@ def pages(as_of: datetime.date) -> dict[str, str]:
     for code in ("T1", "T2", "T4"):
         if url := drill_down(code, as_of=as_of):
             found[f"facility_list_{code}_drill_down"] = url
-    facility = _most(Facility.objects.all(), "self_reports")
+    facility = _add_on_most(
+        found, Facility.objects.all(), "self_reports", facility_detail="reporting:facility_detail"
+    )
     if facility is not None:
-        _add(found, "facility_detail", "reporting:facility_detail", facility.pk)
-        report = _most(SelfReport.objects.filter(facility=facility), "consumptions")
-        if report is not None:
-            _add(found, "selfreport_detail", "assessments:selfreport_detail", report.pk)
-    assessment = _most(Assessment.objects.all(), "options")
-    if assessment is not None:
-        _add(found, "assessment_detail", "assessments:assessment_detail", assessment.pk)
+        _add_on_most(
+            found,
+            SelfReport.objects.filter(facility=facility),
+            "consumptions",
+            selfreport_detail="assessments:selfreport_detail",
+        )
+    _add_on_most(
+        found,
+        Assessment.objects.all(),
+        "options",
+        assessment_detail="assessments:assessment_detail",
+    )
     _add(found, "outreach_list", "facilities:outreach_list")
-    activity = _most(OutreachActivity.objects.all(), "participations")
-    if activity is not None:
-        _add(found, "outreach_detail", "facilities:outreach_detail", activity.pk)
+    _add_on_most(
+        found,
+        OutreachActivity.objects.all(),
+        "participations",
+        outreach_detail="facilities:outreach_detail",
+    )
     _add(found, "assessment_list", "assessments:assessment_list")
     _add(found, "organisation_list", "assessments:organisation_list")
-    organisation = _most(SupportOrganisation.objects.all(), "assessments")
-    if organisation is not None:
-        _add(found, "organisation_detail", "assessments:organisation_detail", organisation.pk)
+    _add_on_most(
+        found,
+        SupportOrganisation.objects.all(),
+        "assessments",
+        organisation_detail="assessments:organisation_detail",
+    )
     _add(found, "selfreport_list", "assessments:selfreport_list")
     _add(found, "review_queue", "assessments:review_queue")
     _add(found, "review_queue_all", "assessments:review_queue", query="status=")
@@ -116,9 +140,7 @@ def pages(as_of: datetime.date) -> dict[str, str]:
     _add(found, "official_list", "programs:official_list")
     _add(found, "award_list", "programs:award_list")
     _add(found, "task_list", "programs:task_list")
-    task = _most(AgencyTask.objects.all(), "updates")
-    if task is not None:
-        _add(found, "task_detail", "programs:task_detail", task.pk)
+    _add_on_most(found, AgencyTask.objects.all(), "updates", task_detail="programs:task_detail")
     _add(found, "report_list", "reporting:run_list")
     return found
 
@@ -127,34 +149,35 @@ def forms() -> dict[str, str]:
     """Every edit form, opened on the object with the most children."""
     found: dict[str, str] = {}
     _add(found, "facility_create", "facilities:facility_create")
-    facility = _most(Facility.objects.all(), "products")
-    if facility is not None:
-        _add(found, "facility_edit", "facilities:facility_edit", facility.pk)
-    activity = _most(OutreachActivity.objects.all(), "participations")
-    if activity is not None:
-        _add(found, "outreach_edit", "facilities:outreach_edit", activity.pk)
-    assessment = _most(Assessment.objects.filter(baseline__isnull=False), "options")
-    if assessment is not None:
-        _add(found, "assessment_edit", "assessments:assessment_edit", assessment.pk)
-        _add(found, "baseline_edit", "assessments:baseline_edit", assessment.pk)
-        _add(found, "option_create", "assessments:option_create", assessment.pk)
+    _add_on_most(
+        found, Facility.objects.all(), "products", facility_edit="facilities:facility_edit"
+    )
+    _add_on_most(
+        found,
+        OutreachActivity.objects.all(),
+        "participations",
+        outreach_edit="facilities:outreach_edit",
+    )
+    _add_on_most(
+        found,
+        Assessment.objects.filter(baseline__isnull=False),
+        "options",
+        assessment_edit="assessments:assessment_edit",
+        baseline_edit="assessments:baseline_edit",
+        option_create="assessments:option_create",
+    )
     organisation = SupportOrganisation.objects.order_by("pk").first()
     if organisation is not None:
         _add(found, "organisation_edit", "assessments:organisation_edit", organisation.pk)
     plan, _day = dashboard_plan()
     _add(found, "plan_edit", "programs:plan_edit", plan.pk)
-    project = _most(SupportProject.objects.all(), "facilities")
-    if project is not None:
-        _add(found, "project_edit", "programs:project_edit", project.pk)
-    course = _most(Course.objects.all(), "participants")
-    if course is not None:
-        _add(found, "course_edit", "programs:course_edit", course.pk)
-    official = _most(Official.objects.all(), "courses")
-    if official is not None:
-        _add(found, "official_edit", "programs:official_edit", official.pk)
-    task = _most(AgencyTask.objects.all(), "updates")
-    if task is not None:
-        _add(found, "task_edit", "programs:task_edit", task.pk)
+    for model, children, name in (
+        (SupportProject, "facilities", "project_edit"),
+        (Course, "participants", "course_edit"),
+        (Official, "courses", "official_edit"),
+        (AgencyTask, "updates", "task_edit"),
+    ):
+        _add_on_most(found, model.objects.all(), children, **{name: f"programs:{name}"})
     return found
 
 

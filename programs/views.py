@@ -101,6 +101,24 @@ def _form_page(
     )
 
 
+def _plain_edit(
+    request: HttpRequest,
+    form_class: type[forms.ModelForm],
+    instance: models.Model,
+    *,
+    saved: str,
+    titles: tuple[str, str],
+    back: str,
+) -> HttpResponse:
+    """An add or edit page whose form saves its object alone; `titles` are (add, edit)."""
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, saved)
+        return redirect(back)
+    return _form_page(request, form, title=titles[1] if instance.pk else titles[0], back=back)
+
+
 # --- Plans ------------------------------------------------------------------------------------
 
 
@@ -288,16 +306,12 @@ def official_list(request: HttpRequest) -> HttpResponse:
 
 @allow(DEPARTMENT)
 def official_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    official = get_object_or_404(Official, pk=pk) if pk else Official()
-    form = OfficialForm(request.POST or None, instance=official)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Đã lưu cán bộ."))
-        return redirect("programs:official_list")
-    return _form_page(
+    return _plain_edit(
         request,
-        form,
-        title=_("Sửa cán bộ chuyên trách") if official.pk else _("Thêm cán bộ chuyên trách"),
+        OfficialForm,
+        get_object_or_404(Official, pk=pk) if pk else Official(),
+        saved=_("Đã lưu cán bộ."),
+        titles=(_("Thêm cán bộ chuyên trách"), _("Sửa cán bộ chuyên trách")),
         back="programs:official_list",
     )
 
@@ -345,18 +359,15 @@ def place_list(request: HttpRequest) -> HttpResponse:
 
 @allow(DEPARTMENT)
 def place_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    place = get_object_or_404(IndustrialZone, pk=pk) if pk else IndustrialZone()
-    form = PlaceForm(request.POST or None, instance=place)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Đã lưu khu, cụm công nghiệp, làng nghề."))
-        return redirect("programs:place_list")
-    return _form_page(
+    return _plain_edit(
         request,
-        form,
-        title=_("Sửa khu, cụm công nghiệp, làng nghề")
-        if place.pk
-        else _("Thêm khu, cụm công nghiệp, làng nghề"),
+        PlaceForm,
+        get_object_or_404(IndustrialZone, pk=pk) if pk else IndustrialZone(),
+        saved=_("Đã lưu khu, cụm công nghiệp, làng nghề."),
+        titles=(
+            _("Thêm khu, cụm công nghiệp, làng nghề"),
+            _("Sửa khu, cụm công nghiệp, làng nghề"),
+        ),
         back="programs:place_list",
     )
 
