@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection, models, transaction
 from django.db.models import (
@@ -91,11 +91,13 @@ from programs.models import (
     Target,
 )
 from reporting import kept as kept_figures
-from reporting.models import FacilityState, covering_q
+from reporting.kept import Saving
+from reporting.models import FacilitySaving, FacilityState, covering_q
 
 # Memory per sort or hash for the engine's queries on PostgreSQL; see _with_work_mem().
 WORK_MEM = "64MB"
 _F = TypeVar("_F", bound=Callable[..., Any])
+_T = TypeVar("_T")
 
 # The built-in catalogue entries (the plan to 2020's indicators): its yearly counts, all of them.
 COUNT_CODES = ("A1", "A2", "A3", "A4")
@@ -235,21 +237,30 @@ class Breakdown:
     figures: dict[str, Figure]
 
 
-# Within `one_reading()`, the savings comparisons already made, by (day, kept).
-_readings: ContextVar[dict[tuple[datetime.date, bool], dict[int, FacilitySavings]] | None] = (
-    ContextVar("readings", default=None)
-)
+# Within `one_reading()`, what was read already: see `_once`.
+_readings: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("readings", default=None)
 
 
 @contextmanager
 def one_reading() -> Iterator[None]:
     """Within the block (a page and its figures: nothing is written), each day's savings
-    comparisons are made once, however many figures and breakdowns ask for them."""
+    comparisons, a plan's entries and targets and the conversion factors are read once,
+    however many figures and breakdowns ask for them."""
     token = _readings.set({})
     try:
         yield
     finally:
         _readings.reset(token)
+
+
+def _once(key: tuple[Any, ...], read: Callable[[], _T]) -> _T:
+    """`read()`, made once per `key` within `one_reading()` (each time outside it)."""
+    readings = _readings.get()
+    if readings is None:
+        return read()
+    if key not in readings:
+        readings[key] = read()
+    return readings[key]  # type: ignore[no-any-return]
 
 
 def _with_work_mem(function: _F) -> _F:
@@ -316,7 +327,14 @@ def _plan_indicators(
     plan: Plan, as_of: datetime.date | None
 ) -> tuple[list[IndicatorDefinition], dict[str, Target]]:
     """The plan's entries and each one's band for `as_of` (see `_targets`): two queries, and
-    a third for the size classes of the entries that filter facilities by them."""
+    a third for the size classes of the entries that filter facilities by them (once within
+    `one_reading()`)."""
+    entries, targets = _once(("plan", plan.pk), lambda: _read_plan_indicators(plan))
+    chosen = _targets(targets, as_of) if as_of is not None else {}
+    return entries, chosen
+
+
+def _read_plan_indicators(plan: Plan) -> tuple[list[IndicatorDefinition], list[Target]]:
     targets = list(plan.targets.select_related("indicator"))
     own = {target.indicator_id: target.indicator for target in targets}
     if all(entry.built_in for entry in own.values()):
@@ -327,8 +345,7 @@ def _plan_indicators(
         [entry for entry in entries if entry.has_population and not entry.built_in],
         "size_classes",
     )
-    chosen = _targets(targets, as_of) if as_of is not None else {}
-    return entries, chosen
+    return entries, targets
 
 
 def _figures(
@@ -493,10 +510,10 @@ def _by_kind(entries: list[IndicatorDefinition]) -> dict[str, list[IndicatorDefi
 
 def _savings_by_group(
     entries: list[IndicatorDefinition], day: datetime.date, group: Any, *, kept: bool
-) -> dict[str, dict[int | None, list[FacilitySavings]]]:
+) -> dict[str, dict[int | None, list[Saving]]]:
     """Per savings entry, its population's comparisons by group: the comparisons (five
     queries) and one query for the groups and populations of the facilities that have one."""
-    result: dict[str, dict[int | None, list[FacilitySavings]]] = {
+    result: dict[str, dict[int | None, list[Saving]]] = {
         entry.code: defaultdict(list) for entry in entries
     }
     if not entries:
@@ -543,7 +560,7 @@ def savings_comparisons(as_of: datetime.date) -> dict[int, FacilitySavings]:
     """Facility pk → its whole comparison as of `as_of` (every resource, the TOE factors used,
     those missing), for the applying facilities that have a comparable like period, with or
     without a T3 figure. For the notes of a report: see `savings_notes`."""
-    return _savings_by_facility(as_of, kept=_use_kept(False))
+    return _comparisons(as_of, kept=_use_kept(False))
 
 
 @dataclass(frozen=True)
@@ -743,7 +760,7 @@ def _facility_count_expressions(
 
 
 def _population_members(
-    entries: list[IndicatorDefinition], comparisons: dict[int, FacilitySavings]
+    entries: list[IndicatorDefinition], comparisons: dict[int, Saving]
 ) -> dict[str, set[int]]:
     """Per savings entry, the facilities with a comparison that are in its population: one
     query for those entries that name a population."""
@@ -820,22 +837,19 @@ def _places_expressions(entries: list[IndicatorDefinition], day: datetime.date) 
     return expressions
 
 
-def family_saving(entry: IndicatorDefinition, comparison: FacilitySavings) -> Decimal | None:
+def family_saving(entry: IndicatorDefinition, comparison: Saving) -> Decimal | None:
     """The saving a savings entry takes from a facility's comparison: T3's figure (energy and
     main material), the energy saving in TOE, the water or the materials saving (the mean of
     the resources of that kind), or one resource's."""
     Family = IndicatorDefinition.ResourceFamily
     if entry.resource_family == Family.ENERGY:
-        return comparison.energy.saving if comparison.energy is not None else None
+        return comparison.energy
     if entry.resource_family == Family.WATER:
         return comparison.water
     if entry.resource_family == Family.MATERIAL:
         return comparison.material
     if entry.resource_family == Family.RESOURCE:
-        return next(
-            (row.saving for row in comparison.resources if row.resource.pk == entry.resource_id),
-            None,
-        )
+        return comparison.resources.get(entry.resource_id)  # type: ignore[arg-type]
     return comparison.combined
 
 
@@ -954,14 +968,28 @@ def _assessment_counts_by(
     return {row.pop("group_key"): row for row in rows if any(row[code] for code in codes)}
 
 
-def _savings_by_facility(day: datetime.date, *, kept: bool) -> dict[int, FacilitySavings]:
+def _savings_by_facility(day: datetime.date, *, kept: bool) -> dict[int, Saving]:
+    """Facility pk → its savings on `day`, for the facilities in the denominator that apply CP
+    and have a comparison: their kept savings (one query), or `_compare_savings` made live.
+    Once per day within `one_reading()`."""
+
+    def read() -> dict[int, Saving]:
+        if not kept:
+            return {pk: Saving.of(found) for pk, found in _comparisons(day, kept=False).items()}
+        counted = FacilityState.objects.covering(day).filter(in_denominator=True, applying=True)
+        rows = (
+            FacilitySaving.objects.covering(day)
+            .filter(facility_id__in=counted.values("facility_id"))
+            .values_list("facility_id", "figures")
+        )
+        return {pk: Saving.from_json(figures) for pk, figures in rows}
+
+    return _once(("savings", day, kept), read)
+
+
+def _comparisons(day: datetime.date, *, kept: bool) -> dict[int, FacilitySavings]:
     """`_compare_savings`, once per day within `one_reading()`."""
-    readings = _readings.get()
-    if readings is None:
-        return _compare_savings(day, kept=kept)
-    if (day, kept) not in readings:
-        readings[(day, kept)] = _compare_savings(day, kept=kept)
-    return readings[(day, kept)]
+    return _once(("comparisons", day, kept), lambda: _compare_savings(day, kept=kept))
 
 
 def _compare_savings(day: datetime.date, *, kept: bool) -> dict[int, FacilitySavings]:
@@ -1008,25 +1036,25 @@ def _compare_savings(day: datetime.date, *, kept: bool) -> dict[int, FacilitySav
     # prefetch would build a queryset per baseline, and a model instance per line costs more
     # than the arithmetic done with it).
     resources: dict[int, Resource] = {}
-    lines: dict[tuple[str, int], list[_Line]] = defaultdict(list)
+    lines: dict[tuple[str, int], list[kept_figures.Line]] = defaultdict(list)
     baseline_part = (
         BaselineConsumption.objects.filter(
             baseline_id__in=[baselines[facility_id].pk for facility_id in chosen]
         )
         .annotate(side=Value("baseline"), owner=F("baseline_id"))
-        .values_list("side", "owner", *_LINE_FIELDS)
+        .values_list("side", "owner", *kept_figures.LINE_FIELDS)
     )
     report_part = (
         SelfReportConsumption.objects.filter(
             report_id__in=[report.pk for reports in chosen.values() for report in reports]
         )
         .annotate(side=Value("report"), owner=F("report_id"))
-        .values_list("side", "owner", *_LINE_FIELDS)
+        .values_list("side", "owner", *kept_figures.LINE_FIELDS)
     )
     for side, owner, *line in baseline_part.union(report_part, all=True):
-        lines[(side, owner)].append(_line(line, resources))
+        lines[(side, owner)].append(kept_figures.line(line, resources))
 
-    factors = factor_table()
+    factors = _once(("factors",), factor_table)
     comparisons: dict[int, FacilitySavings] = {}
     for facility_id, reports in chosen.items():
         baseline = baselines[facility_id]
@@ -1038,35 +1066,6 @@ def _compare_savings(day: datetime.date, *, kept: bool) -> dict[int, FacilitySav
             factors,
         )
     return comparisons
-
-
-class _Line(NamedTuple):
-    """A consumption line of a baseline or a report, with just what compare() reads."""
-
-    resource_id: int
-    quantity: Decimal
-    resource: Resource
-
-
-# A line's quantity and its resource, read with it (no query of their own).
-_LINE_FIELDS = (
-    "resource_id",
-    "quantity",
-    "resource__code",
-    "resource__name",
-    "resource__unit",
-    "resource__kind",
-    "resource__rank",
-)
-
-
-def _line(values: list[Any], resources: dict[int, Resource]) -> _Line:
-    resource_id, quantity, code, name, unit, kind, rank = values
-    if resource_id not in resources:
-        resources[resource_id] = Resource(
-            pk=resource_id, code=code, name=name, unit=unit, kind=kind, rank=rank
-        )
-    return _Line(resource_id, quantity, resources[resource_id])
 
 
 # A report as read for the choice: pk, facility, kind, year, quarter, output, unit.
@@ -1093,7 +1092,8 @@ def _reports_compared(
             year__gt=min(baseline.year for baseline in baselines.values()),
             year__lte=day.year,
         )
-        .order_by()
+        # A period in force twice (a correction of a version not approved): the last wins.
+        .order_by("pk")
         .values_list("pk", "facility_id", "period_kind", "year", "quarter", "output", "output_unit")
     ):
         _pk, facility_id, kind, year, quarter, *_rest = row
@@ -1170,7 +1170,7 @@ def _share_figure(
 
 def _savings_figure(
     entry: IndicatorDefinition,
-    comparisons: list[FacilitySavings],
+    comparisons: list[Saving],
     applying: int,
     target: Target | None,
     first_year: int,
@@ -1194,7 +1194,7 @@ def _savings_figure(
     if target is not None:
         reaching_floor = sum(1 for s in figures if s >= target.floor)
         reaching_stretch = sum(1 for s in figures if s >= target.stretch)
-    energy = [c.energy.saving for c in comparisons if c.energy and c.energy.saving is not None]
+    energy = [c.energy for c in comparisons if c.energy is not None]
     water = [c.water for c in comparisons if c.water is not None]
     material = [c.material for c in comparisons if c.material is not None]
 
@@ -1225,7 +1225,7 @@ def _savings_figure(
             "facilities_with_water": len(water),
             "median_material": _median(material),
             "facilities_with_material": len(material),
-            "facilities_lacking_factor": sum(1 for c in comparisons if c.missing_factors),
+            "facilities_lacking_factor": sum(1 for c in comparisons if c.lacking_factor),
         },
         **_band(target),
     )

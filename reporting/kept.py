@@ -1,17 +1,21 @@
-"""Figures kept on write: each facility's programme state over time (`FacilityState`).
+"""Figures kept on write: each facility's programme state over time (`FacilityState`) and
+its savings against its baseline over time (`FacilitySaving`).
 
 The engine's shares count facilities on a day: in the denominator, aware, applying, with a CP
-unit, in an area. Asked of the raw records, each is a scan of every facility with subqueries
-(seconds at national scale, and a dashboard asks for many days). Here each facility's answers
-are kept as spans of days, rebuilt for a facility whenever a record it depends on is written, in
-the same transaction (receivers of `post_save`/`post_delete`, and of `facts_changed` for bulk
-writes): a write is visible on the next request. `rebuild()` builds every facility's spans from
-scratch and says which differed from those kept.
+unit, in an area; its savings entries take each applying facility's like period compared with
+its baseline. Asked of the raw records, each is a scan of every facility with subqueries, and
+the savings a comparison per facility in Python (seconds at national scale, and a dashboard asks
+for many days). Here each facility's answers are kept as spans of days, rebuilt for a facility
+whenever a record it depends on is written, in the same transaction (receivers of
+`post_save`/`post_delete`, and of `facts_changed` for bulk writes): a write is visible on the
+next request. `rebuild()` builds every facility's spans from scratch and says which differed
+from those kept.
 
 The spans are computed here from the facility's records, rule by rule, as the reference rules
 define them (`in_denominator_on`, `aware_sources`, `cp_unit_sources`, `applying_sources`,
-`SelfReport.objects.in_force`, `unit_on`); tests/reporting/test_kept_figures.py holds them
-equal to the reference on random records and dates.
+`SelfReport.objects.in_force`, `unit_on`, and for savings the engine's live comparison:
+`baseline_for(on=)`, `compared_reports`, `compare`); tests/reporting/test_kept_figures.py holds
+them equal to the reference on random records and dates.
 """
 
 from __future__ import annotations
@@ -20,13 +24,25 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from assessments.models import Assessment, CPOption, SelfReport, SelfReportMeasure
+from assessments.models import (
+    Assessment,
+    Baseline,
+    BaselineConsumption,
+    ConversionFactor,
+    CPOption,
+    Resource,
+    SelfReport,
+    SelfReportConsumption,
+    SelfReportMeasure,
+)
+from assessments.savings import FacilitySavings, compare, compared_reports, factor_table, period_end
 from facilities.models import (
     DISTRICT_LEVEL_ENDS,
     AdministrativeUnit,
@@ -39,7 +55,7 @@ from facilities.models import (
 )
 from facilities.signals import facts_changed, gathered
 from portal.lib.dates import LOCAL_TZ
-from reporting.models import FacilityState, KeptFigures
+from reporting.models import FacilitySaving, FacilityState, KeptFigures
 
 EARLIEST = datetime.date.min
 ONE_DAY = datetime.timedelta(days=1)
@@ -47,9 +63,105 @@ ONE_DAY = datetime.timedelta(days=1)
 CHUNK = 2000
 
 
+class Line(NamedTuple):
+    """A consumption line of a baseline or a report, with just what `compare` reads."""
+
+    resource_id: int
+    quantity: Decimal
+    resource: Resource
+
+
+# A line's quantity and its resource, read with it (no query of their own).
+LINE_FIELDS = (
+    "resource_id",
+    "quantity",
+    "resource__code",
+    "resource__name",
+    "resource__unit",
+    "resource__kind",
+    "resource__rank",
+)
+
+
+def line(values: Iterable[Any], resources: dict[int, Resource]) -> Line:
+    """A `Line` from the values of LINE_FIELDS; `resources` shares one Resource per pk."""
+    resource_id, quantity, code, name, unit, kind, rank = values
+    if resource_id not in resources:
+        resources[resource_id] = Resource(
+            pk=resource_id, code=code, name=name, unit=unit, kind=kind, rank=rank
+        )
+    return Line(resource_id, quantity, resources[resource_id])
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+@dataclass(frozen=True)
+class Saving:
+    """What the engine's savings entries read of a facility's comparison (`FacilitySavings`):
+    T3's figure, the energy saving in TOE, the main-material and water savings, each resource's
+    saving by resource pk, and whether an energy resource lacked a TOE factor."""
+
+    combined: Decimal | None
+    energy: Decimal | None
+    material: Decimal | None
+    water: Decimal | None
+    lacking_factor: bool
+    resources: dict[int, Decimal | None]
+
+    @classmethod
+    def of(cls, comparison: FacilitySavings) -> Saving:
+        return cls(
+            combined=comparison.combined,
+            energy=comparison.energy.saving if comparison.energy is not None else None,
+            material=comparison.material,
+            water=comparison.water,
+            lacking_factor=bool(comparison.missing_factors),
+            resources={row.resource.pk: row.saving for row in comparison.resources},
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """Decimals as their exact text (a JSON number would round them)."""
+        return {
+            "combined": _text(self.combined),
+            "energy": _text(self.energy),
+            "material": _text(self.material),
+            "water": _text(self.water),
+            "lacking_factor": self.lacking_factor,
+            "resources": {str(pk): _text(value) for pk, value in self.resources.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Saving:
+        return cls(
+            combined=_decimal(data["combined"]),
+            energy=_decimal(data["energy"]),
+            material=_decimal(data["material"]),
+            water=_decimal(data["water"]),
+            lacking_factor=data["lacking_factor"],
+            resources={int(pk): _decimal(value) for pk, value in data["resources"].items()},
+        )
+
+
+class _Report(NamedTuple):
+    """An approved self-report, with the days it was in force [start, end) and its lines."""
+
+    pk: int
+    key: tuple[str, int, int | None]  # (period kind, year, quarter)
+    output: Decimal | None
+    unit: str
+    start: datetime.date
+    end: datetime.date | None
+
+
 @dataclass
 class _Facts:
-    """What one facility's state depends on, read in bulk."""
+    """What one facility's state and savings depend on, read in bulk."""
 
     facility: dict[str, Any]
     held: list[datetime.date] = field(default_factory=list)
@@ -65,6 +177,12 @@ class _Facts:
     locations: list[tuple[int, int, datetime.date | None, datetime.date | None]] = field(
         default_factory=list
     )
+    # Baselines of completed detailed assessments: completed on, assessment pk, baseline.
+    baselines: list[tuple[datetime.date, int, Baseline]] = field(default_factory=list)
+    # Approved self-reports, read only for a facility with a baseline.
+    reports: list[_Report] = field(default_factory=list)
+    # Lines by ("baseline" or "report", its pk).
+    lines: dict[tuple[str, int], list[Line]] = field(default_factory=lambda: defaultdict(list))
 
 
 def _local_day(moment: datetime.datetime | None) -> datetime.date | None:
@@ -129,7 +247,59 @@ def _read_facts(ids: list[int] | None) -> dict[int, _Facts]:
         "facility_id", "pk", "unit_id", "valid_from", "valid_to"
     ):
         facts[facility_id].locations.append(tuple(location))  # type: ignore[arg-type]
+    _read_savings_facts(facts, of, approved, in_force)
     return facts
+
+
+def _read_savings_facts(
+    facts: dict[int, _Facts],
+    of: Any,
+    approved: models.QuerySet[Any],
+    in_force: dict[int, tuple[datetime.date, datetime.date | None]],
+) -> None:
+    """The baselines, and for the facilities that have one the approved reports, with their
+    lines (subqueries, not lists of ids: a chunk of facilities has many reports). Four queries."""
+    baselines = Baseline.objects.order_by().filter(
+        assessment__kind=Assessment.Kind.DETAILED,
+        assessment__status=Assessment.Status.COMPLETED,
+        assessment__completed_on__isnull=False,
+    )
+    baselines = of(baselines, "assessment__facility_id")
+    for pk, facility_id, assessment_id, completed, year, output, unit in baselines.values_list(
+        "pk",
+        "assessment__facility_id",
+        "assessment_id",
+        "assessment__completed_on",
+        "year",
+        "output",
+        "output_unit",
+    ):
+        stand_in = Baseline(pk=pk, year=year, output=output, output_unit=unit)
+        facts[facility_id].baselines.append((completed, assessment_id, stand_in))
+    with_baseline = [pk for pk, one in facts.items() if one.baselines]
+    if not with_baseline:
+        return
+    reports = approved.filter(facility_id__in=with_baseline)
+    for pk, facility_id, kind, year, quarter, output, unit in reports.values_list(
+        "pk", "facility_id", "period_kind", "year", "quarter", "output", "output_unit"
+    ):
+        start, end = in_force[pk]
+        facts[facility_id].reports.append(
+            _Report(pk, (kind, year, quarter), output, unit, start, end)
+        )
+    resources: dict[int, Resource] = {}
+    for facility_id, owner, *values in (
+        BaselineConsumption.objects.order_by()
+        .filter(baseline__in=baselines)
+        .values_list("baseline__assessment__facility_id", "baseline_id", *LINE_FIELDS)
+    ):
+        facts[facility_id].lines[("baseline", owner)].append(line(values, resources))
+    for facility_id, owner, *values in (
+        SelfReportConsumption.objects.order_by()
+        .filter(report__in=reports)
+        .values_list("report__facility_id", "report_id", *LINE_FIELDS)
+    ):
+        facts[facility_id].lines[("report", owner)].append(line(values, resources))
 
 
 def _areas(facts: dict[int, _Facts] | None = None) -> dict[int, tuple[int, int | None]]:
@@ -269,21 +439,119 @@ def spans(facts: _Facts, areas: dict[int, tuple[int, int | None]]) -> list[Facil
     return rows
 
 
+def _saving_boundaries(facts: _Facts) -> list[datetime.date]:
+    """Every day on which the facility's comparison may change: a baseline completed, a report
+    coming into force or leaving it, a report's period ending."""
+    if not facts.baselines:
+        return []
+    days = {completed for completed, _pk, _baseline in facts.baselines}
+    for report in facts.reports:
+        days.update((report.start, period_end(*report.key)))
+        if report.end is not None:
+            days.add(report.end)
+    return sorted(days)
+
+
+def _compared_on(facts: _Facts, day: datetime.date) -> tuple[Baseline, list[_Report]] | None:
+    """The engine's choice on `day` (`_compare_savings`): the baseline of the latest detailed
+    assessment completed by then, and the like period among the reports in force that day
+    (the highest pk for a period in force twice), none when a report of it counts output in
+    another unit than the baseline."""
+    done = [
+        (completed, pk, baseline) for completed, pk, baseline in facts.baselines if completed <= day
+    ]
+    if not done:
+        return None
+    baseline = max(done, key=lambda found: (found[0], found[1]))[2]
+    periods: dict[tuple[str, int, int | None], _Report] = {}
+    for report in sorted(facts.reports):
+        if report.start <= day and (report.end is None or report.end > day):
+            periods[report.key] = report
+    chosen = compared_reports(periods, baseline_year=baseline.year, day=day)
+    if not chosen or any(report.unit != baseline.output_unit for report in chosen):
+        return None
+    return baseline, chosen
+
+
+def saving_spans(facts: _Facts, factors: Any) -> list[FacilitySaving]:
+    """The facility's savings, one row per run of days with the same figures (none where it
+    has no comparison). A comparison is made once per choice of baseline and reports."""
+    rows: list[FacilitySaving] = []
+    made: dict[tuple[int, tuple[int, ...]], Saving] = {}
+    previous: Saving | None = None
+    for day in _saving_boundaries(facts):
+        found = _compared_on(facts, day)
+        saving = None
+        if found is not None:
+            baseline, chosen = found
+            key = (baseline.pk, tuple(report.pk for report in chosen))
+            if key not in made:
+                made[key] = Saving.of(
+                    compare(
+                        baseline,
+                        facts.lines[("baseline", baseline.pk)],  # type: ignore[arg-type]
+                        [_stand_in(report, facts.facility["pk"]) for report in chosen],
+                        [line for report in chosen for line in facts.lines[("report", report.pk)]],  # type: ignore[misc]
+                        factors,
+                    )
+                )
+            saving = made[key]
+        if saving == previous:
+            continue
+        if rows and rows[-1].valid_to is None:
+            rows[-1].valid_to = day
+        if saving is not None:
+            rows.append(
+                FacilitySaving(
+                    facility_id=facts.facility["pk"],
+                    valid_from=day,
+                    valid_to=None,
+                    figures=saving.as_json(),
+                )
+            )
+        previous = saving
+    return rows
+
+
+def _stand_in(report: _Report, facility_id: int) -> SelfReport:
+    kind, year, quarter = report.key
+    return SelfReport(
+        pk=report.pk,
+        facility_id=facility_id,
+        period_kind=kind,
+        year=year,
+        quarter=quarter,
+        output=report.output,
+        output_unit=report.unit,
+        status=SelfReport.Status.APPROVED,
+    )
+
+
+def _write(
+    ids: list[int], facts: dict[int, _Facts], areas: Any, factors: Any
+) -> tuple[list[FacilityState], list[FacilitySaving]]:
+    """Replace the kept rows of `ids` by those built from `facts`; the new rows."""
+    states = [row for pk in ids if pk in facts for row in spans(facts[pk], areas)]
+    savings = [row for pk in ids if pk in facts for row in saving_spans(facts[pk], factors)]
+    FacilityState.objects.filter(facility_id__in=ids).delete()
+    FacilitySaving.objects.filter(facility_id__in=ids).delete()
+    FacilityState.objects.bulk_create(states, batch_size=5000)
+    FacilitySaving.objects.bulk_create(savings, batch_size=5000)
+    return states, savings
+
+
 def refresh(ids: Iterable[int]) -> None:
     """Build the spans of the facilities `ids` again from their records (in the caller's
     transaction: the write that changed them and their figures commit together)."""
     ids = sorted({pk for pk in ids if pk is not None})
     if not ids:
         return
+    factors = factor_table()
     with transaction.atomic():
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             facts = _read_facts(chunk)
-            areas = _areas(facts)
-            FacilityState.objects.filter(facility_id__in=chunk).delete()
-            FacilityState.objects.bulk_create(
-                [row for pk in chunk if pk in facts for row in spans(facts[pk], areas)]
-            )
+            _write(chunk, facts, _areas(facts), factors)
 
 
 @dataclass(frozen=True)
@@ -293,7 +561,9 @@ class Rebuilt:
     differing: list[int]  # facilities whose kept spans were not those rebuilt
 
 
-def _signature(row: FacilityState) -> tuple[Any, ...]:
+def _signature(row: FacilityState | FacilitySaving) -> tuple[Any, ...]:
+    if isinstance(row, FacilitySaving):
+        return (row.valid_from, row.valid_to, Saving.from_json(row.figures))
     return (
         row.valid_from,
         row.valid_to,
@@ -306,31 +576,33 @@ def _signature(row: FacilityState) -> tuple[Any, ...]:
     )
 
 
+def _kept_signatures(ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    kept: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for model in (FacilityState, FacilitySaving):
+        for row in model.objects.filter(facility_id__in=ids).order_by("facility_id", "valid_from"):
+            kept[row.facility_id].append(_signature(row))
+    return kept
+
+
 def rebuild() -> Rebuilt:
     """Build every facility's spans from scratch, replacing those kept, and say which facilities'
     kept spans differed (a write that escaped the receivers). One transaction: readers see the
     old spans or the new, never a mix."""
     areas = _areas()
+    factors = factor_table()
     facility_ids = list(Facility.objects.order_by("pk").values_list("pk", flat=True))
     differing: list[int] = []
     count = 0
     with transaction.atomic():
         for start in range(0, len(facility_ids), CHUNK):
             ids = facility_ids[start : start + CHUNK]
-            facts = _read_facts(ids)
-            fresh = {pk: spans(facts[pk], areas) for pk in ids}
-            kept: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-            for row in FacilityState.objects.filter(facility_id__in=ids).order_by(
-                "facility_id", "valid_from"
-            ):
-                kept[row.facility_id].append(_signature(row))
-            differing += [
-                pk for pk in ids if kept.get(pk, []) != [_signature(row) for row in fresh[pk]]
-            ]
-            FacilityState.objects.filter(facility_id__in=ids).delete()
-            rows = [row for pk in ids for row in fresh[pk]]
-            FacilityState.objects.bulk_create(rows, batch_size=5000)
-            count += len(rows)
+            kept = _kept_signatures(ids)
+            states, savings = _write(ids, _read_facts(ids), areas, factors)
+            fresh: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+            for row in [*states, *savings]:
+                fresh[row.facility_id].append(_signature(row))
+            differing += [pk for pk in ids if kept.get(pk, []) != fresh.get(pk, [])]
+            count += len(states) + len(savings)
         # Rows of facilities that no longer exist go with them (CASCADE); none are left over.
         KeptFigures.objects.all().delete()
         KeptFigures.objects.create(
@@ -366,6 +638,23 @@ _FACILITY_OF = {
         Assessment.objects.filter(pk=record.assessment_id).values_list("facility_id", flat=True)
     ),
     SelfReport: lambda record: [record.facility_id],
+    # Savings: a baseline and its lines, an approved report's lines (a draft's count for nothing).
+    Baseline: lambda record: list(
+        Assessment.objects.filter(pk=record.assessment_id).values_list("facility_id", flat=True)
+    ),
+    BaselineConsumption: lambda record: list(
+        Baseline.objects.filter(pk=record.baseline_id).values_list(
+            "assessment__facility_id", flat=True
+        )
+    ),
+    SelfReportConsumption: lambda record: list(
+        SelfReport.objects.filter(
+            pk=record.report_id, status=SelfReport.Status.APPROVED
+        ).values_list("facility_id", flat=True)
+    ),
+    # A TOE factor, or a resource's kind, changes the comparison of every facility with a baseline.
+    ConversionFactor: lambda record: _with_baseline(),
+    Resource: lambda record: _with_baseline(),
     SelfReportMeasure: lambda record: list(
         SelfReport.objects.filter(pk=record.report_id).values_list("facility_id", flat=True)
     ),
@@ -377,12 +666,22 @@ _FACILITY_OF = {
 }
 
 
+def _with_baseline() -> list[int]:
+    return list(
+        Assessment.objects.filter(kind=Assessment.Kind.DETAILED, baseline__isnull=False)
+        .order_by()
+        .values_list("facility_id", flat=True)
+        .distinct()
+    )
+
+
 def _on_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return  # fixtures: the rebuild after loading them keeps the figures
     if sender is Facility and kwargs.get("signal") is post_delete:
         # Its spans go with it, including those its records' deletions built again on the way.
         FacilityState.objects.filter(facility_id=instance.pk).delete()
+        FacilitySaving.objects.filter(facility_id=instance.pk).delete()
         return
     ids = _FACILITY_OF[sender](instance)
     if not gathered(ids):

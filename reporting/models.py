@@ -487,9 +487,11 @@ class ReportSettings(models.Model):
         )
 
 
-class FacilityStateQuerySet(models.QuerySet["FacilityState"]):
-    def covering(self, day: datetime.date) -> FacilityStateQuerySet:
-        """Each facility's state on `day` (one row per facility)."""
+class SpanQuerySet(models.QuerySet[Any]):
+    """Rows kept per facility and span of days (`FacilityState`, `FacilitySaving`)."""
+
+    def covering(self, day: datetime.date) -> SpanQuerySet:
+        """Each facility's row of `day` (one per facility at most)."""
         return self.filter(covering_q(day))
 
 
@@ -541,7 +543,7 @@ class FacilityState(models.Model):
         related_name="+",
     )
 
-    objects = FacilityStateQuerySet.as_manager()
+    objects = SpanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("trạng thái cơ sở theo thời gian")
@@ -549,6 +551,41 @@ class FacilityState(models.Model):
         indexes = [
             models.Index(fields=["facility", "valid_from"], name="reporting_state_facility"),
             models.Index(fields=["valid_from", "valid_to"], name="reporting_state_span"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id}: {self.valid_from} – {self.valid_to or '…'}"
+
+
+class FacilitySaving(models.Model):
+    """A facility's savings against its baseline over a span of days, kept on write (see
+    reporting/kept.py): from `valid_from` (inclusive) to `valid_to` (exclusive; None: for good)
+    its like period compared with the baseline in force gave these savings (fractions, 0.05 is
+    5%). Days without a comparison have no row. `figures` holds what the engine's savings
+    entries read (`kept.Saving`): T3's figure, the energy (TOE), main-material and water
+    savings, each resource's, and whether an energy resource lacked a TOE factor. Whether the
+    facility counts (in the denominator, applying) is its state's."""
+
+    facility = models.ForeignKey(
+        "facilities.Facility",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="savings_kept",
+        db_index=False,
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True)
+    # Exact decimals as text (see kept.Saving.as_json): the same figures as the live engine's.
+    figures = models.JSONField()
+
+    objects = SpanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mức tiết kiệm của cơ sở theo thời gian")
+        verbose_name_plural = _("mức tiết kiệm của cơ sở theo thời gian")
+        indexes = [
+            models.Index(fields=["facility", "valid_from"], name="reporting_saving_facility"),
+            models.Index(fields=["valid_from", "valid_to"], name="reporting_saving_span"),
         ]
 
     def __str__(self) -> str:

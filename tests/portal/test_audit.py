@@ -33,6 +33,7 @@ WITHOUT_HISTORY = {
     "reporting.FacilityExport": "an export file's progress, like a report run's",
     # Derived, not typed: rebuilt from records that keep their own history (reporting/kept.py).
     "reporting.FacilityState": "each facility's state over time, derived from its records",
+    "reporting.FacilitySaving": "each facility's savings over time, derived from its records",
     "reporting.KeptFigures": "when the kept figures were last rebuilt",
 }
 

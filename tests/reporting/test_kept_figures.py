@@ -1,12 +1,14 @@
 """The kept figures (reporting/kept.py) always equal the reference rules.
 
 Hypothesis writes random facilities and records (dates that collide on purpose, corrections of
-self-reports approved at any hour, moves between districts and the communes of the reform),
-through the models as every write path does, and compares each facility's kept state with the
-reference rules (`in_denominator_on`, `aware_q`, `applying_q`, `cp_unit_q`, `unit_on`) on every
-day where something changes, the day before it, and random days; and the engine's figures
-counted from the kept states with those counted live. Then records are changed and deleted, and
-the comparison is made again: the figures are kept on write, not only when built.
+self-reports approved at any hour, moves between districts and the communes of the reform,
+baselines and reports of years and quarters in two units), through the models as every write
+path does, and compares each facility's kept state with the reference rules (`in_denominator_on`,
+`aware_q`, `applying_q`, `cp_unit_q`, `unit_on`) and its kept savings with the engine's live
+comparison on every day where something changes, the day before it, and random days; and the
+engine's figures counted from the kept rows with those counted live. Then records are changed and
+deleted (a baseline's line, a report's line, a TOE factor), and the comparison is made again: the
+figures are kept on write, not only when built.
 """
 
 from __future__ import annotations
@@ -23,8 +25,13 @@ from hypothesis.extra.django import TestCase
 
 from assessments.models import (
     Assessment,
+    Baseline,
+    BaselineConsumption,
+    ConversionFactor,
     CPOption,
+    Resource,
     SelfReport,
+    SelfReportConsumption,
     SelfReportMeasure,
     applying_q,
 )
@@ -44,7 +51,7 @@ from facilities.models import (
 from facilities.signals import facts_changed, facts_in_batch
 from programs.models import Plan
 from reporting import indicators, kept, services, tasks
-from reporting.models import FacilityState, KeptFigures
+from reporting.models import FacilitySaving, FacilityState, KeptFigures
 from tests.factories import FacilityFactory
 
 LOCAL = datetime.timezone(datetime.timedelta(hours=7))
@@ -64,6 +71,8 @@ days = st.one_of(
     st.dates(datetime.date(2015, 1, 1), datetime.date(2027, 12, 31)),
 )
 maybe_days = st.one_of(st.none(), days)
+units = st.sampled_from(["t", "t", "m3"])
+quantities = st.sampled_from(["400", "500", "650"])
 
 facility_facts = st.fixed_dictionaries(
     {
@@ -90,6 +99,25 @@ facility_facts = st.fixed_dictionaries(
         ),
         # Locations: which of the test's units, from (or undated), to (or open).
         "locations": st.lists(st.tuples(st.integers(0, 3), maybe_days, maybe_days), max_size=2),
+        # Detailed assessments: completed on, baseline year, output unit, electricity used.
+        "baselines": st.lists(
+            st.tuples(days, st.sampled_from([2015, 2016]), units, quantities), max_size=2
+        ),
+        # Reports of other periods (quarter or None for the year, year), one version each:
+        # status, day and hour of review, output unit, electricity used.
+        "periods": st.lists(
+            st.tuples(
+                st.sampled_from([None, 1, 2, 3, 4]),
+                st.integers(2015, 2019),
+                st.sampled_from(["approved", "approved", "submitted"]),
+                days,
+                st.integers(0, 23),
+                units,
+                quantities,
+            ),
+            max_size=8,
+            unique_by=lambda period: period[:2],
+        ),
     }
 )
 
@@ -157,12 +185,57 @@ def _create(facts: dict[str, Any], units: list[AdministrativeUnit]) -> Facility:
         FacilityLocation.objects.create(
             facility=facility, unit=units[index], valid_from=start, valid_to=end
         )
+    # Two energy resources: a TOE factor changed moves the facility's energy saving.
+    coal, electricity, material = Resource.objects.filter(
+        code__in=["coal", "electricity", "main-material"]
+    ).order_by("code")
+    for completed, year, unit, used in facts["baselines"]:
+        assessment = Assessment.objects.create(
+            facility=facility,
+            kind="detailed",
+            status="completed",
+            completed_on=completed,
+            funding="enterprise",
+        )
+        baseline = Baseline.objects.create(
+            assessment=assessment, year=year, output=1000, output_unit=unit
+        )
+        for resource, quantity in ((electricity, used), (coal, "60"), (material, "800")):
+            BaselineConsumption.objects.create(
+                baseline=baseline, resource=resource, quantity=quantity
+            )
+    for quarter, year, status, day, hour, unit, used in facts["periods"]:
+        if quarter is None and year == 2017:
+            continue  # the versions above
+        report = SelfReport.objects.create(
+            facility=facility,
+            period_kind="quarter" if quarter else "year",
+            year=year,
+            quarter=quarter,
+            status=status,
+            output=250 if quarter else 1000,
+            output_unit=unit,
+            reviewed_at=datetime.datetime.combine(day, datetime.time(hour, 30), LOCAL),
+        )
+        share = 4 if quarter else 1
+        for resource, quantity in (
+            (electricity, int(used) // share),
+            (coal, 40 // share),
+            (material, 760 // share),
+        ):
+            SelfReportConsumption.objects.create(
+                report=report, resource=resource, quantity=quantity
+            )
     return facility
 
 
 def _checked_days(facilities: list[Facility], extra: list[datetime.date]) -> list[datetime.date]:
     found = set(extra)
-    for row in FacilityState.objects.filter(facility__in=facilities):
+    rows = [
+        *FacilityState.objects.filter(facility__in=facilities),
+        *FacilitySaving.objects.filter(facility__in=facilities),
+    ]
+    for row in rows:
         found.add(row.valid_from)
         if row.valid_from > datetime.date.min:
             found.add(row.valid_from - datetime.timedelta(days=1))
@@ -203,6 +276,9 @@ def _assert_equal_to_reference(
 ) -> None:
     for day in _checked_days(facilities, extra):
         assert _kept(day) == _reference(day), day
+        # Each counted facility's savings: kept, and compared live by the engine.
+        kept_savings = indicators._savings_by_facility(day, kept=True)
+        assert kept_savings == indicators._savings_by_facility(day, kept=False), day
     for day in extra:
         kept_figures = indicators.compute(plan, as_of=day)
         live = indicators.compute(plan, as_of=day, live=True)
@@ -211,6 +287,10 @@ def _assert_equal_to_reference(
                 live[code].numerator,
                 live[code].denominator,
             ), (day, code)
+        assert (kept_figures["T3"].value, kept_figures["T3"].extra) == (
+            live["T3"].value,
+            live["T3"].extra,
+        ), day
         for by in ("area", "former_district"):
             assert [
                 (group.key, {c: f.numerator for c, f in group.figures.items()})
@@ -276,6 +356,20 @@ class KeptFiguresEqualTheReference(TestCase):
         if activity is not None:
             activity.held_on = SHARED[1]
             activity.save()
+        # Savings: a baseline's line changed, an approved report's line deleted, a TOE factor
+        # changed (every facility with a baseline).
+        baseline_line = BaselineConsumption.objects.filter(baseline__assessment__facility=first)
+        if (found := baseline_line.first()) is not None:
+            found.quantity = 450
+            found.save()
+        report_line = SelfReportConsumption.objects.filter(
+            report__facility=first, report__status="approved", resource__code="main-material"
+        )
+        if (found := report_line.first()) is not None:
+            found.delete()
+        factor = ConversionFactor.objects.filter(resource__code="electricity").first()
+        factor.toe_per_unit *= 2
+        factor.save()
         _assert_equal_to_reference(facilities, extra, self.plan)
 
 
