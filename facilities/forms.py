@@ -29,6 +29,7 @@ from facilities.models import (
     normalise_tax_code,
 )
 from facilities.vietnamese import fold
+from portal.lib.admin import can_look_up
 from portal.lib.numbers import trimmed
 
 YES_NO = [("yes", _("Có")), ("no", _("Không"))]
@@ -217,14 +218,15 @@ class FacilitiesByTaxCodeField(forms.CharField):
 
 
 class SixtyFourBitIds:
-    """A choice of several records by id in which an id past 64 bits is refused as any unknown
-    one: SQLite cannot compare it (a server error otherwise)."""
+    """A choice of several records by id in which a value that cannot be an id (past 64 bits
+    either way: SQLite cannot compare it) is refused as any unknown one, not a server error."""
 
     error_messages: dict[str, Any]
+    queryset: Any
 
     def _check_values(self, value: Any) -> Any:
         for pk in value:
-            if str(pk).isdigit() and int(pk) >= 2**63:
+            if not can_look_up(self.queryset.model._meta.pk, pk):
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",

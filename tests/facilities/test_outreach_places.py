@@ -111,3 +111,15 @@ def test_a_place_not_existing_on_the_day_is_refused_in_vietnamese(
     )
     activity.refresh_from_db()
     assert activity.held_on == datetime.date(2019, 5, 12)
+
+
+@pytest.mark.parametrize("value", ["-9223372036854775809", "9223372036854775808", "abc"])
+def test_a_value_that_cannot_be_an_id_is_an_unknown_place_not_a_server_error(
+    users, places, client_for, value
+) -> None:
+    response = client_for(users["department_staff"]).post(
+        reverse("facilities:outreach_create"), FORM | {"places": [value]}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["places"]
+    assert not OutreachActivity.objects.exists()
