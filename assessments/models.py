@@ -21,7 +21,7 @@ from django.core.validators import (
     RegexValidator,
 )
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -704,8 +704,11 @@ class SelfReportQuerySet(models.QuerySet["SelfReport"]):
         return self.filter(facility__in=Facility.objects.visible_to(user).values("pk"))
 
     def current(self) -> SelfReportQuerySet:
-        """The latest version of each report (a correction is a new version)."""
-        return self.filter(superseded_by__isnull=True)
+        """The latest version of each report (a correction is a new version). NOT EXISTS, not
+        the reverse join's IS NULL: PostgreSQL estimates the join's rows as one, and sorts a
+        whole registry's reports joined to their facilities before a page takes 50."""
+        newer = SelfReport.objects.filter(supersedes=OuterRef("pk"))
+        return self.filter(~Exists(newer))
 
     def in_force(self, *, on: datetime.date | None = None) -> SelfReportQuerySet:
         """The approved figures of each period: the latest approved version (as approved by the

@@ -61,6 +61,7 @@ from assessments.models import (
 # _savings_by_facility().
 from assessments.savings import (
     FacilitySavings,
+    Line,
     UsedFactor,
     compare,
     compared_reports,
@@ -358,8 +359,8 @@ def _figures(
     kept: bool,
 ) -> dict[str, Figure]:
     """The figures of `entries`: one query for every facility share (and the applying
-    facilities T3-like savings are out of), the savings comparisons (five) and the facilities'
-    populations (one), one for the officials, one for projects and one for assessments; only
+    facilities T3-like savings are out of), the facilities' savings (one kept, five live) and
+    their populations (one), one for the officials, one for projects and one for assessments; only
     those some entry needs."""
     of_kind = _by_kind(entries)
     facility_entries = of_kind[Kind.FACILITY_SHARE] + of_kind[Kind.SAVINGS]
@@ -511,8 +512,8 @@ def _by_kind(entries: list[IndicatorDefinition]) -> dict[str, list[IndicatorDefi
 def _savings_by_group(
     entries: list[IndicatorDefinition], day: datetime.date, group: Any, *, kept: bool
 ) -> dict[str, dict[int | None, list[Saving]]]:
-    """Per savings entry, its population's comparisons by group: the comparisons (five
-    queries) and one query for the groups and populations of the facilities that have one."""
+    """Per savings entry, its population's savings by group: the savings (one query kept, five
+    live) and one query for the groups and populations of the facilities that have one."""
     result: dict[str, dict[int | None, list[Saving]]] = {
         entry.code: defaultdict(list) for entry in entries
     }
@@ -1036,7 +1037,7 @@ def _compare_savings(day: datetime.date, *, kept: bool) -> dict[int, FacilitySav
     # prefetch would build a queryset per baseline, and a model instance per line costs more
     # than the arithmetic done with it).
     resources: dict[int, Resource] = {}
-    lines: dict[tuple[str, int], list[kept_figures.Line]] = defaultdict(list)
+    lines: dict[tuple[str, int], list[Line]] = defaultdict(list)
     baseline_part = (
         BaselineConsumption.objects.filter(
             baseline_id__in=[baselines[facility_id].pk for facility_id in chosen]

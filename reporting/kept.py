@@ -42,7 +42,14 @@ from assessments.models import (
     SelfReportConsumption,
     SelfReportMeasure,
 )
-from assessments.savings import FacilitySavings, compare, compared_reports, factor_table, period_end
+from assessments.savings import (
+    FacilitySavings,
+    Line,
+    compare,
+    compared_reports,
+    factor_table,
+    period_end,
+)
 from facilities.models import (
     DISTRICT_LEVEL_ENDS,
     AdministrativeUnit,
@@ -61,14 +68,6 @@ EARLIEST = datetime.date.min
 ONE_DAY = datetime.timedelta(days=1)
 # Facilities read and written per round of a rebuild.
 CHUNK = 2000
-
-
-class Line(NamedTuple):
-    """A consumption line of a baseline or a report, with just what `compare` reads."""
-
-    resource_id: int
-    quantity: Decimal
-    resource: Resource
 
 
 # A line's quantity and its resource, read with it (no query of their own).

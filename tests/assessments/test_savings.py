@@ -594,12 +594,12 @@ def test_warnings_for_many_reports_match_one_by_one_in_bounded_queries(
     one_by_one = {report.pk: plausibility_warnings(report) for report in reports}
     assert any(one_by_one.values())
     assert not all(one_by_one.values())
-    # 8 queries: the previous reports as rows, every line at once, the products, the
-    # schedules' thresholds, the baselines and their lines, the conversion factors and the
-    # product units' names.
-    with django_assert_max_num_queries(8):
+    # 9 queries: the previous reports as rows, every line at once and the resources, the
+    # products, the schedules' thresholds, the baselines and their lines, the conversion
+    # factors and the product units' names.
+    with django_assert_max_num_queries(9):
         few = plausibility_warnings_for(reports[:3])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         many = plausibility_warnings_for(reports)
     assert few == {report.pk: one_by_one[report.pk] for report in reports[:3]}
     assert many == one_by_one
