@@ -60,6 +60,25 @@ class RowsOnceFormSet(forms.BaseInlineFormSet):
     again on the row; the database constraint stays the final word.
     """
 
+    # Choice fields whose choices every row shares: read once, not once per row.
+    shared_choices: tuple[str, ...] = ()
+
+    @cached_property
+    def _choices(self) -> dict[str, list[Any]]:
+        return {name: list(self.form.base_fields[name].choices) for name in self.shared_choices}
+
+    def _share(self, form: forms.Form) -> forms.Form:
+        for name, choices in self._choices.items():
+            form.fields[name].choices = choices  # type: ignore[attr-defined]
+        return form
+
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        return self._share(super()._construct_form(i, **kwargs))
+
+    @property
+    def empty_form(self) -> forms.Form:
+        return self._share(super().empty_form)
+
     def repeat_key(self, cleaned: dict[str, Any]) -> tuple[Any, ...] | None:
         raise NotImplementedError
 
@@ -123,23 +142,7 @@ class TargetForm(forms.ModelForm):
 class TargetRowsFormSet(RowsOnceFormSet):
     # Said once above the rows rather than under each of their fields.
     help_text = _("Chỉ tiêu tỷ lệ nhập theo %, ví dụ 90 cho 90%.")
-
-    @cached_property
-    def indicator_choices(self) -> list[Any]:
-        # The catalogue read once for every row, not once per row.
-        field = self.form.base_fields["indicator"]
-        return list(field.choices)
-
-    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
-        form = super()._construct_form(i, **kwargs)
-        form.fields["indicator"].choices = self.indicator_choices
-        return form
-
-    @property
-    def empty_form(self) -> forms.Form:
-        form = super().empty_form
-        form.fields["indicator"].choices = self.indicator_choices
-        return form
+    shared_choices = ("indicator",)
 
     def repeat_key(self, cleaned: dict[str, Any]) -> tuple[Any, ...] | None:
         key = (cleaned.get("indicator"), cleaned.get("milestone_year"))
@@ -253,6 +256,8 @@ class CourseForm(forms.ModelForm):
 
 
 class ParticipantRowsFormSet(RowsOnceFormSet):
+    shared_choices = ("official",)
+
     def repeat_key(self, cleaned: dict[str, Any]) -> tuple[Any, ...] | None:
         official = cleaned.get("official")
         return None if official is None else (official.pk,)

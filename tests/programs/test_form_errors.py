@@ -244,6 +244,25 @@ def test_an_official_listed_twice_on_a_course_is_named_once(users, client_for) -
     assert CourseParticipant.objects.get().official == official
 
 
+def test_a_course_of_many_participants_opens_in_as_many_queries_as_one_of_few(
+    users, client_for, django_assert_max_num_queries
+) -> None:
+    # The officials offered on each row are read once for every row, not once per row.
+    course = Course.objects.create(
+        title="Tập huấn kỹ thuật SXSH năm 2019",
+        kind="technical",
+        starts_on=datetime.date(2019, 5, 6),
+        ends_on=datetime.date(2019, 5, 8),
+        organiser="Sở Công Thương Nghệ An",
+    )
+    for index in range(30):
+        CourseParticipant.objects.create(course=course, official=_official(f"Cán bộ {index}"))
+    client = client_for(users["department_staff"])
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("programs:course_edit", args=[course.pk]))
+    assert page.text.count("Cán bộ 29</option>") == 33  # 30 rows and 3 empty ones
+
+
 # --- Shares entered as percentages -------------------------------------------------------------
 
 
