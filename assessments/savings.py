@@ -421,6 +421,28 @@ class Line(NamedTuple):
     resource: Resource
 
 
+# A line's quantity and its resource, read with it (no query of their own).
+LINE_FIELDS = (
+    "resource_id",
+    "quantity",
+    "resource__code",
+    "resource__name",
+    "resource__unit",
+    "resource__kind",
+    "resource__rank",
+)
+
+
+def line_of(values: Iterable[Any], resources: dict[int, Resource]) -> Line:
+    """A `Line` from the values of LINE_FIELDS; `resources` shares one Resource per pk."""
+    resource_id, quantity, code, name, unit, kind, rank = values
+    if resource_id not in resources:
+        resources[resource_id] = Resource(
+            pk=resource_id, code=code, name=name, unit=unit, kind=kind, rank=rank
+        )
+    return Line(resource_id, quantity, resources[resource_id])
+
+
 def _lines_by_report(report_ids: list[int]) -> dict[int, list[Line]]:
     """The reports' lines, with the resources read once (a small table): two queries."""
     resources = Resource.objects.in_bulk()

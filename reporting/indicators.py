@@ -60,12 +60,14 @@ from assessments.models import (
 # differently (in bulk, and by approval date; the same order as its `chronological`); see
 # _savings_by_facility().
 from assessments.savings import (
+    LINE_FIELDS,
     FacilitySavings,
     Line,
     UsedFactor,
     compare,
     compared_reports,
     factor_table,
+    line_of,
 )
 from facilities.models import (
     DISTRICT_LEVEL_ENDS,
@@ -1043,17 +1045,17 @@ def _compare_savings(day: datetime.date, *, kept: bool) -> dict[int, FacilitySav
             baseline_id__in=[baselines[facility_id].pk for facility_id in chosen]
         )
         .annotate(side=Value("baseline"), owner=F("baseline_id"))
-        .values_list("side", "owner", *kept_figures.LINE_FIELDS)
+        .values_list("side", "owner", *LINE_FIELDS)
     )
     report_part = (
         SelfReportConsumption.objects.filter(
             report_id__in=[report.pk for reports in chosen.values() for report in reports]
         )
         .annotate(side=Value("report"), owner=F("report_id"))
-        .values_list("side", "owner", *kept_figures.LINE_FIELDS)
+        .values_list("side", "owner", *LINE_FIELDS)
     )
     for side, owner, *line in baseline_part.union(report_part, all=True):
-        lines[(side, owner)].append(kept_figures.line(line, resources))
+        lines[(side, owner)].append(line_of(line, resources))
 
     factors = _once(("factors",), factor_table)
     comparisons: dict[int, FacilitySavings] = {}

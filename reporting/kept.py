@@ -43,11 +43,13 @@ from assessments.models import (
     SelfReportMeasure,
 )
 from assessments.savings import (
+    LINE_FIELDS,
     FacilitySavings,
     Line,
     compare,
     compared_reports,
     factor_table,
+    line_of,
     period_end,
 )
 from facilities.models import (
@@ -68,28 +70,6 @@ EARLIEST = datetime.date.min
 ONE_DAY = datetime.timedelta(days=1)
 # Facilities read and written per round of a rebuild.
 CHUNK = 2000
-
-
-# A line's quantity and its resource, read with it (no query of their own).
-LINE_FIELDS = (
-    "resource_id",
-    "quantity",
-    "resource__code",
-    "resource__name",
-    "resource__unit",
-    "resource__kind",
-    "resource__rank",
-)
-
-
-def line(values: Iterable[Any], resources: dict[int, Resource]) -> Line:
-    """A `Line` from the values of LINE_FIELDS; `resources` shares one Resource per pk."""
-    resource_id, quantity, code, name, unit, kind, rank = values
-    if resource_id not in resources:
-        resources[resource_id] = Resource(
-            pk=resource_id, code=code, name=name, unit=unit, kind=kind, rank=rank
-        )
-    return Line(resource_id, quantity, resources[resource_id])
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -292,13 +272,13 @@ def _read_savings_facts(
         .filter(baseline__in=baselines)
         .values_list("baseline__assessment__facility_id", "baseline_id", *LINE_FIELDS)
     ):
-        facts[facility_id].lines[("baseline", owner)].append(line(values, resources))
+        facts[facility_id].lines[("baseline", owner)].append(line_of(values, resources))
     for facility_id, owner, *values in (
         SelfReportConsumption.objects.order_by()
         .filter(report__in=reports)
         .values_list("report__facility_id", "report_id", *LINE_FIELDS)
     ):
-        facts[facility_id].lines[("report", owner)].append(line(values, resources))
+        facts[facility_id].lines[("report", owner)].append(line_of(values, resources))
 
 
 def _areas(facts: dict[int, _Facts] | None = None) -> dict[int, tuple[int, int | None]]:
