@@ -330,14 +330,23 @@ def latest_ghg_listings(
     return latest
 
 
-def designated_list(year: int, *, facilities: QuerySet[Facility] | None = None) -> DesignatedList:
+def designated_list(
+    year: int,
+    *,
+    facilities: QuerySet[Facility] | None = None,
+    energy: tuple[dict[int, FacilityEnergy], dict[int, FacilityEnergy]] | None = None,
+) -> DesignatedList:
     """The draft of the year's list of designated energy users (a fixed number of queries).
 
-    `facilities` limits it (a user's visible facilities); all facilities by default.
+    `facilities` limits it (a user's visible facilities); all facilities by default. `energy`:
+    the `yearly_energy` of the year and of the year before for the same facilities, when the
+    caller has them.
     """
     scope = None if facilities is None else facilities.values("pk")
-    current = yearly_energy(year, facility_ids=scope)
-    previous = yearly_energy(year - 1, facility_ids=scope)
+    current, previous = energy or (
+        yearly_energy(year, facility_ids=scope),
+        yearly_energy(year - 1, facility_ids=scope),
+    )
     flagged = Facility.objects.filter(is_designated_energy_user=True)
     if scope is not None:
         flagged = flagged.filter(pk__in=scope)
@@ -644,11 +653,16 @@ class PendingCheck:
 
 
 def check_queue(
-    year: int, *, facilities: QuerySet[Facility] | None = None, today: datetime.date | None = None
+    year: int,
+    *,
+    facilities: QuerySet[Facility] | None = None,
+    today: datetime.date | None = None,
+    before: dict[int, FacilityEnergy] | None = None,
 ) -> list[PendingCheck]:
     """Year reports of `year` (Form 1.1 is the year's report) submitted and awaiting the
     Department's check, from designated energy users (flagged in the registry or at or above
-    the threshold in the year before), earliest deadline first."""
+    the threshold in the year before), earliest deadline first. `before`: the year before's
+    `yearly_energy` of every facility (or of `facilities`), when the caller has it."""
     today = today or timezone.localdate()
     reports = SelfReport.objects.current().filter(
         year=year,
@@ -659,7 +673,8 @@ def check_queue(
     if facilities is not None:
         reports = reports.filter(facility__in=facilities.values("pk"))
     reports_list = list(reports.select_related("facility"))
-    before = yearly_energy(year - 1, facility_ids={r.facility_id for r in reports_list})
+    if before is None:
+        before = yearly_energy(year - 1, facility_ids={r.facility_id for r in reports_list})
     received = [timezone.localdate(r.submitted_at) for r in reports_list]
     holidays = (
         holidays_between(min(received), max(received) + datetime.timedelta(days=60))

@@ -357,11 +357,13 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         """The plan dashboards, the public page and the commands show unless asked: the
         published plan in force on `day` (today) ending last, else the published plan that
         ended last before it (whose final results are then shown). A draft never."""
-        day = day or local_today()
-        published = self.published().order_by("-end_year", "-pk")
+        year = (day or local_today()).year
+        ended = models.Case(models.When(end_year__lt=year, then=1), default=0)
         return (
-            published.filter(start_year__lte=day.year, end_year__gte=day.year).first()
-            or published.filter(end_year__lt=day.year).first()
+            self.published()
+            .filter(start_year__lte=year)
+            .order_by(ended, "-end_year", "-pk")
+            .first()
         )
 
 

@@ -138,6 +138,9 @@ def _indicators(
     as_of = chosen.get("on") or min(today, plan_end)
     grouping = area_grouping(chosen, area=area, as_of=as_of)
     entries = {entry.code: entry for entry in indicators.plan_indicators(plan)}
+    # Rendered with the page (not fetched after it): the tables read without JavaScript and the
+    # charts' boxes are in place before they are drawn. Read first: their last year is the cards'.
+    charts = charts_context(request, plan, as_of, grouping=grouping)
     context: dict[str, Any] = {
         "indicator_form": form,
         "plan": plan,
@@ -147,9 +150,7 @@ def _indicators(
         "cards": indicator_cards(
             indicators.compute(plan, as_of=as_of), as_of=as_of, entries=entries
         ),
-        # Rendered with the page (not fetched after it): the tables read without JavaScript
-        # and the charts' boxes are in place before they are drawn.
-        **charts_context(request, plan, as_of, grouping=grouping),
+        **charts,
     }
     if area is not None:
         breakdown = indicators.compute_by(plan, as_of=as_of, by=grouping)

@@ -8,8 +8,9 @@ gave then, as long as nobody rewrote history in the source records.
 
 Shares are unrounded Decimal ratios (0.9 = 90%); rounding is for display. The database does the
 counting: `compute()` runs a fixed number of queries whatever the number of facilities (ten at
-most, besides setting PostgreSQL's work_mem for them), and `compute_by()` one grouped query per
-kind of figure.
+most, besides setting PostgreSQL's work_mem for them), `compute_by()` one grouped query per
+kind of figure, and a plan's year series as few as one year (`_series`: every year's counts in
+one query of each kind).
 
 A target is a band (floor, stretch) per milestone year of the plan; the figure is compared with
 the band of the nearest milestone not yet past (else the latest), never with a constant here.
@@ -58,7 +59,7 @@ from assessments.models import (
 # The savings arithmetic stays in one place: the engine reuses the comparison and the factor
 # table that facility_savings() is built on, and only chooses the baseline and the report
 # differently (in bulk, and by approval date; the same order as its `chronological`); see
-# _savings_by_facility().
+# _savings_on().
 from assessments.savings import (
     LINE_FIELDS,
     FacilitySavings,
@@ -246,9 +247,9 @@ _readings: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("readings"
 
 @contextmanager
 def one_reading() -> Iterator[None]:
-    """Within the block (a page and its figures: nothing is written), each day's savings
-    comparisons, a plan's entries and targets and the conversion factors are read once,
-    however many figures and breakdowns ask for them."""
+    """Within the block (a page and its figures: nothing is written), each figure and breakdown,
+    each day's savings comparisons, a plan's entries and targets and the conversion factors are
+    read once, however many parts of the page ask for them."""
     token = _readings.set({})
     try:
         yield
@@ -308,15 +309,21 @@ def compute(
     against.
     """
     year = as_of.year if year is None else year
-    entries, targets = _plan_indicators(plan, as_of)
-    return _figures(entries, targets, plan.start_year, as_of, year, kept=_use_kept(live))
+
+    def read() -> dict[str, Figure]:
+        entries, targets = _plan_indicators(plan, as_of)
+        moment = (as_of, year)
+        return _figures(entries, [targets], plan.start_year, [moment], kept=_use_kept(live))[0]
+
+    return _once(("figures", plan.pk, as_of, year, live), read)
 
 
 @_with_work_mem
 def preview(entry: IndicatorDefinition, *, as_of: datetime.date) -> Figure:
     """One catalogue entry (saved or not) as of `as_of`, against no target: what the page
     composing it shows. A cumulative count counts from the start of `as_of`'s year."""
-    return _figures([entry], {}, as_of.year, as_of, as_of.year, kept=_use_kept(False))[entry.code]
+    moment = (as_of, as_of.year)
+    return _figures([entry], [{}], as_of.year, [moment], kept=_use_kept(False))[0][entry.code]
 
 
 def plan_indicators(plan: Plan) -> list[IndicatorDefinition]:
@@ -353,56 +360,101 @@ def _read_plan_indicators(plan: Plan) -> tuple[list[IndicatorDefinition], list[T
 
 def _figures(
     entries: list[IndicatorDefinition],
-    targets: dict[str, Target],
+    targets: list[dict[str, Target]],
     first_year: int,
-    as_of: datetime.date,
-    year: int,
+    moments: list[tuple[datetime.date, int]],
     *,
     kept: bool,
-) -> dict[str, Figure]:
-    """The figures of `entries`: one query for every facility share (and the applying
-    facilities T3-like savings are out of), the facilities' savings (one kept, five live) and
-    their populations (one), one for the officials, one for projects and one for assessments; only
-    those some entry needs."""
+) -> list[dict[str, Figure]]:
+    """The figures of `entries` at each moment (as of its day, counting its year's records; with
+    that moment's `targets`), every moment read together: one query for every facility share
+    (and the applying facilities T3-like savings are out of), the facilities' savings (kept: one
+    for a moment, two for several; five a moment live) and their populations (one), one for the
+    officials, one for projects and one for assessments; only those some entry needs. Live, the
+    facility shares are one query a moment."""
     of_kind = _by_kind(entries)
-    facility_entries = of_kind[Kind.FACILITY_SHARE] + of_kind[Kind.SAVINGS]
-    expressions, keys = _facility_count_expressions(facility_entries, as_of, kept=kept)
-    counts = _denominator(as_of, kept=kept).aggregate(**expressions) if expressions else {}
-    comparisons = _savings_by_facility(as_of, kept=kept) if of_kind[Kind.SAVINGS] else {}
-    members = _population_members(of_kind[Kind.SAVINGS], comparisons)
-    officials = _official_counts(as_of) if of_kind[Kind.OFFICIALS_TRAINED] else {}
-    places = _places_reached(of_kind[Kind.PLACES_REACHED], as_of)
-    records = _record_counts(of_kind[Kind.RECORD_COUNT], as_of, first_year, year)
+    days = [day for day, _year in moments]
+    counts, keys = _facility_counts(
+        of_kind[Kind.FACILITY_SHARE] + of_kind[Kind.SAVINGS], days, kept
+    )
+    savings = _savings_on(days, kept=kept) if of_kind[Kind.SAVINGS] else [{} for _day in days]
+    members = _population_members(of_kind[Kind.SAVINGS], {pk for found in savings for pk in found})
+    officials = _official_counts(days) if of_kind[Kind.OFFICIALS_TRAINED] else [{} for _ in days]
+    records = _record_counts(of_kind[Kind.RECORD_COUNT], moments, first_year)
 
-    figures = {}
-    for entry in entries:
-        target = targets.get(entry.code)
-        if entry.kind == Kind.FACILITY_SHARE:
-            numerator, denominator = keys[entry.code]
-            figures[entry.code] = _share_figure(
-                entry, counts[numerator], counts[denominator], target, first_year, as_of
-            )
-        elif entry.kind == Kind.SAVINGS:
-            figures[entry.code] = _savings_figure(
-                entry,
-                [comparisons[pk] for pk in comparisons if pk in members[entry.code]],
-                counts[keys[entry.code][0]],
-                target,
-                first_year,
-                as_of,
-            )
-        elif entry.kind == Kind.OFFICIALS_TRAINED:
-            figures[entry.code] = _share_figure(
-                entry, officials["trained"], officials["dedicated"], target, first_year, as_of
-            )
-        elif entry.kind == Kind.PLACES_REACHED:
-            reached, existing = places[entry.code]
-            figures[entry.code] = _share_figure(entry, reached, existing, target, first_year, as_of)
-        else:
-            figures[entry.code] = _count_figure(
-                entry, records, target, as_of, first_year=first_year, year=year
-            )
-    return figures
+    series = []
+    for index, (as_of, year) in enumerate(moments):
+        places = _places_reached(of_kind[Kind.PLACES_REACHED], as_of)
+        figures = {}
+        for entry in entries:
+            target = targets[index].get(entry.code)
+            if entry.kind == Kind.FACILITY_SHARE:
+                numerator, denominator = keys[entry.code]
+                figures[entry.code] = _share_figure(
+                    entry,
+                    counts[index][numerator],
+                    counts[index][denominator],
+                    target,
+                    first_year,
+                    as_of,
+                )
+            elif entry.kind == Kind.SAVINGS:
+                figures[entry.code] = _savings_figure(
+                    entry,
+                    [found for pk, found in savings[index].items() if pk in members[entry.code]],
+                    counts[index][keys[entry.code][0]],
+                    target,
+                    first_year,
+                    as_of,
+                )
+            elif entry.kind == Kind.OFFICIALS_TRAINED:
+                trained, dedicated = officials[index]["trained"], officials[index]["dedicated"]
+                figures[entry.code] = _share_figure(
+                    entry, trained, dedicated, target, first_year, as_of
+                )
+            elif entry.kind == Kind.PLACES_REACHED:
+                reached, existing = places[entry.code]
+                figures[entry.code] = _share_figure(
+                    entry, reached, existing, target, first_year, as_of
+                )
+            else:
+                figures[entry.code] = _count_figure(
+                    entry, records[index], target, as_of, first_year=first_year, year=year
+                )
+        series.append(figures)
+    return series
+
+
+def _series(plan: Plan, as_of: datetime.date, *, live: bool) -> list[Breakdown]:
+    """Every indicator of `plan` for each year of the plan up to `as_of`, each as of 31/12 of
+    its year (as of `as_of` for the current year), the years read together (`_figures`)."""
+    years = range(plan.start_year, min(plan.end_year, as_of.year) + 1)
+    days = [min(datetime.date(year, 12, 31), as_of) for year in years]
+    entries, targets = _once(("plan", plan.pk), lambda: _read_plan_indicators(plan))
+    figures = _figures(
+        entries,
+        [_targets(targets, day) for day in days],
+        plan.start_year,
+        [(day, day.year) for day in days],
+        kept=_use_kept(live),
+    )
+    readings = _readings.get()
+    for day, found in zip(days, figures, strict=True):  # each year's `compute`, read already
+        if readings is not None:
+            readings.setdefault(("figures", plan.pk, day, day.year, live), found)
+    return [
+        Breakdown(key=str(year), label=str(year), figures=found)
+        for year, found in zip(years, figures, strict=True)
+    ]
+
+
+def _per_moment(row: dict[str, int], moments: int) -> list[dict[str, int]]:
+    """An aggregate over several moments (keys "<name>@<index>") split back, moment by moment."""
+    split: list[dict[str, int]] = [{} for _moment in range(moments)]
+    for key, value in row.items():
+        name, index = key.rsplit("@", 1)
+        split[int(index)][name] = value
+    return split
 
 
 @_with_work_mem
@@ -421,18 +473,19 @@ def compute_by(
     - "period": every indicator for each year of the plan up to `as_of`, each as of 31/12 of
       its year (as of `as_of` for the current year).
     """
-    if by == "period":
-        last_year = min(plan.end_year, as_of.year)
-        return [
-            Breakdown(
-                key=str(year),
-                label=str(year),
-                figures=compute(plan, as_of=min(datetime.date(year, 12, 31), as_of), live=live),
-            )
-            for year in range(plan.start_year, last_year + 1)
-        ]
     if by not in BREAKDOWNS:
         raise ValueError(f"Unknown breakdown {by!r}: expected one of {', '.join(BREAKDOWNS)}.")
+    if by == "period":
+        return _once(("period", plan.pk, as_of, live), lambda: _series(plan, as_of, live=live))
+    return _once(
+        ("by", plan.pk, as_of, by, year, live),
+        lambda: _compute_by(plan, as_of=as_of, by=by, year=year, live=live),
+    )
+
+
+def _compute_by(
+    plan: Plan, *, as_of: datetime.date, by: str, year: int | None, live: bool
+) -> list[Breakdown]:
 
     group: Any = GROUPINGS.get(by)
     if by in AREA_BREAKDOWNS:
@@ -443,7 +496,8 @@ def compute_by(
     of_kind = _by_kind(entries)
     facility_entries = of_kind[Kind.FACILITY_SHARE] + of_kind[Kind.SAVINGS]
     kept = _use_kept(live)
-    expressions, keys = _facility_count_expressions(facility_entries, as_of, kept=kept)
+    rules, keys = _facility_count_rules(facility_entries, as_of, kept=kept)
+    expressions = _counts(rules)
     facilities: dict[int | None, dict[str, int]] = {}
     if expressions:
         rows = (
@@ -521,7 +575,7 @@ def _savings_by_group(
     }
     if not entries:
         return result
-    savings = _savings_by_facility(day, kept=kept)
+    (savings,) = _savings_on([day], kept=kept)
     if not savings:
         return result
     populations = {f"p{index}": entry for index, entry in enumerate(entries)}
@@ -553,7 +607,7 @@ def savings_by_facility(as_of: datetime.date) -> dict[int, Decimal]:
     (the figures whose median is T3; a report's annex lists them facility by facility)."""
     return {
         pk: result.combined
-        for pk, result in _savings_by_facility(as_of, kept=_use_kept(False)).items()
+        for pk, result in _savings_on([as_of], kept=_use_kept(False))[0].items()
         if result.combined is not None
     }
 
@@ -731,14 +785,48 @@ def _through(condition: Q, path: str) -> Q:
     )
 
 
-def _facility_count_expressions(
-    entries: list[IndicatorDefinition], day: datetime.date, *, kept: bool
-) -> tuple[dict[str, Count], dict[str, tuple[str, str]]]:
-    """The counts of the facilities in the denominator that the shares and savings of
-    `entries` are made of, each count written once however many entries share it, and per
-    entry the keys of its (numerator, denominator); a savings entry's "numerator" is the
-    applying facilities of its population (the share of them reaching the band)."""
-    expressions: dict[str, Count] = {}
+def _facility_counts(
+    entries: list[IndicatorDefinition], days: list[datetime.date], kept: bool
+) -> tuple[list[dict[str, int]], dict[str, tuple[str, str]]]:
+    """The counts `_facility_count_rules` names, day by day: the kept states of every day in one
+    query, live one query a day."""
+    if not entries:
+        return [{} for _day in days], {}
+    if not kept:
+        counted = []
+        for day in days:
+            rules, keys = _facility_count_rules(entries, day, kept=False)
+            counted.append(_denominator(day, kept=False).aggregate(**_counts(rules)))
+        return counted, keys
+    # The kept rules read a state's columns, the same whatever the day.
+    rules, keys = _facility_count_rules(entries, None, kept=True)
+    expressions = {
+        f"{alias}@{index}": Count("pk", filter=covering_q(day) & rule)
+        for index, day in enumerate(days)
+        for alias, rule in rules.items()
+    }
+    if not expressions:
+        return [], keys
+    any_day = functools.reduce(operator.or_, (covering_q(day) for day in days))
+    row = FacilityState.objects.filter(any_day, in_denominator=True).aggregate(**expressions)
+    return _per_moment(row, len(days)), keys
+
+
+def _counts(rules: dict[str, Q]) -> dict[str, Count]:
+    return {
+        alias: Count("pk", filter=rule) if rule else Count("pk") for alias, rule in rules.items()
+    }
+
+
+def _facility_count_rules(
+    entries: list[IndicatorDefinition], day: datetime.date | None, *, kept: bool
+) -> tuple[dict[str, Q], dict[str, tuple[str, str]]]:
+    """The facilities in the denominator that the shares and savings of `entries` are made of,
+    each as a rule counted once however many entries share it (on a kept state; live, on a
+    facility on `day`), and per entry the aliases of its (numerator, denominator); a savings
+    entry's "numerator" is the applying facilities of its population (the share of them
+    reaching the band)."""
+    rules: dict[str, Q] = {}
     keys: dict[str, tuple[str, str]] = {}
     aliases: dict[tuple[str, str], str] = {}
 
@@ -748,31 +836,31 @@ def _facility_count_expressions(
             aliases[signature] = alias = f"c{len(aliases)}"
             if kept:
                 rule = Q(**{condition: True}) if condition else Q()
-                rule = _through(population, "facility__") & rule
+                rules[alias] = _through(population, "facility__") & rule
             else:
+                assert day is not None
                 rule = CONDITIONS[condition](day) if condition else Q()
-                rule = population & rule
-            expressions[alias] = Count("pk", filter=rule) if rule else Count("pk")
+                rules[alias] = population & rule
         return aliases[signature]
 
     for entry in entries:
         population = population_q(entry)
         condition = entry.condition if entry.kind == Kind.FACILITY_SHARE else "applying"
         keys[entry.code] = (count(condition, population), count("", population))
-    return expressions, keys
+    return rules, keys
 
 
 def _population_members(
-    entries: list[IndicatorDefinition], comparisons: dict[int, Saving]
+    entries: list[IndicatorDefinition], compared: set[int]
 ) -> dict[str, set[int]]:
-    """Per savings entry, the facilities with a comparison that are in its population: one
-    query for those entries that name a population."""
-    members = {entry.code: set(comparisons) for entry in entries}
+    """Per savings entry, the facilities of `compared` (those with savings) that are in its
+    population: one query for those entries that name a population."""
+    members = {entry.code: compared for entry in entries}
     narrowed = {f"p{i}": entry for i, entry in enumerate(entries) if population_q(entry)}
-    if not narrowed or not comparisons:
+    if not narrowed or not compared:
         return members
     rows = (
-        Facility.objects.filter(pk__in=list(comparisons))
+        Facility.objects.filter(pk__in=list(compared))
         .annotate(
             **{
                 alias: ExpressionWrapper(population_q(entry), output_field=BooleanField())
@@ -856,18 +944,23 @@ def family_saving(entry: IndicatorDefinition, comparison: Saving) -> Decimal | N
     return comparison.combined
 
 
-def _official_counts(day: datetime.date) -> dict[str, int]:
-    """T5: officials dedicated on `day`, and those of them who completed a qualifying course
-    that had ended by then (whenever they became dedicated)."""
-    trained = CourseParticipant.objects.filter(
-        official=OuterRef("pk"),
-        completed=True,
-        course__qualifies_for_t5=True,
-        course__ends_on__lte=day,
-    )
-    return Official.objects.filter(
-        Q(dedicated_from__lte=day), Q(dedicated_to__isnull=True) | Q(dedicated_to__gte=day)
-    ).aggregate(dedicated=Count("pk"), trained=Count("pk", filter=Exists(trained)))
+def _official_counts(days: list[datetime.date]) -> list[dict[str, int]]:
+    """T5, day by day (one query): officials dedicated on the day, and those of them who
+    completed a qualifying course that had ended by then (whenever they became dedicated)."""
+    expressions = {}
+    for index, day in enumerate(days):
+        dedicated = Q(dedicated_from__lte=day) & (
+            Q(dedicated_to__isnull=True) | Q(dedicated_to__gte=day)
+        )
+        trained = CourseParticipant.objects.filter(
+            official=OuterRef("pk"),
+            completed=True,
+            course__qualifies_for_t5=True,
+            course__ends_on__lte=day,
+        )
+        expressions[f"dedicated@{index}"] = Count("pk", filter=dedicated)
+        expressions[f"trained@{index}"] = Count("pk", filter=dedicated & Exists(trained))
+    return _per_moment(Official.objects.aggregate(**expressions), len(days)) if days else []
 
 
 def _years_so_far(
@@ -929,30 +1022,37 @@ def _assessment_count_expressions(
 
 
 def _record_counts(
-    entries: list[IndicatorDefinition], day: datetime.date, first_year: int, year: int
-) -> dict[str, int]:
-    """Each count entry's count (and its assessments in progress): one query for projects,
-    one for assessments."""
+    entries: list[IndicatorDefinition], moments: list[tuple[datetime.date, int]], first_year: int
+) -> list[dict[str, int]]:
+    """Each count entry's count (and its assessments in progress) at each moment (as of its day,
+    counting its year): one query for projects, one for assessments."""
     projects = [entry for entry in entries if entry.record not in ASSESSMENT_KINDS]
     assessments = [entry for entry in entries if entry.record in ASSESSMENT_KINDS]
     counts: dict[str, int] = {}
     if projects:
         counts |= SupportProject.objects.aggregate(
             **{
-                entry.code: Count(
+                f"{entry.code}@{index}": Count(
                     "pk",
                     filter=_project_q(
                         entry.record, day, _counted_from(entry, first_year, year), year
                     ),
                 )
+                for index, (day, year) in enumerate(moments)
                 for entry in projects
             }
         )
     if assessments:
         counts |= Assessment.objects.supported().aggregate(
-            **_assessment_count_expressions(assessments, day, first_year, year)
+            **{
+                f"{code}@{index}": expression
+                for index, (day, year) in enumerate(moments)
+                for code, expression in _assessment_count_expressions(
+                    assessments, day, first_year, year
+                ).items()
+            }
         )
-    return counts
+    return _per_moment(counts, len(moments))
 
 
 def _assessment_counts_by(
@@ -971,23 +1071,59 @@ def _assessment_counts_by(
     return {row.pop("group_key"): row for row in rows if any(row[code] for code in codes)}
 
 
-def _savings_by_facility(day: datetime.date, *, kept: bool) -> dict[int, Saving]:
-    """Facility pk → its savings on `day`, for the facilities in the denominator that apply CP
-    and have a comparison: their kept savings (one query), or `_compare_savings` made live.
-    Once per day within `one_reading()`."""
+def _savings_on(days: list[datetime.date], *, kept: bool) -> list[dict[int, Saving]]:
+    """Per day, facility pk → its savings that day, for the facilities in the denominator that
+    apply CP and have a comparison: their kept savings (one query a day, two for several), or
+    `_compare_savings` made live. Each day's once within `one_reading()`."""
+    readings = _readings.get()
+    if readings is None:
+        readings = {}
+    wanted = [day for day in dict.fromkeys(days) if ("savings", day, kept) not in readings]
+    if kept and len(wanted) > 1:
+        for day, found in _kept_savings(wanted).items():
+            readings[("savings", day, kept)] = found
+    for day in wanted:
+        if ("savings", day, kept) not in readings:
+            readings[("savings", day, kept)] = _savings_of_day(day, kept=kept)
+    return [readings[("savings", day, kept)] for day in days]
 
-    def read() -> dict[int, Saving]:
-        if not kept:
-            return {pk: Saving.of(found) for pk, found in _comparisons(day, kept=False).items()}
-        counted = FacilityState.objects.covering(day).filter(in_denominator=True, applying=True)
-        rows = (
-            FacilitySaving.objects.covering(day)
-            .filter(facility_id__in=counted.values("facility_id"))
-            .values_list("facility_id", "figures")
-        )
-        return {pk: Saving.from_json(figures) for pk, figures in rows}
 
-    return _once(("savings", day, kept), read)
+def _savings_of_day(day: datetime.date, *, kept: bool) -> dict[int, Saving]:
+    if not kept:
+        return {pk: Saving.of(found) for pk, found in _comparisons(day, kept=False).items()}
+    counted = FacilityState.objects.covering(day).filter(in_denominator=True, applying=True)
+    rows = (
+        FacilitySaving.objects.covering(day)
+        .filter(facility_id__in=counted.values("facility_id"))
+        .values_list("facility_id", "figures")
+    )
+    return {pk: Saving.from_json(figures) for pk, figures in rows}
+
+
+def _kept_savings(days: list[datetime.date]) -> dict[datetime.date, dict[int, Saving]]:
+    """`_savings_of_day` of several days from the kept rows: the counted states and the savings
+    covering any of them (two queries), each saving read once whatever the days it covers."""
+    any_day = functools.reduce(operator.or_, (covering_q(day) for day in days))
+    counted: dict[int, list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+    states = FacilityState.objects.filter(any_day, in_denominator=True, applying=True)
+    for pk, start, end in states.values_list("facility_id", "valid_from", "valid_to"):
+        counted[pk].append((start, end))
+    found: dict[datetime.date, dict[int, Saving]] = {day: {} for day in days}
+    rows = FacilitySaving.objects.filter(any_day, facility_id__in=states.values("facility_id"))
+    for pk, start, end, figures in rows.values_list(
+        "facility_id", "valid_from", "valid_to", "figures"
+    ):
+        saving = None
+        for day in days:
+            if _covers(start, end, day) and any(_covers(*span, day) for span in counted[pk]):
+                saving = saving or Saving.from_json(figures)
+                found[day][pk] = saving
+    return found
+
+
+def _covers(start: datetime.date, end: datetime.date | None, day: datetime.date) -> bool:
+    """A span (`covering_q`'s) covers `day`."""
+    return start <= day and (end is None or end > day)
 
 
 def _comparisons(day: datetime.date, *, kept: bool) -> dict[int, FacilitySavings]:

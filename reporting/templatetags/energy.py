@@ -57,13 +57,14 @@ def facility_energy(facility: Facility) -> dict[str, Any]:
 def province_energy() -> dict[str, Any]:
     """The province's designated energy users and avoided emissions of the last year."""
     year = _last_year()
-    found = designated_list(year)
-    avoided = avoided_emissions(year).values()
+    current, previous = yearly_energy(year), yearly_energy(year - 1)
+    found = designated_list(year, energy=(current, previous))
+    avoided = avoided_emissions(year, energy=current).values()
     return {
         "year": year,
         "found": found,
         "tco2e": sum(a.tco2e for a in avoided),
         "toe_saved": sum(a.toe for a in avoided),
         "measured": len(avoided),
-        "pending": len(check_queue(year)),
+        "pending": len(check_queue(year, before=previous)),
     }

@@ -274,11 +274,14 @@ def _kept(day: datetime.date) -> dict[int, tuple[Any, ...]]:
 def _assert_equal_to_reference(
     facilities: list[Facility], extra: list[datetime.date], plan: Plan
 ) -> None:
-    for day in _checked_days(facilities, extra):
+    days = _checked_days(facilities, extra)
+    for day in days:
         assert _kept(day) == _reference(day), day
-        # Each counted facility's savings: kept, and compared live by the engine.
-        kept_savings = indicators._savings_by_facility(day, kept=True)
-        assert kept_savings == indicators._savings_by_facility(day, kept=False), day
+    # Each counted facility's savings: kept (every day read together, as a year series reads
+    # them, and a day alone), and compared live by the engine.
+    live_savings = [indicators._savings_on([day], kept=False)[0] for day in days]
+    assert indicators._savings_on(days, kept=True) == live_savings
+    assert [indicators._savings_on([day], kept=True)[0] for day in days] == live_savings
     for day in extra:
         kept_figures = indicators.compute(plan, as_of=day)
         live = indicators.compute(plan, as_of=day, live=True)
@@ -299,6 +302,18 @@ def _assert_equal_to_reference(
                 (group.key, {c: f.numerator for c, f in group.figures.items()})
                 for group in indicators.compute_by(plan, as_of=day, by=by, live=True)
             ], (day, by)
+    # The year series reads its years together: the same figures as each year read alone, live.
+    last = max(extra)
+    assert [
+        (group.key, {c: (f.numerator, f.denominator, f.value) for c, f in group.figures.items()})
+        for group in indicators.compute_by(plan, as_of=last, by="period")
+    ] == [
+        (str(year), {c: (f.numerator, f.denominator, f.value) for c, f in figures.items()})
+        for year in range(plan.start_year, min(plan.end_year, last.year) + 1)
+        for figures in [
+            indicators.compute(plan, as_of=min(datetime.date(year, 12, 31), last), live=True)
+        ]
+    ]
 
 
 class KeptFiguresEqualTheReference(TestCase):
