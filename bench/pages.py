@@ -34,8 +34,10 @@ from reporting.dashboards import drill_down
 from reporting.models import ReportRun
 
 # The most queries any page, form or export may run, whatever the data's size: a page above it
-# runs queries per row or per child somewhere.
+# runs queries per row or per child somewhere. The dashboard is six parts on one page (cards,
+# the year series, areas, sectors, reporting, energy), each read in a fixed number of queries.
 QUERY_CAP = 40
+QUERY_CAPS = {"dashboard": 50}
 
 
 def staff_client() -> Client:
@@ -212,7 +214,7 @@ def query_counts(client: Client, urls: dict[str, str]) -> dict[str, dict[str, An
             "url": url,
             "queries": len(captured),
             "status": response.status_code,
-            "over_cap": len(captured) > QUERY_CAP,
+            "over_cap": len(captured) > QUERY_CAPS.get(name, QUERY_CAP),
         }
     return counts
 

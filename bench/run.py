@@ -83,6 +83,7 @@ def run(
                 differences[name] = {"tenth": small["queries"], "full": found["queries"]}
     results["query_counts"] = {
         "cap": pages.QUERY_CAP,
+        "caps": pages.QUERY_CAPS,
         "tenth": tenth,
         "full": full,
         "differences": differences if tenth is not None else None,

@@ -204,7 +204,8 @@ CHECKS: list[tuple[str, Callable[[dict[str, Any]], bool | None], Callable[[dict]
         "every page, form and export within the query cap",
         lambda r: _check(get(r, "query_counts", "over_cap"), lambda v: not v),
         lambda r: (
-            f"cap {get(r, 'query_counts', 'cap')}, over: {get(r, 'query_counts', 'over_cap')}"
+            f"cap {get(r, 'query_counts', 'cap')} ({get(r, 'query_counts', 'caps')}), "
+            f"over: {get(r, 'query_counts', 'over_cap')}"
         ),
     ),
     (

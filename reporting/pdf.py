@@ -8,6 +8,7 @@ WeasyPrint may fetch nothing else: no file outside the portal's static folder, n
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -55,11 +57,56 @@ class Rendered:
 
 
 def render(snapshot: Snapshot) -> Rendered:
-    html = render_to_string("reporting/report_pdf.html", context(snapshot))
-    document = HTML(
+    """The report, its facility annex laid out in parts (`ANNEX_PART_ROWS`) joined into one
+    file: WeasyPrint holds every page's layout until it writes them, about 4 MB a page of the
+    annex, so its 1,000 rows at once took 200 MB. A part ends with its last full page: the rows
+    of the page it drops begin the next part, so the joined annex reads as one table."""
+    rows = list(context(snapshot)["annex"]["rows"])
+    parts: list[bytes] = []
+    pages = start = 0
+    size = ANNEX_PART_ROWS
+    while True:
+        chunk = rows[start : start + size]
+        last = start + len(chunk) >= len(rows)
+        part = {"first_page": pages + 1} if parts else None
+        values = context(snapshot)  # afresh: its tables' rows are read once
+        document = _layout(values | {"annex": values["annex"] | {"rows": chunk}, "part": part})
+        kept = document.pages
+        if not last:
+            on_last_page = [int(name[1:]) for name in kept[-1].anchors if name[:1] == "r"]
+            if not on_last_page or min(on_last_page) == 0:
+                size *= 2  # the part's rows fit on one page: more of them
+                continue
+            kept, start = kept[:-1], start + min(on_last_page)
+        parts.append(document.copy(kept).write_pdf())
+        pages += len(kept)
+        del document, kept
+        if last:
+            return Rendered(content=parts[0] if len(parts) == 1 else _joined(parts), pages=pages)
+
+
+# Rows of the annex laid out at once (see `render`).
+ANNEX_PART_ROWS = 200
+
+
+def _layout(values: dict[str, Any]) -> Any:
+    html = render_to_string("reporting/report_pdf.html", values)
+    return HTML(
         string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=PortalStaticFetcher()
     ).render()
-    return Rendered(content=document.write_pdf(), pages=len(document.pages))
+
+
+def _joined(parts: list[bytes]) -> bytes:
+    """The parts' pages in one PDF, with the first part's title and outline."""
+    writer = PdfWriter()
+    for content in parts:
+        writer.append(PdfReader(io.BytesIO(content)))
+    metadata = PdfReader(io.BytesIO(parts[0])).metadata
+    if metadata:
+        writer.add_metadata(dict(metadata))
+    joined = io.BytesIO()
+    writer.write(joined)
+    return joined.getvalue()
 
 
 def context(snapshot: Snapshot) -> dict[str, Any]:

@@ -71,6 +71,30 @@ def test_the_pdf_carries_title_audience_and_every_figure_as_the_engine_computed_
         assert page.split()[0] == str(number), number
 
 
+def test_the_annex_laid_out_in_parts_reads_page_for_page_as_laid_out_whole(
+    demo_data, monkeypatch, tmp_path
+) -> None:
+    pdftotext = need("pdftotext")
+    from reporting import builders
+
+    def text(rendered: pdf.Rendered) -> str:
+        path = tmp_path / "report.pdf"
+        path.write_bytes(rendered.content)
+        return subprocess.run(
+            [pdftotext, "-layout", path, "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+    with translation.override("vi"):
+        snapshot = builders.build(_plan(), **Q4_2020, audience="province")
+        whole = pdf.render(snapshot)
+        monkeypatch.setattr(pdf, "ANNEX_PART_ROWS", 7)
+        in_parts = pdf.render(snapshot)
+    rows = len(list(snapshot.table("facilities").rows))
+    assert rows > 3 * 7
+    assert in_parts.pages == whole.pages
+    assert text(in_parts) == text(whole)
+
+
 def test_the_ministry_gets_its_own_recipient_block_and_a_shorter_annex(demo_data) -> None:
     pdftotext = need("pdftotext")
     province, ministry = _generated("province"), _generated("ministry")
