@@ -779,8 +779,11 @@ class SelfReport(models.Model):
     )
     reviewer_comment = models.TextField(_("ý kiến người duyệt"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Whether `plausibility_warnings` finds anything, kept on write for the review queue's filter
+    # (assessments/flags.py); None: not known (computed when asked).
+    has_warnings = models.BooleanField(null=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["has_warnings"])
     objects = SelfReportQuerySet.as_manager()
 
     class Meta:

@@ -18,3 +18,12 @@ def send_self_report_reminders(today_iso: str | None = None) -> int:
     """
     today = datetime.date.fromisoformat(today_iso) if today_iso else local_today()
     return services.send_reminders(today=today)
+
+
+@shared_task(time_limit=30 * 60, soft_time_limit=29 * 60)
+def keep_warning_flags() -> int:
+    """After a change that concerns every report (assessments/flags.py): their flags kept again.
+    Returns the reports whose flag was filled."""
+    from assessments import flags  # flags queues this task
+
+    return flags.rebuild().filled

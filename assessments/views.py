@@ -53,7 +53,8 @@ from portal.lib.history import recent_changes
 from portal.models import Role
 
 PAGE_SIZE = 50
-# The warnings filter reads the reports it filters; past this many, narrow by period or area.
+# The warnings filter computes the reports it filters that have no kept flag yet (a moment after
+# factors or thresholds change): at most this many at once.
 MAX_WARNING_FILTER_ROWS = 5000
 
 
@@ -432,17 +433,18 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     filterset = ReviewQueueFilter(data, queryset=reports)
     ordered = filterset.qs.order_by("submitted_at", "pk")
     wanted = filterset.form.cleaned_data.get("warnings", "")
-    flagged: dict[int, list[str]] | None = None
     if wanted:
-        # Warnings come from Python, so this filter looks at every matching report (bounded
-        # queries: plausibility_warnings_for is a fixed number whatever the count).
-        candidates = list(ordered[:MAX_WARNING_FILTER_ROWS])
-        flagged = plausibility_warnings_for(candidates)
-        ordered = [r for r in candidates if bool(flagged.get(r.pk)) == (wanted == "yes")]
+        # By each report's kept flag (assessments/flags.py); those without one (after a change
+        # of factors or thresholds, until they are kept again) are computed here.
+        matching = Q(has_warnings=wanted == "yes")
+        unknown = list(ordered.filter(has_warnings__isnull=True)[:MAX_WARNING_FILTER_ROWS])
+        if unknown:
+            found = plausibility_warnings_for(unknown)
+            matching |= Q(pk__in=[r.pk for r in unknown if bool(found[r.pk]) == (wanted == "yes")])
+        ordered = ordered.filter(matching)
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    # With the warnings filter they were all computed above; otherwise only this page's.
-    warnings = flagged if flagged is not None else plausibility_warnings_for(rows)
+    warnings = plausibility_warnings_for(rows)
     if request.method == "POST":
         ids = _ids(request.POST.getlist("report"))[:PAGE_SIZE]
         chosen = list(

@@ -5,13 +5,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from assessments import flags
 from reporting import kept
 
 
 class Command(BaseCommand):
     help = (
-        "Build the kept figures (each facility's state over time) from scratch and report the "
-        "facilities whose kept figures differed. Run after loading data in bulk, and on a "
+        "Build the kept figures (each facility's state over time) and the reports' warning flags "
+        "from scratch and report those that differed. Run after loading data in bulk, and on a "
         "schedule as a check; --check fails when any differed."
     )
 
@@ -28,8 +29,17 @@ class Command(BaseCommand):
             f"Kept figures rebuilt: {result.facilities} facilities, {result.rows} spans, "
             f"{seconds:.1f} s; {len(result.differing)} differed."
         )
+        started = time.monotonic()
+        flagged = flags.rebuild()
+        self.stdout.write(
+            f"Warning flags kept: {flagged.reports} reports, {time.monotonic() - started:.1f} s; "
+            f"{flagged.filled} had none, {flagged.differing} differed."
+        )
         if result.differing:
             shown = ", ".join(str(pk) for pk in result.differing[:20])
             self.stdout.write(f"Facilities that differed (first 20): {shown}")
-            if check:
-                raise CommandError(f"{len(result.differing)} facilities' kept figures differed.")
+        if check and (result.differing or flagged.differing):
+            raise CommandError(
+                f"{len(result.differing)} facilities' kept figures and {flagged.differing} "
+                "reports' warning flags differed."
+            )
