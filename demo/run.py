@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from assessments import flags
 from assessments.models import SupportOrganisation
 from assessments.services import ensure_reminder_schedule
 from demo.assessments import seed_assessments
@@ -137,6 +138,7 @@ def seed(*, scale: str = "demo", seed: int = 2016) -> list[DemoLogin]:
     seed_public_page()
     # The demo writes in bulk, past the receivers that keep the figures: build them once.
     kept.rebuild()
+    flags.rebuild()
     return [
         DemoLogin(user.username, Role(user.role).label, user.full_name, DEMO_PASSWORD)
         for user in users
