@@ -46,7 +46,6 @@ from facilities.models import (
 )
 from portal.lib import dates
 from programs.models import Course, CourseParticipant, Official, SupportProject
-from reporting.indicators import WORK_MEM
 
 Numbers = dict[str, tuple[Any, Any, Any]]  # code → (value, numerator, denominator)
 
@@ -317,10 +316,9 @@ def sql_floor(day: datetime.date, *, t3_floor: Decimal | None, year: int | None 
         params["t3_floor"] = float(params["t3_floor"])
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The same room for hash tables as the engine gets (indicators.WORK_MEM), and no
-            # JIT: compiling this statement took over half of its time at national size, and a
-            # floor must be the fastest the database answers, not a slower reference.
-            cursor.execute("SET LOCAL work_mem = %s", [WORK_MEM])
+            # No JIT, whatever the connection says: compiling this statement took over half of
+            # its time at national size, and a floor must be the fastest the database answers,
+            # not a slower reference. (work_mem is the portal connection's, as the engine's.)
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         row = cursor.fetchone()

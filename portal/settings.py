@@ -159,8 +159,12 @@ if env_str("TEST_DATABASE_NAME"):
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: compiling the dashboard's queries costs more than it saves (`make bench`
     # at province, the same run timing both: 555 ms off, 620 ms on; at national JIT took 2.3 s of
-    # the SQL floor's 4.1 s).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # the SQL floor's 4.1 s). Room for the indicator engine's hash tables: its counts test each
+    # facility against sets of facility ids, which PostgreSQL hashes only if they fit in
+    # work_mem (4 MB by default) and otherwise scans again for every facility (minutes at
+    # national scale). Set for the connection, not per transaction: four SET LOCALs, each in its
+    # own transaction, were 14 of the dashboard's 57 round trips.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c work_mem=64MB"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL and a busy timeout let the dev server and an in-process task share the file.

@@ -8,7 +8,7 @@ gave then, as long as nobody rewrote history in the source records.
 
 Shares are unrounded Decimal ratios (0.9 = 90%); rounding is for display. The database does the
 counting: `compute()` runs a fixed number of queries whatever the number of facilities (ten at
-most, besides setting PostgreSQL's work_mem for them), `compute_by()` one grouped query per
+most), `compute_by()` one grouped query per
 kind of figure, and a plan's year series as few as one year (`_series`: every year's counts in
 one query of each kind).
 
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db import connection, models, transaction
+from django.db import models
 from django.db.models import (
     BooleanField,
     Count,
@@ -98,9 +98,6 @@ from reporting import kept as kept_figures
 from reporting.kept import Saving
 from reporting.models import FacilitySaving, FacilityState, covering_q
 
-# Memory per sort or hash for the engine's queries on PostgreSQL; see _with_work_mem().
-WORK_MEM = "64MB"
-_F = TypeVar("_F", bound=Callable[..., Any])
 _T = TypeVar("_T")
 
 # The built-in catalogue entries (the plan to 2020's indicators): its yearly counts, all of them.
@@ -267,33 +264,6 @@ def _once(key: tuple[Any, ...], read: Callable[[], _T]) -> _T:
     return readings[key]  # type: ignore[no-any-return]
 
 
-def _with_work_mem(function: _F) -> _F:
-    """Run `function` with room for the engine's hash tables on PostgreSQL.
-
-    The counts test each facility against sets of facility ids (aware, applying, with a unit):
-    PostgreSQL hashes such a set only if it fits in `work_mem` (4 MB by default), and past that
-    scans it again for every facility: milliseconds at provincial scale, minutes at national
-    scale (200,000 facilities). The setting is local to the transaction, so it changes nothing
-    for other queries of the request.
-    """
-
-    @functools.wraps(function)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if connection.vendor != "postgresql":
-            return function(*args, **kwargs)
-        if connection.in_atomic_block:  # already in a transaction: the setting ends with it
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = %s", [WORK_MEM])
-            return function(*args, **kwargs)
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = %s", [WORK_MEM])
-            return function(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
-
-
-@_with_work_mem
 def compute(
     plan: Plan, *, as_of: datetime.date, year: int | None = None, live: bool = False
 ) -> dict[str, Figure]:
@@ -318,7 +288,6 @@ def compute(
     return _once(("figures", plan.pk, as_of, year, live), read)
 
 
-@_with_work_mem
 def preview(entry: IndicatorDefinition, *, as_of: datetime.date) -> Figure:
     """One catalogue entry (saved or not) as of `as_of`, against no target: what the page
     composing it shows. A cumulative count counts from the start of `as_of`'s year."""
@@ -457,7 +426,6 @@ def _per_moment(row: dict[str, int], moments: int) -> list[dict[str, int]]:
     return split
 
 
-@_with_work_mem
 def compute_by(
     plan: Plan, *, as_of: datetime.date, by: str, year: int | None = None, live: bool = False
 ) -> list[Breakdown]:
@@ -601,7 +569,6 @@ def _savings_by_group(
     return result
 
 
-@_with_work_mem
 def savings_by_facility(as_of: datetime.date) -> dict[int, Decimal]:
     """Facility pk → its T3 figure as of `as_of`, for the applying facilities that have one
     (the figures whose median is T3; a report's annex lists them facility by facility)."""
@@ -612,7 +579,6 @@ def savings_by_facility(as_of: datetime.date) -> dict[int, Decimal]:
     }
 
 
-@_with_work_mem
 def savings_comparisons(as_of: datetime.date) -> dict[int, FacilitySavings]:
     """Facility pk → its whole comparison as of `as_of` (every resource, the TOE factors used,
     those missing), for the applying facilities that have a comparable like period, with or

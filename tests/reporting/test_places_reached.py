@@ -108,9 +108,8 @@ def test_the_plan_target_compares_the_share_with_its_band_in_one_query(
         stretch=1,
         unit="share",
     )
-    # The plan's targets, the kept figures' state, the places (one query for them) and on
-    # PostgreSQL the engine's work_mem.
-    with django_assert_max_num_queries(4):
+    # The plan's targets, the kept figures' state and the places (one query for them).
+    with django_assert_max_num_queries(3):
         figures = indicators.compute(plan, as_of=datetime.date(2025, 12, 31))
     figure = figures["K9"]
     assert (figure.numerator, figure.denominator) == (2, 3)
