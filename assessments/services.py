@@ -18,8 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -574,38 +573,36 @@ class Completeness:
         return Decimal(self.on_time) / Decimal(self.expected) if self.expected else None
 
 
-def _first_submission(period_kind: str, year: int, quarter: int | None) -> Coalesce:
-    """When the facility (OuterRef pk) first submitted any version of its report for the period.
+@dataclass(frozen=True)
+class _Submitted:
+    """Which facilities reported for a period, as conditions on a facility (its pk in a set the
+    database builds once and hashes, not a subquery per facility: 200,000 facilities).
 
-    A report returned and resubmitted, or corrected after approval, still counts from its first
-    submission: the facility did report then.
+    A facility reported when it first submitted any version of its report for the period: a
+    report returned and resubmitted, or corrected after approval, still counts from its first
+    submission. That is its first transition to "submitted"; a report written outside these
+    services (the admin, an import) has no transitions, and its submission time is then the
+    best evidence there is.
     """
-    by_transition = (
-        SelfReportTransition.objects.filter(
-            report__facility=OuterRef("pk"),
-            report__period_kind=period_kind,
-            report__year=year,
-            report__quarter=quarter,
-            to_status=Status.SUBMITTED,
-        )
-        .order_by("at")
-        .values("at")[:1]
+
+    received: Q
+    on_time: Q
+
+
+def _submitted(period_kind: str, year: int, quarter: int | None) -> _Submitted:
+    period = {"period_kind": period_kind, "year": year, "quarter": quarter}
+    transitions = SelfReportTransition.objects.filter(
+        **{f"report__{key}": value for key, value in period.items()}, to_status=Status.SUBMITTED
     )
-    # A report written outside these services (the admin, an import) has no transitions; its
-    # submission time is then the best evidence there is.
-    by_timestamp = (
-        SelfReport.objects.filter(
-            facility=OuterRef("pk"),
-            period_kind=period_kind,
-            year=year,
-            quarter=quarter,
-            submitted_at__isnull=False,
-        )
-        .order_by("submitted_at")
-        .values("submitted_at")[:1]
-    )
-    return Coalesce(
-        Subquery(by_transition), Subquery(by_timestamp), output_field=models.DateTimeField()
+    stamped = SelfReport.objects.filter(**period, submitted_at__isnull=False)
+    by = end_of_day(deadline_for(period_kind, year, quarter))
+    transitioned = Q(pk__in=transitions.values("report__facility_id"))
+    return _Submitted(
+        received=transitioned | Q(pk__in=stamped.values("facility_id")),
+        # The first submission was before the deadline: some transition was, or, without any
+        # transition, some submission time.
+        on_time=Q(pk__in=transitions.filter(at__lt=by).values("report__facility_id"))
+        | (~transitioned & Q(pk__in=stamped.filter(submitted_at__lt=by).values("facility_id"))),
     )
 
 
@@ -625,15 +622,11 @@ def completeness(
     period_kind: str, year: int, quarter: int | None, *, facilities: FacilityQuerySet | None = None
 ) -> Completeness:
     """Expected, received and on-time reports for a period, in two queries whatever the size."""
-    deadline = deadline_for(period_kind, year, quarter)
-    counts = (
-        expected_facilities(period_kind, year, quarter, facilities=facilities)
-        .alias(first_submitted_at=_first_submission(period_kind, year, quarter))
-        .aggregate(
-            expected=Count("pk"),
-            received=Count("pk", filter=Q(first_submitted_at__isnull=False)),
-            on_time=Count("pk", filter=Q(first_submitted_at__lt=end_of_day(deadline))),
-        )
+    submitted = _submitted(period_kind, year, quarter)
+    counts = expected_facilities(period_kind, year, quarter, facilities=facilities).aggregate(
+        expected=Count("pk"),
+        received=Count("pk", filter=submitted.received),
+        on_time=Count("pk", filter=submitted.on_time),
     )
     return Completeness(**counts)
 
@@ -641,10 +634,8 @@ def completeness(
 def _not_submitted(
     period_kind: str, year: int, quarter: int | None, *, facilities: FacilityQuerySet | None = None
 ) -> FacilityQuerySet:
-    return (
-        expected_facilities(period_kind, year, quarter, facilities=facilities)
-        .alias(first_submitted_at=_first_submission(period_kind, year, quarter))
-        .filter(first_submitted_at__isnull=True)
+    return expected_facilities(period_kind, year, quarter, facilities=facilities).exclude(
+        _submitted(period_kind, year, quarter).received
     )
 
 
@@ -657,17 +648,16 @@ def completeness_by_area(
     it is today: a period of the plan era groups by its districts, one after 01/07/2025 by the
     communes of the new map.
     """
-    deadline = deadline_for(period_kind, year, quarter)
     _start, end = period_bounds(period_kind, year, quarter)
+    submitted = _submitted(period_kind, year, quarter)
     rows = (
         expected_facilities(period_kind, year, quarter, facilities=facilities)
-        .alias(first_submitted_at=_first_submission(period_kind, year, quarter))
         .annotate(area=unit_on(end))
         .values("area")
         .annotate(
             expected=Count("pk"),
-            received=Count("pk", filter=Q(first_submitted_at__isnull=False)),
-            on_time=Count("pk", filter=Q(first_submitted_at__lt=end_of_day(deadline))),
+            received=Count("pk", filter=submitted.received),
+            on_time=Count("pk", filter=submitted.on_time),
         )
         .order_by()
     )
