@@ -589,20 +589,25 @@ class _Submitted:
     on_time: Q
 
 
-def _submitted(period_kind: str, year: int, quarter: int | None) -> _Submitted:
+def submitted(
+    period_kind: str, year: int, quarter: int | None, *, facility: str = "pk"
+) -> _Submitted:
+    """`_Submitted` as conditions on rows whose field `facility` is a facility's id."""
     period = {"period_kind": period_kind, "year": year, "quarter": quarter}
     transitions = SelfReportTransition.objects.filter(
         **{f"report__{key}": value for key, value in period.items()}, to_status=Status.SUBMITTED
     )
     stamped = SelfReport.objects.filter(**period, submitted_at__isnull=False)
     by = end_of_day(deadline_for(period_kind, year, quarter))
-    transitioned = Q(pk__in=transitions.values("report__facility_id"))
+    within = f"{facility}__in"
+    transitioned = Q(**{within: transitions.values("report__facility_id")})
+    early = Q(**{within: stamped.filter(submitted_at__lt=by).values("facility_id")})
     return _Submitted(
-        received=transitioned | Q(pk__in=stamped.values("facility_id")),
+        received=transitioned | Q(**{within: stamped.values("facility_id")}),
         # The first submission was before the deadline: some transition was, or, without any
         # transition, some submission time.
-        on_time=Q(pk__in=transitions.filter(at__lt=by).values("report__facility_id"))
-        | (~transitioned & Q(pk__in=stamped.filter(submitted_at__lt=by).values("facility_id"))),
+        on_time=Q(**{within: transitions.filter(at__lt=by).values("report__facility_id")})
+        | (~transitioned & early),
     )
 
 
@@ -622,11 +627,11 @@ def completeness(
     period_kind: str, year: int, quarter: int | None, *, facilities: FacilityQuerySet | None = None
 ) -> Completeness:
     """Expected, received and on-time reports for a period, in two queries whatever the size."""
-    submitted = _submitted(period_kind, year, quarter)
+    reported = submitted(period_kind, year, quarter)
     counts = expected_facilities(period_kind, year, quarter, facilities=facilities).aggregate(
         expected=Count("pk"),
-        received=Count("pk", filter=submitted.received),
-        on_time=Count("pk", filter=submitted.on_time),
+        received=Count("pk", filter=reported.received),
+        on_time=Count("pk", filter=reported.on_time),
     )
     return Completeness(**counts)
 
@@ -635,7 +640,7 @@ def _not_submitted(
     period_kind: str, year: int, quarter: int | None, *, facilities: FacilityQuerySet | None = None
 ) -> FacilityQuerySet:
     return expected_facilities(period_kind, year, quarter, facilities=facilities).exclude(
-        _submitted(period_kind, year, quarter).received
+        submitted(period_kind, year, quarter).received
     )
 
 
@@ -649,18 +654,26 @@ def completeness_by_area(
     communes of the new map.
     """
     _start, end = period_bounds(period_kind, year, quarter)
-    submitted = _submitted(period_kind, year, quarter)
+    reported = submitted(period_kind, year, quarter)
     rows = (
         expected_facilities(period_kind, year, quarter, facilities=facilities)
         .annotate(area=unit_on(end))
         .values("area")
         .annotate(
             expected=Count("pk"),
-            received=Count("pk", filter=submitted.received),
-            on_time=Count("pk", filter=submitted.on_time),
+            received=Count("pk", filter=reported.received),
+            on_time=Count("pk", filter=reported.on_time),
         )
         .order_by()
     )
+    return completeness_of_areas(rows)
+
+
+def completeness_of_areas(
+    rows: Iterable[dict[str, Any]],
+) -> list[tuple[AdministrativeUnit, Completeness]]:
+    """Rows of an area's pk and its counts ("area", "expected", "received", "on_time"), as
+    `completeness_by_area` gives them: each unit with its counts, in the order of their codes."""
     by_unit = {row["area"]: row for row in rows}
     units = AdministrativeUnit.objects.filter(pk__in=by_unit).order_by("code")
     return [

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import SelfReport, SupportOrganisation
 from assessments.savings import savings_chart, savings_series
-from assessments.services import completeness_by_area, deadline_for
+from assessments.services import deadline_for
 from facilities.models import DISTRICT_LEVEL_ENDS, AdministrativeUnit, Facility, Sector
 from portal import access
 from portal.access import ALL_ROLES, DEPARTMENT, allow
@@ -382,7 +382,7 @@ def charts_context(
         areas = _by_share(indicators.compute_by(plan, as_of=as_of, by=grouping), order)
         sectors = _by_share(indicators.compute_by(plan, as_of=as_of, by="sector"), order)
     year, quarter = ended_quarter(as_of)
-    completeness = completeness_by_area(SelfReport.PeriodKind.QUARTER, year, quarter)
+    completeness = indicators.completeness_by_area(SelfReport.PeriodKind.QUARTER, year, quarter)
     on = as_of.strftime("%d/%m/%Y")
     list_url = reverse("reporting:facility_list")
 

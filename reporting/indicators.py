@@ -46,6 +46,7 @@ from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from assessments import services
 from assessments.models import (
     Assessment,
     Baseline,
@@ -892,6 +893,30 @@ def _places_expressions(entries: list[IndicatorDefinition], day: datetime.date) 
         expressions[f"r{index}"] = Count("pk", filter=kinds & reached)
         expressions[f"n{index}"] = Count("pk", filter=kinds)
     return expressions
+
+
+def completeness_by_area(
+    period_kind: str, year: int, quarter: int | None
+) -> list[tuple[AdministrativeUnit, services.Completeness]]:
+    """`services.completeness_by_area` of every facility, from the kept states once they are
+    built: each facility's place in the denominator and its area on the period's last day, in
+    one grouped query (not the unit of each facility looked up on the day)."""
+    if not _use_kept(False):
+        return services.completeness_by_area(period_kind, year, quarter)
+    _start, end = services.period_bounds(period_kind, year, quarter)
+    reported = services.submitted(period_kind, year, quarter, facility="facility_id")
+    rows = (
+        FacilityState.objects.covering(end)
+        .filter(in_denominator=True)
+        .values("area")
+        .annotate(
+            expected=Count("pk"),
+            received=Count("pk", filter=reported.received),
+            on_time=Count("pk", filter=reported.on_time),
+        )
+        .order_by()
+    )
+    return services.completeness_of_areas(rows)
 
 
 def family_saving(entry: IndicatorDefinition, comparison: Saving) -> Decimal | None:

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from assessments import services as assessment_services
 from assessments.models import (
     Assessment,
     Baseline,
@@ -216,6 +217,10 @@ def _create(facts: dict[str, Any], units: list[AdministrativeUnit]) -> Facility:
             output=250 if quarter else 1000,
             output_unit=unit,
             reviewed_at=datetime.datetime.combine(day, datetime.time(hour, 30), LOCAL),
+            # Received (on time or late, as the day falls) for the reporting by area.
+            submitted_at=None
+            if status == "draft"
+            else datetime.datetime.combine(day, datetime.time(hour), LOCAL),
         )
         share = 4 if quarter else 1
         for resource, quantity in (
@@ -302,6 +307,12 @@ def _assert_equal_to_reference(
                 (group.key, {c: f.numerator for c, f in group.figures.items()})
                 for group in indicators.compute_by(plan, as_of=day, by=by, live=True)
             ], (day, by)
+    # The dashboard's reporting by area: the kept states' areas, as the records place them.
+    for day in extra:
+        period = ("quarter", day.year, (day.month - 1) // 3 + 1)
+        assert [(unit.pk, counts) for unit, counts in indicators.completeness_by_area(*period)] == [
+            (unit.pk, counts) for unit, counts in assessment_services.completeness_by_area(*period)
+        ], period
     # The year series reads its years together: the same figures as each year read alone, live.
     last = max(extra)
     assert [
@@ -457,3 +468,14 @@ def test_a_batch_of_writes_is_kept_once_at_its_end_and_not_on_an_error() -> None
     with pytest.raises(RuntimeError), facts_in_batch():
         DedicatedUnit.objects.filter(facility=facility).update(ended_on=day)
         raise RuntimeError  # the caller's transaction rolls back: nothing to announce
+
+
+def test_the_dashboards_reporting_by_area_from_kept_states_is_the_records(demo_data) -> None:
+    # The demo's quarters on both maps, with reports on time, late and missing.
+    found = []
+    for period in [("quarter", 2019, 4), ("quarter", 2020, 2), ("quarter", 2026, 2)]:
+        kept_areas = indicators.completeness_by_area(*period)
+        live = assessment_services.completeness_by_area(*period)
+        assert [(u.pk, c) for u, c in kept_areas] == [(u.pk, c) for u, c in live], period
+        found += [counts for _unit, counts in live]
+    assert any(c.expected > c.received > c.on_time > 0 for c in found)
