@@ -174,7 +174,7 @@ def _summary(samples: list[tuple[Any, ...]], seconds: float) -> dict[str, Any]:
         "p99_ms": _percentile(times, 0.99),
         "share_over_1s": sum(1 for t in times if t > 1000) / len(times) if times else 0.0,
         "by_page_p50_ms": {
-            name: statistics.median(t for n, t, _failed in samples if n == name)
+            name: statistics.median(sample[1] for sample in samples if sample[0] == name)
             for name in sorted({sample[0] for sample in samples})
         },
     }
