@@ -50,7 +50,7 @@ beat: $(STAMP)
 # Regenerate the translation catalogues after changing user-facing strings.
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var
-	$(BIN)/python manage.py compilemessages -l en -l vi
+	$(BIN)/python manage.py compilemessages -l en -l vi --ignore=.venv
 
 # After using a new Bootstrap icon: the subset font and stylesheet the pages load.
 icons: $(STAMP)
