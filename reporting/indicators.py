@@ -455,7 +455,7 @@ def compute_by(
 def _compute_by(
     plan: Plan, *, as_of: datetime.date, by: str, year: int | None, live: bool
 ) -> list[Breakdown]:
-
+    """`compute_by` for a grouping of facilities (every breakdown but the year series)."""
     group: Any = GROUPINGS.get(by)
     if by in AREA_BREAKDOWNS:
         located_on = as_of if by == "area" else min(as_of, DISTRICT_LEVEL_ENDS)
