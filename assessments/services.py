@@ -588,6 +588,14 @@ class _Submitted:
     received: Q
     on_time: Q
 
+    def counts(self) -> dict[str, Count]:
+        """The rows counted as `Completeness` has them: expected, received, on time."""
+        return {
+            "expected": Count("pk"),
+            "received": Count("pk", filter=self.received),
+            "on_time": Count("pk", filter=self.on_time),
+        }
+
 
 def submitted(
     period_kind: str, year: int, quarter: int | None, *, facility: str = "pk"
@@ -629,9 +637,7 @@ def completeness(
     """Expected, received and on-time reports for a period, in two queries whatever the size."""
     reported = submitted(period_kind, year, quarter)
     counts = expected_facilities(period_kind, year, quarter, facilities=facilities).aggregate(
-        expected=Count("pk"),
-        received=Count("pk", filter=reported.received),
-        on_time=Count("pk", filter=reported.on_time),
+        **reported.counts()
     )
     return Completeness(**counts)
 
@@ -659,11 +665,7 @@ def completeness_by_area(
         expected_facilities(period_kind, year, quarter, facilities=facilities)
         .annotate(area=unit_on(end))
         .values("area")
-        .annotate(
-            expected=Count("pk"),
-            received=Count("pk", filter=reported.received),
-            on_time=Count("pk", filter=reported.on_time),
-        )
+        .annotate(**reported.counts())
         .order_by()
     )
     return completeness_of_areas(rows)

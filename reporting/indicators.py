@@ -909,11 +909,7 @@ def completeness_by_area(
         FacilityState.objects.covering(end)
         .filter(in_denominator=True)
         .values("area")
-        .annotate(
-            expected=Count("pk"),
-            received=Count("pk", filter=reported.received),
-            on_time=Count("pk", filter=reported.on_time),
-        )
+        .annotate(**reported.counts())
         .order_by()
     )
     return services.completeness_of_areas(rows)
