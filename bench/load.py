@@ -1,11 +1,13 @@
 """The portal under load, as production runs it.
 
 gunicorn (the Dockerfile's workers and timeout, DEBUG=0, static files by WhiteNoise from a
-collected folder) serves the bench database on 127.0.0.1; locust, in another process, plays
-one department staff member until they have made at least 30 requests (the single-user
-baseline), then 16 of them for 60 seconds. They read pages, export the registry and download
-the quarterly report. A request still unanswered when a run ends counts as failed. Both
-processes are started here and stopped by their own pid.
+collected folder) serves the bench database on 127.0.0.1, with a Celery worker (as
+docker-compose starts it) on the Redis of BENCH_BROKER_URL when one answers, so that a long
+export is queued as in production rather than written inside the request; locust, in another
+process, plays one department staff member until they have made at least 30 requests (the
+single-user baseline), then 16 of them for 60 seconds. They read pages, export the registry
+and download the quarterly report. A request still unanswered when a run ends counts as
+failed. The processes are started here and stopped when it ends.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ LOCUSTFILE = str(Path(__file__).with_name("locustfile.py"))
 DOCKERFILE = Path(settings.BASE_DIR) / "Dockerfile"
 # The single-user baseline's least number of requests.
 BASELINE_REQUESTS = 30
+# The broker of the load test's worker: a database of its own on the local Redis, emptied first.
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
 
 
 def production_gunicorn() -> dict[str, int]:
@@ -48,6 +52,36 @@ def production_gunicorn() -> dict[str, int]:
         if match := re.search(rf'"--{option}",\s*"(\d+)"', text):
             found[option] = int(match[1])
     return found
+
+
+def _broker() -> str | None:
+    """BROKER_URL emptied, if its Redis answers; else None (tasks then run in the request)."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=2)
+        client.flushdb()
+    except redis.RedisError:
+        return None
+    return BROKER_URL
+
+
+def _start(command: list[str], environment: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", *command],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=open(log, "w"),  # noqa: SIM115 - closed with the process
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def _free_port() -> int:
@@ -123,7 +157,7 @@ def _locust(
     """The samples of one locust run (name, milliseconds, failed[, unfinished]) and its
     seconds."""
     started = time.monotonic()
-    subprocess.run(
+    finished = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -146,10 +180,12 @@ def _locust(
             "0",
         ],
         env=environment | {"BENCH_LOAD_OUT": str(out), "BENCH_STOP_AFTER": str(stop_after)},
-        check=True,
         capture_output=True,
+        text=True,
         timeout=seconds + 120,
     )
+    if finished.returncode:
+        raise RuntimeError(f"locust stopped with {finished.returncode}: {finished.stderr[-600:]}")
     elapsed = time.monotonic() - started
     return [tuple(sample) for sample in json.loads(out.read_text())], elapsed
 
@@ -204,27 +240,36 @@ def load_test(*, work: Path, users: int = 16, seconds: int = 60) -> dict[str, An
     port = _free_port()
     pidfile = work / "gunicorn.pid"
     connection.close()  # the server's workers open their own
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(gunicorn["workers"]),
-            "--timeout",
-            str(gunicorn["timeout"]),
-            "--pid",
-            str(pidfile),
-            "--log-level",
-            "warning",
-        ],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=open(work / "gunicorn.log", "w"),  # noqa: SIM115 - closed with the process
+    broker = _broker()
+    processes = []
+    if broker is not None:
+        environment |= {"CELERY_BROKER_URL": broker, "CELERY_RESULT_BACKEND": broker}
+        processes.append(
+            _start(
+                ["celery", "-A", "portal", "worker", "--loglevel=WARNING", "--concurrency=2"],
+                environment,
+                work / "worker.log",
+            )
+        )
+    processes.append(
+        _start(
+            [
+                "gunicorn",
+                "portal.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(gunicorn["workers"]),
+                "--timeout",
+                str(gunicorn["timeout"]),
+                "--pid",
+                str(pidfile),
+                "--log-level",
+                "warning",
+            ],
+            environment,
+            work / "gunicorn.log",
+        )
     )
     host = f"http://127.0.0.1:{port}"
     try:
@@ -236,12 +281,10 @@ def load_test(*, work: Path, users: int = 16, seconds: int = 60) -> dict[str, An
         samples, _elapsed = _locust(environment, host, users, seconds, work / "load.json")
         loaded = _summary(samples, seconds)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for process in reversed(processes):
+            _stop(process)
     return {
+        "celery_worker": broker is not None,
         "workers": gunicorn["workers"],
         "timeout": gunicorn["timeout"],
         "users": users,
