@@ -29,6 +29,15 @@ SAMPLES: list[tuple[str, float, bool]] = []
 # Requests sent and not answered yet: (name, when sent), by a number of their own.
 WAITING: dict[int, tuple[str, float]] = {}
 NUMBERS = itertools.count()
+# Set when the run time is up: from then on a user sends nothing new. Without it, a user killed
+# as it woke from its pause could send one more request first and be killed inside it.
+STOPPING = False
+
+
+@events.test_stopping.add_listener
+def _stopping(**_: Any) -> None:
+    global STOPPING
+    STOPPING = True
 
 
 @events.request.add_listener
@@ -55,6 +64,8 @@ class DepartmentStaff(HttpUser):
         self.client.cookies.set("sessionid", next(SESSIONS))
 
     def _get(self, name: str, url: str, *, answers: tuple[int, ...] = (200,)) -> None:
+        if STOPPING:
+            return
         number = next(NUMBERS)
         WAITING[number] = (name, time.monotonic())
         with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as r:

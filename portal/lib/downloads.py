@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
+
+logger = logging.getLogger(__name__)
 
 
 def private_file_response(
@@ -16,8 +19,15 @@ def private_file_response(
     """
     if not stored:
         raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        # Its row is there but not the file (a database restored without its media): a 404 for
+        # the reader, an error in the log for whoever runs the server.
+        logger.error("Stored file missing: %s", stored.name)
+        raise Http404 from None
     response = FileResponse(
-        stored.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+        handle, as_attachment=True, filename=filename, content_type=content_type
     )
     response["Cache-Control"] = "no-store"
     return response

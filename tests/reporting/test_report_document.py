@@ -174,6 +174,18 @@ def test_an_official_reads_the_archive_of_their_own_body_only(users, client_for)
     assert len(staff.context["page"].object_list) == 2
 
 
+def test_a_report_whose_file_is_missing_is_a_404_and_an_error_in_the_log(
+    users, client_for, caplog
+) -> None:
+    run = _generated(year=2020, quarter=4, audience="province")
+    url = reverse("reporting:run_download", args=[run.pk, "pdf"])
+    client = client_for(users["department_staff"])
+    assert client.get(url).status_code == 200
+    run.pdf.storage.delete(run.pdf.name)  # a database restored without its media
+    assert client.get(url).status_code == 404
+    assert "Stored file missing" in caplog.text
+
+
 def test_the_settings_page_refuses_anyone_but_a_department_admin(users, client_for) -> None:
     url = reverse("reporting:settings_edit", args=["province"])
     for actor in ("department_staff", "official", "agency_officer", "facility_manager"):
