@@ -133,7 +133,12 @@ def _rebuild_figure(results: dict[str, Any]) -> str:
     rebuild = results.get("rebuild") or {}
     if not rebuild.get("measured"):
         return rebuild.get("reason", "not measured")
-    return f"{rebuild['seconds']:.1f} s"
+    parts = ", ".join(
+        f"{label} {rebuild[key]:.1f} s"
+        for key, label in (("kept_seconds", "kept figures"), ("flags_seconds", "warning flags"))
+        if key in rebuild
+    )
+    return f"{rebuild['seconds']:.1f} s" + (f" ({parts})" if parts else "")
 
 
 TARGETS: list[Target] = [

@@ -1065,6 +1065,12 @@ def _load_sites() -> list[_Site]:
 # --- Drawing ------------------------------------------------------------------------------------
 
 
+def _slips(site: _Site, period: tuple[int, int]) -> bool:
+    """Whether this report awaiting review has a typing slip: one in five, drawn from a
+    generator of its own so that the rest of the demo stays as it was."""
+    return random.Random(f"slip {site.pk} {period}").random() < 0.2
+
+
 def _quarter_end(year: int, quarter: int) -> datetime.date:
     if quarter == 4:
         return datetime.date(year, 12, 31)
@@ -1612,6 +1618,9 @@ class _Draw(Drawer):
             report = self._workflow(site, period, end, missing, late)
             if report is None:
                 continue
+            if report.status == _ReportStatus.SUBMITTED and _slips(site, period):
+                # Typed with one zero too many: what the review queue's warnings are for.
+                consumption["electricity"] *= 10
             report.output = output
             report.consumption = consumption
             report.measures = measures.get(period, [])
