@@ -807,6 +807,16 @@ class SelfReport(models.Model):
                 name="assessments_selfreport_quarter_matches_kind",
             ),
         ]
+        indexes = [
+            # Who reported for a period, and by when (completeness): read from the index alone.
+            models.Index(
+                fields=["period_kind", "year", "quarter", "submitted_at", "facility"],
+                name="selfreport_period_submitted",
+            ),
+            # The review queue, oldest submission first: of one status, and of all.
+            models.Index(fields=["status", "submitted_at", "id"], name="selfreport_queue"),
+            models.Index(fields=["submitted_at", "id"], name="selfreport_submitted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.facility} – {self.period_label}"
