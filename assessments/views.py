@@ -477,6 +477,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "rows": [(report, warnings.get(report.pk, [])) for report in rows],
+            # The approve button only where a row can be ticked: in review, no warning.
+            "approvable": any(
+                report.status == SelfReport.Status.SUBMITTED and not warnings.get(report.pk)
+                for report in rows
+            ),
             "query": query.urlencode(),
         },
     )

@@ -134,6 +134,10 @@ def test_the_queue_filters_by_the_flags_and_computes_those_not_known(
 
     assert with_warnings and listed("yes") == with_warnings
     assert listed("no") == set(live) - with_warnings
+    # No row of the warnings list can be ticked: no approve button under it.
+    page = client.get(queue, {"warnings": "yes", "status": ""})
+    assert not page.context["approvable"]
+    assert "Duyệt các báo cáo đã chọn" not in page.content.decode()
     SelfReport.objects.update(has_warnings=None)  # forgotten, not yet kept again
     assert listed("yes") == with_warnings
     assert listed("no") == set(live) - with_warnings
