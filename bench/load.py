@@ -42,6 +42,8 @@ DOCKERFILE = Path(settings.BASE_DIR) / "Dockerfile"
 BASELINE_REQUESTS = 30
 # The broker of the load test's worker: a database of its own on the local Redis, emptied first.
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
+# The figures' cache shared by the server's processes and the worker, as docker-compose sets it.
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15")
 
 
 def production_gunicorn() -> dict[str, int]:
@@ -55,12 +57,13 @@ def production_gunicorn() -> dict[str, int]:
 
 
 def _broker() -> str | None:
-    """BROKER_URL emptied, if its Redis answers; else None (tasks then run in the request)."""
+    """BROKER_URL and CACHE_URL emptied, if their Redis answers; else None (tasks then run in
+    the request, and each server process caches figures in its own memory)."""
     import redis
 
     try:
-        client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=2)
-        client.flushdb()
+        for url in (BROKER_URL, CACHE_URL):
+            redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
     except redis.RedisError:
         return None
     return BROKER_URL
@@ -243,7 +246,11 @@ def load_test(*, work: Path, users: int = 16, seconds: int = 60) -> dict[str, An
     broker = _broker()
     processes = []
     if broker is not None:
-        environment |= {"CELERY_BROKER_URL": broker, "CELERY_RESULT_BACKEND": broker}
+        environment |= {
+            "CELERY_BROKER_URL": broker,
+            "CELERY_RESULT_BACKEND": broker,
+            "CACHE_URL": CACHE_URL,
+        }
         processes.append(
             _start(
                 ["celery", "-A", "portal", "worker", "--loglevel=WARNING", "--concurrency=2"],
@@ -285,6 +292,7 @@ def load_test(*, work: Path, users: int = 16, seconds: int = 60) -> dict[str, An
             _stop(process)
     return {
         "celery_worker": broker is not None,
+        "figures_cache": "redis" if broker is not None else "per process",
         "workers": gunicorn["workers"],
         "timeout": gunicorn["timeout"],
         "users": users,

@@ -302,6 +302,22 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cổng SXSH Nghệ An <sxsh@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", address) for address in env_list("ADMIN_EMAILS")]
 
+# --- Cache ---------------------------------------------------------------------------------
+# The figures, served until a fact they are computed from changes (reporting/freshness.py): one
+# Redis for every web and worker process when CACHE_URL is set (docker-compose sets it), each
+# process's own memory otherwise. Either is correct: entries are keyed by the facts' version.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    )
+}
+
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker, tasks run in-process at .delay() time: the embedded shape needs no Redis.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None

@@ -9,6 +9,7 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Báo cáo")
 
     def ready(self) -> None:
-        from reporting import kept
+        from reporting import freshness, kept
 
         kept.connect()
+        freshness.connect()

@@ -95,6 +95,7 @@ from programs.models import (
     SupportProject,
     Target,
 )
+from reporting import freshness
 from reporting import kept as kept_figures
 from reporting.kept import Saving
 from reporting.models import FacilitySaving, FacilityState, covering_q
@@ -255,14 +256,22 @@ def one_reading() -> Iterator[None]:
         _readings.reset(token)
 
 
-def _once(key: tuple[Any, ...], read: Callable[[], _T]) -> _T:
-    """`read()`, made once per `key` within `one_reading()` (each time outside it)."""
+def _once(key: tuple[Any, ...], read: Callable[[], _T], *, shared: bool = False) -> _T:
+    """`read()`, made once per `key` within `one_reading()` (each time outside it). A `shared`
+    reading is also served from the cache while the facts are those it was computed from
+    (reporting/freshness.py): the figures, not the live reference they are tested against."""
     readings = _readings.get()
-    if readings is None:
-        return read()
-    if key not in readings:
-        readings[key] = read()
-    return readings[key]  # type: ignore[no-any-return]
+    if readings is not None and key in readings:
+        return readings[key]  # type: ignore[no-any-return]
+    if shared:
+        # Read once per page, before any figure is computed.
+        version = _once(("facts version",), freshness.token) if readings is not None else None
+        value = freshness.cached(key, read, version=version)
+    else:
+        value = read()
+    if readings is not None:
+        readings[key] = value
+    return value
 
 
 def compute(
@@ -286,7 +295,7 @@ def compute(
         moment = (as_of, year)
         return _figures(entries, [targets], plan.start_year, [moment], kept=_use_kept(live))[0]
 
-    return _once(("figures", plan.pk, as_of, year, live), read)
+    return _once(("figures", plan.pk, as_of, year, live), read, shared=not live)
 
 
 def preview(entry: IndicatorDefinition, *, as_of: datetime.date) -> Figure:
@@ -445,10 +454,15 @@ def compute_by(
     if by not in BREAKDOWNS:
         raise ValueError(f"Unknown breakdown {by!r}: expected one of {', '.join(BREAKDOWNS)}.")
     if by == "period":
-        return _once(("period", plan.pk, as_of, live), lambda: _series(plan, as_of, live=live))
+        return _once(
+            ("period", plan.pk, as_of, live),
+            lambda: _series(plan, as_of, live=live),
+            shared=not live,
+        )
     return _once(
         ("by", plan.pk, as_of, by, year, live),
         lambda: _compute_by(plan, as_of=as_of, by=by, year=year, live=live),
+        shared=not live,
     )
 
 
@@ -901,6 +915,16 @@ def completeness_by_area(
     """`services.completeness_by_area` of every facility, from the kept states once they are
     built: each facility's place in the denominator and its area on the period's last day, in
     one grouped query (not the unit of each facility looked up on the day)."""
+    return _once(
+        ("completeness", period_kind, year, quarter),
+        lambda: _completeness_by_area(period_kind, year, quarter),
+        shared=True,
+    )
+
+
+def _completeness_by_area(
+    period_kind: str, year: int, quarter: int | None
+) -> list[tuple[AdministrativeUnit, services.Completeness]]:
     if not _use_kept(False):
         return services.completeness_by_area(period_kind, year, quarter)
     _start, end = services.period_bounds(period_kind, year, quarter)

@@ -64,6 +64,7 @@ from facilities.models import (
 )
 from facilities.signals import facts_changed, gathered
 from portal.lib.dates import LOCAL_TZ
+from reporting import freshness
 from reporting.models import FacilitySaving, FacilityState, KeptFigures
 
 EARLIEST = datetime.date.min
@@ -516,6 +517,7 @@ def _write(
     FacilitySaving.objects.filter(facility_id__in=ids).delete()
     FacilityState.objects.bulk_create(states, batch_size=5000)
     FacilitySaving.objects.bulk_create(savings, batch_size=5000)
+    freshness.changed()
     return states, savings
 
 

@@ -606,3 +606,19 @@ class KeptFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facilities} / {self.rows} ({self.built_at:%d/%m/%Y %H:%M})"
+
+
+class FiguresVersion(models.Model):
+    """The version of the facts the figures are computed from: a new random token whenever a
+    domain record or a kept figure is written, in the writer's transaction
+    (reporting/freshness.py). Figures cached under a token are those of that token's facts; the
+    token of a write rolled back is never seen again. One row."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("phiên bản số liệu")
+        verbose_name_plural = _("phiên bản số liệu")
+
+    def __str__(self) -> str:
+        return self.token

@@ -4,6 +4,7 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 from django.test import Client
 
 from facilities.models import AdministrativeUnit, Facility
@@ -58,6 +59,13 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Each test's database starts again from the migrations, and so does the version its cached
+    # figures are keyed by (reporting/freshness.py): one test's figures are not another's.
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:
     # Uploads written by tests go to a throw-away folder, never into var/media.
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -79,6 +87,7 @@ REFERENCE_DATA = [
     ("assessments.migrations.0016_ship_sector_materials", "ship"),
     ("programs.migrations.0017_sector_materials_targets", "ship"),
     ("reporting.migrations.0007_kept_figures", "built_when_empty"),
+    ("reporting.migrations.0010_figures_version", "add_version"),
 ]
 
 

@@ -20,6 +20,7 @@ from assessments.energy import (
 )
 from assessments.models import SelfReport
 from facilities.models import Facility
+from reporting import freshness
 
 register = template.Library()
 YEARS_SHOWN = 4
@@ -55,16 +56,23 @@ def facility_energy(facility: Facility) -> dict[str, Any]:
 
 @register.simple_tag
 def province_energy() -> dict[str, Any]:
-    """The province's designated energy users and avoided emissions of the last year."""
+    """The province's designated energy users and avoided emissions of the last year (counts
+    and sums: served from the cache while the facts are unchanged)."""
     year = _last_year()
-    current, previous = yearly_energy(year), yearly_energy(year - 1)
-    found = designated_list(year, energy=(current, previous))
-    avoided = avoided_emissions(year, energy=current).values()
-    return {
-        "year": year,
-        "found": found,
-        "tco2e": sum(a.tco2e for a in avoided),
-        "toe_saved": sum(a.toe for a in avoided),
-        "measured": len(avoided),
-        "pending": len(check_queue(year, before=previous)),
-    }
+
+    def read() -> dict[str, Any]:
+        current, previous = yearly_energy(year), yearly_energy(year - 1)
+        found = designated_list(year, energy=(current, previous))
+        avoided = avoided_emissions(year, energy=current).values()
+        return {
+            "year": year,
+            "designated": len(found.rows),
+            "crossed": len(found.crossed),
+            "disagreements": len(found.disagreements),
+            "tco2e": sum(a.tco2e for a in avoided),
+            "toe_saved": sum(a.toe for a in avoided),
+            "measured": len(avoided),
+            "pending": len(check_queue(year, before=previous)),
+        }
+
+    return freshness.cached(("province energy", year), read)
