@@ -22,7 +22,6 @@ urlpatterns = [
     path("bao-cao/", views.selfreport_list, name="selfreport_list"),
     path("bao-cao/lap/", views.selfreport_start, name="selfreport_start"),
     path("bao-cao/duyet/", views.review_queue, name="review_queue"),
-    path("bao-cao/tinh-hinh-nop/", views.completeness_view, name="completeness"),
     path("bao-cao/<int:pk>/", views.selfreport_detail, name="selfreport_detail"),
     path(
         "bao-cao/<int:pk>/duyet/",

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +18,6 @@ from assessments.forms import (
     BaselineForm,
     CPOptionForm,
     MeasureFormSet,
-    PeriodForm,
     ReviewForm,
     ReviewQueueFilter,
     SelfReportForm,
@@ -38,18 +35,18 @@ from assessments.models import (
     SupportOrganisation,
 )
 from assessments.savings import baseline_for, plausibility_warnings, plausibility_warnings_for
-from facilities.models import AdministrativeUnit, Facility, unit_on
+from facilities.models import Facility
 from portal import access
 from portal.access import (
     ASSESSMENT_READERS,
     ASSESSMENT_WRITERS,
     DEPARTMENT,
-    PROGRAMME_READERS,
     SELF_REPORT_WRITERS,
     allow,
 )
 from portal.lib.downloads import private_file_response
 from portal.lib.history import recent_changes
+from portal.lib.paging import CappedPaginator
 from portal.models import Role
 
 PAGE_SIZE = 50
@@ -442,7 +439,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             found = plausibility_warnings_for(unknown)
             matching |= Q(pk__in=[r.pk for r in unknown if bool(found[r.pk]) == (wanted == "yes")])
         ordered = ordered.filter(matching)
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     warnings = plausibility_warnings_for(rows)
     if request.method == "POST":
@@ -483,54 +480,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 for report in rows
             ),
             "query": query.urlencode(),
-        },
-    )
-
-
-def _latest_ended_quarter(today: datetime.date) -> tuple[int, int]:
-    quarter = (today.month - 1) // 3
-    return (today.year, quarter) if quarter else (today.year - 1, 4)
-
-
-@allow(PROGRAMME_READERS)
-def completeness_view(request: HttpRequest) -> HttpResponse:
-    """Reports received and received on time against those expected, per area, as DHIS2 does."""
-    today = timezone.localdate()
-    year, quarter = _latest_ended_quarter(today)
-    form = PeriodForm(request.GET or None, initial={"year": year, "quarter": quarter})
-    if form.is_valid():
-        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
-    facilities = Facility.objects.visible_to(request.user)
-    kind = SelfReport.PeriodKind.QUARTER
-    areas = services.completeness_by_area(kind, year, quarter, facilities=facilities)
-    # Each overdue facility under the area it counts in above: its unit on the period's last day.
-    _start, end = services.period_bounds(kind, year, quarter)
-    overdue = (
-        services.overdue_facilities(kind, year, quarter, today=today)
-        .filter(pk__in=facilities.values("pk"))
-        .annotate(area=unit_on(end))
-        .annotate(
-            area_code=Subquery(
-                AdministrativeUnit.objects.filter(pk=OuterRef("area")).values("code")
-            )
-        )
-        .order_by("area_code", "name_sort_key")
-    )
-    unit_of = {unit.pk: unit for unit, _figures in areas}
-    listed = list(overdue[:200])
-    for facility in listed:
-        facility.area_unit = unit_of.get(facility.area)
-    return render(
-        request,
-        "assessments/completeness.html",
-        {
-            "form": form,
-            "period": services.period_label(kind, year, quarter),
-            "deadline": services.deadline_for(kind, year, quarter),
-            "total": services.completeness(kind, year, quarter, facilities=facilities),
-            "areas": areas,
-            "overdue": listed,
-            "overdue_count": overdue.count(),
         },
     )
 

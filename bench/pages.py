@@ -127,11 +127,11 @@ def pages(as_of: datetime.date) -> dict[str, str]:
     _add(found, "review_queue", "assessments:review_queue")
     _add(found, "review_queue_all", "assessments:review_queue", query="status=")
     _add(found, "review_queue_warnings", "assessments:review_queue", query="warnings=yes")
-    _add(found, "completeness", "assessments:completeness")
+    _add(found, "completeness", "reporting:completeness")
     _add(
         found,
         "completeness_q4_2020",
-        "assessments:completeness",
+        "reporting:completeness",
         query="year=2020&quarter=4",
     )
     _add(found, "plan_list", "programs:plan_list")

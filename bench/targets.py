@@ -133,12 +133,22 @@ def _rebuild_figure(results: dict[str, Any]) -> str:
     rebuild = results.get("rebuild") or {}
     if not rebuild.get("measured"):
         return rebuild.get("reason", "not measured")
-    parts = ", ".join(
-        f"{label} {rebuild[key]:.1f} s"
-        for key, label in (("kept_seconds", "kept figures"), ("flags_seconds", "warning flags"))
-        if key in rebuild
+    if "kept_seconds" not in rebuild:
+        return f"{rebuild['seconds']:.1f} s"
+    flags = rebuild.get("flags_seconds")
+    return f"{rebuild['kept_seconds']:.1f} s" + (
+        f" (then the review queue's warning flags, not a figure: {flags:.1f} s)"
+        if flags is not None
+        else ""
     )
-    return f"{rebuild['seconds']:.1f} s" + (f" ({parts})" if parts else "")
+
+
+def _rebuild_seconds(results: dict[str, Any]) -> float | None:
+    """The kept figures' part of the rebuild (the whole command's time when it is not split)."""
+    rebuild = results.get("rebuild") or {}
+    if not rebuild.get("measured"):
+        return None
+    return rebuild.get("kept_seconds", rebuild["seconds"])
 
 
 TARGETS: list[Target] = [
@@ -180,9 +190,7 @@ TARGETS: list[Target] = [
         "rebuild of kept figures from scratch",
         "≤ 2 min",
         _rebuild_figure,
-        lambda r: (
-            None if not get(r, "rebuild", "measured") else get(r, "rebuild", "seconds") <= 120
-        ),
+        lambda r: _check(_rebuild_seconds(r), lambda v: v <= 120),
     ),
 ]
 

@@ -39,6 +39,7 @@ from django.db.models import (
     FilteredRelation,
     OuterRef,
     Q,
+    Subquery,
     Value,
     prefetch_related_objects,
 )
@@ -910,33 +911,96 @@ def _places_expressions(entries: list[IndicatorDefinition], day: datetime.date) 
 
 
 def completeness_by_area(
-    period_kind: str, year: int, quarter: int | None
+    period_kind: str, year: int, quarter: int | None, *, facilities: FacilityQuerySet | None = None
 ) -> list[tuple[AdministrativeUnit, services.Completeness]]:
-    """`services.completeness_by_area` of every facility, from the kept states once they are
-    built: each facility's place in the denominator and its area on the period's last day, in
-    one grouped query (not the unit of each facility looked up on the day)."""
+    """`services.completeness_by_area`, from the kept states once they are built: each
+    facility's place in the denominator and its area on the period's last day, in one grouped
+    query (not the unit of each facility looked up on the day). Of every facility (cached while
+    the facts are unchanged), or of `facilities` alone."""
+    if facilities is not None:
+        return _completeness_by_area(period_kind, year, quarter, facilities)
     return _once(
         ("completeness", period_kind, year, quarter),
-        lambda: _completeness_by_area(period_kind, year, quarter),
+        lambda: _completeness_by_area(period_kind, year, quarter, None),
         shared=True,
     )
 
 
 def _completeness_by_area(
-    period_kind: str, year: int, quarter: int | None
+    period_kind: str, year: int, quarter: int | None, facilities: FacilityQuerySet | None
 ) -> list[tuple[AdministrativeUnit, services.Completeness]]:
     if not _use_kept(False):
-        return services.completeness_by_area(period_kind, year, quarter)
-    _start, end = services.period_bounds(period_kind, year, quarter)
+        return services.completeness_by_area(period_kind, year, quarter, facilities=facilities)
     reported = services.submitted(period_kind, year, quarter, facility="facility_id")
     rows = (
-        FacilityState.objects.covering(end)
-        .filter(in_denominator=True)
+        _expected_states(period_kind, year, quarter, facilities)
         .values("area")
         .annotate(**reported.counts())
         .order_by()
     )
     return services.completeness_of_areas(rows)
+
+
+def completeness(
+    period_kind: str, year: int, quarter: int | None, *, facilities: FacilityQuerySet | None = None
+) -> services.Completeness:
+    """`services.completeness`, from the kept states once they are built."""
+    if not _use_kept(False):
+        return services.completeness(period_kind, year, quarter, facilities=facilities)
+    reported = services.submitted(period_kind, year, quarter, facility="facility_id")
+    counts = _expected_states(period_kind, year, quarter, facilities).aggregate(**reported.counts())
+    return services.Completeness(**counts)
+
+
+def overdue(
+    period_kind: str,
+    year: int,
+    quarter: int | None,
+    *,
+    today: datetime.date,
+    facilities: FacilityQuerySet | None = None,
+    limit: int,
+) -> tuple[list[Facility], int]:
+    """`services.overdue_facilities` (the first `limit`, by the code of the area each counts in
+    on the period's last day, then name; each with its `area_unit`) and how many there are."""
+    _start, end = services.period_bounds(period_kind, year, quarter)
+    if today <= services.deadline_for(period_kind, year, quarter):
+        return [], 0
+    if not _use_kept(False):
+        found = services.overdue_facilities(period_kind, year, quarter, today=today)
+        if facilities is not None:
+            found = found.filter(pk__in=facilities.values("pk"))
+        ordered = found.annotate(area=unit_on(end)).order_by(
+            Subquery(AdministrativeUnit.objects.filter(pk=OuterRef("area")).values("code")),
+            "name_sort_key",
+            "pk",
+        )
+        listed = list(ordered[:limit])
+        units = AdministrativeUnit.objects.in_bulk({f.area for f in listed})
+        for facility in listed:
+            facility.area_unit = units.get(facility.area)
+        return listed, found.count()
+    reported = services.submitted(period_kind, year, quarter, facility="facility_id")
+    states = _expected_states(period_kind, year, quarter, facilities).exclude(reported.received)
+    listed = []
+    for state in states.select_related("facility", "area").order_by(
+        "area__code", "facility__name_sort_key", "facility_id"
+    )[:limit]:
+        state.facility.area_unit = state.area
+        listed.append(state.facility)
+    return listed, states.count()
+
+
+def _expected_states(
+    period_kind: str, year: int, quarter: int | None, facilities: FacilityQuerySet | None
+) -> models.QuerySet[FacilityState]:
+    """The kept state of each facility expected to report for the period (in the denominator
+    on its last day), of `facilities` alone when given."""
+    _start, end = services.period_bounds(period_kind, year, quarter)
+    states = FacilityState.objects.covering(end).filter(in_denominator=True)
+    if facilities is not None:
+        states = states.filter(facility_id__in=facilities.values("pk"))
+    return states
 
 
 def family_saving(entry: IndicatorDefinition, comparison: Saving) -> Decimal | None:

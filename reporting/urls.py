@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reporting import catalogue, energy, exports, registry, views
+from reporting import catalogue, completeness, energy, exports, registry, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("bao-cao-tong-hop/<int:pk>/so-sanh/", views.run_restatement, name="run_restatement"),
     path("bao-cao-tong-hop/ky-da-chot/", views.closed_period_list, name="closed_period_list"),
     path("bao-cao-tong-hop/ky-da-chot/<int:pk>/mo-lai/", views.period_reopen, name="period_reopen"),
+    *completeness.urlpatterns,
     *exports.urlpatterns,
     *energy.urlpatterns,
     *catalogue.urlpatterns,

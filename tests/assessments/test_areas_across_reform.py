@@ -210,7 +210,7 @@ def test_the_completeness_page_lists_overdue_facilities_under_their_unit_of_the_
     first = moved["facilities"][0]
     client = client_for(users["department_staff"])
     pages = {
-        year: client.get(reverse("assessments:completeness"), {"year": year, "quarter": quarter})
+        year: client.get(reverse("reporting:completeness"), {"year": year, "quarter": quarter})
         for year, quarter in ((2020, 4), (2026, 1))
     }
     units = {

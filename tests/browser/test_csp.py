@@ -43,7 +43,7 @@ def test_chromium_reports_no_policy_violation_on_the_main_pages(page: Page, live
         reverse("reporting:facility_detail", args=[facility.pk]),
         reverse("facilities:facility_create"),
         reverse("assessments:selfreport_list"),
-        reverse("assessments:completeness"),
+        reverse("reporting:completeness"),
         reverse("programs:task_list"),
         reverse("reporting:run_list"),
         reverse("home"),

@@ -121,7 +121,7 @@ def test_page_links_past_a_thousand_pages_name_their_page() -> None:
 
 
 def test_the_completeness_page_offers_the_plain_year_of_the_last_quarter(users, client_for) -> None:
-    html = client_for(users["department_staff"]).get(reverse("assessments:completeness"))
+    html = client_for(users["department_staff"]).get(reverse("reporting:completeness"))
     assert re.search(r'name="year" id="id_year" value="20\d\d"', html.content.decode())
 
 

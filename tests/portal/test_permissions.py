@@ -209,7 +209,7 @@ CASES = [
     ),
     Case("assessments:selfreport_start", only(REPORTERS, status=302), method="post"),
     Case("assessments:review_queue", only(DEPARTMENT)),
-    Case("assessments:completeness", only(READERS)),
+    Case("reporting:completeness", only(READERS)),
     Case("assessments:organisation_list", only(READERS | {"consultant"})),
     Case("assessments:organisation_create", only(DEPARTMENT)),
     Case(

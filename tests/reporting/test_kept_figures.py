@@ -479,3 +479,31 @@ def test_the_dashboards_reporting_by_area_from_kept_states_is_the_records(demo_d
         assert [(u.pk, c) for u, c in kept_areas] == [(u.pk, c) for u, c in live], period
         found += [counts for _unit, counts in live]
     assert any(c.expected > c.received > c.on_time > 0 for c in found)
+
+
+def test_the_completeness_page_from_kept_states_is_the_records(demo_data, monkeypatch) -> None:
+    """Totals, areas and the overdue list, of every facility and of one district's."""
+    today = datetime.date(2026, 12, 1)
+    unit = Facility.objects.order_by("pk").first().administrative_unit
+    district = Facility.objects.filter(administrative_unit=unit)
+    kept, live = {}, {}
+    for scope in (None, district):
+        for period in [("quarter", 2019, 4), ("quarter", 2020, 2), ("quarter", 2026, 2)]:
+            key = (scope is None, period)
+            kept[key] = _completeness_page(period, scope, today)
+            with monkeypatch.context() as records:
+                records.setattr(indicators, "_use_kept", lambda live: False)
+                live[key] = _completeness_page(period, scope, today)
+    assert kept == live
+    assert any(page[2] > 0 for page in live.values())  # some overdue, in each way of reading
+
+
+def _completeness_page(period, scope, today) -> tuple:
+    areas = indicators.completeness_by_area(*period, facilities=scope)
+    listed, count = indicators.overdue(*period, today=today, facilities=scope, limit=500)
+    return (
+        indicators.completeness(*period, facilities=scope),
+        [(unit.pk, counts) for unit, counts in areas],
+        count,
+        [(facility.pk, facility.area_unit.pk) for facility in listed],
+    )
