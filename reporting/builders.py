@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from assessments.energy import programme_savings
 from assessments.models import Assessment, SelfReport
 from assessments.services import completeness
-from facilities.models import AdministrativeUnit, Facility, OutreachActivity, unit_on
+from facilities.models import AdministrativeUnit, OutreachActivity, unit_on
 from programs.models import AgencyTask, Award, Course, Plan, SupportProject
 from reporting import drafting, indicators
 from reporting.models import (
@@ -667,11 +667,11 @@ def _tasks(plan: Plan, as_of: datetime.date) -> Table:
 
 
 def _facility_annex(as_of: datetime.date, detailed: bool) -> Table:
-    facilities = indicators.with_programme_flags(Facility.objects.in_denominator_on(as_of), as_of)
+    facilities = indicators.in_denominator_with_flags(as_of)
     if not detailed:
         # The Ministry reads the facilities that apply CP; the province reads them all.
         facilities = facilities.filter(is_applying=True)
-    facilities = with_area_on(facilities, as_of).order_by("area_code", "name_sort_key", "pk")
+    facilities = facilities.order_by("area_code", "name_sort_key", "pk")
     savings = indicators.savings_by_facility(as_of)
     return Table(
         key="facilities",

@@ -704,6 +704,27 @@ def with_programme_flags(facilities: FacilityQuerySet, day: datetime.date) -> Fa
     )
 
 
+def in_denominator_with_flags(day: datetime.date) -> FacilityQuerySet:
+    """The facilities in the denominator on `day`, each with `with_programme_flags` and the code
+    and name of the area it was in that day (`area_code`, `area_name`): from its kept state of
+    the day, one join, once the kept figures are built; else from the records, each facility's
+    area looked up on the day (`unit_on`)."""
+    if _use_kept(False):
+        return (
+            with_programme_flags(Facility.objects.all(), day)
+            .filter(state_of_day__in_denominator=True)
+            .annotate(
+                area_code=F("state_of_day__area__code"), area_name=F("state_of_day__area__name")
+            )
+        )
+    facilities = with_programme_flags(Facility.objects.in_denominator_on(day), day)
+    area = AdministrativeUnit.objects.filter(pk=OuterRef("area_on_day"))
+    return facilities.annotate(area_on_day=unit_on(day)).annotate(
+        area_code=Subquery(area.values("code")[:1]),
+        area_name=Subquery(area.values("name")[:1]),
+    )
+
+
 def population_q(entry: IndicatorDefinition) -> Q:
     """The facilities an entry is measured within: its sectors (VSIC code prefixes), size
     classes and designated-energy-user status; every facility of the denominator when it

@@ -51,7 +51,7 @@ from facilities.models import (
 )
 from facilities.signals import facts_changed, facts_in_batch
 from programs.models import Plan
-from reporting import indicators, kept, services, tasks
+from reporting import builders, indicators, kept, services, tasks
 from reporting.models import FacilitySaving, FacilityState, KeptFigures
 from tests.factories import FacilityFactory
 
@@ -496,6 +496,24 @@ def test_the_completeness_page_from_kept_states_is_the_records(demo_data, monkey
                 live[key] = _completeness_page(period, scope, today)
     assert kept == live
     assert any(page[2] > 0 for page in live.values())  # some overdue, in each way of reading
+
+
+def test_the_report_annex_from_kept_states_is_the_records(demo_data, monkeypatch) -> None:
+    """The facility annex (every facility of the province's report, those applying CP in the
+    Ministry's) with its flags, areas on the day and savings, in its order."""
+    for day in [
+        datetime.date(2019, 12, 31),
+        datetime.date(2020, 6, 30),
+        datetime.date(2026, 6, 30),
+    ]:
+        for detailed in (True, False):
+            kept = builders._facility_annex(day, detailed)
+            with monkeypatch.context() as records:
+                records.setattr(indicators, "_use_kept", lambda live: False)
+                live = builders._facility_annex(day, detailed)
+                live_rows = list(live.rows)
+            assert (kept.total, list(kept.rows)) == (live.total, live_rows), (day, detailed)
+            assert len({row[2] for row in live_rows}) > 1, (day, detailed)  # several areas
 
 
 def _completeness_page(period, scope, today) -> tuple:
