@@ -81,15 +81,7 @@ def is_fact(model: type[models.Model]) -> bool:
 
 
 def _on_write(sender: type[models.Model], **kwargs: Any) -> None:
-    if is_fact(sender):
-        changed()
-
-
-def _on_link(
-    sender: type[models.Model], instance: models.Model, action: str, **kwargs: Any
-) -> None:
-    if action.startswith("post_") and is_fact(type(instance)):
-        changed()
+    changed()
 
 
 def _on_migrate(**kwargs: Any) -> None:
@@ -97,8 +89,16 @@ def _on_migrate(**kwargs: Any) -> None:
 
 
 def connect() -> None:
-    """Called once by the app's `ready()`."""
+    """Called once by the app's `ready()`. Each fact model by name (a receiver for every
+    model would cost every bulk delete elsewhere, the kept figures' among them, its fast path:
+    Django then loads each row deleted to signal it)."""
     post_migrate.connect(_on_migrate, dispatch_uid="freshness-migrate")
-    post_save.connect(_on_write, dispatch_uid="freshness-save")
-    post_delete.connect(_on_write, dispatch_uid="freshness-delete")
-    m2m_changed.connect(_on_link, dispatch_uid="freshness-link")
+    for model in django_apps.get_models(include_auto_created=True):
+        if not is_fact(model):
+            continue
+        label = model._meta.label
+        if model._meta.auto_created:  # a many-to-many link's table
+            m2m_changed.connect(_on_write, sender=model, dispatch_uid=f"freshness-link-{label}")
+            continue
+        post_save.connect(_on_write, sender=model, dispatch_uid=f"freshness-save-{label}")
+        post_delete.connect(_on_write, sender=model, dispatch_uid=f"freshness-delete-{label}")

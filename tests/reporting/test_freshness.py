@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from django.db import models, transaction
+from django.db.models.signals import post_delete
 from django.urls import reverse
 
 from assessments import energy, savings
@@ -19,6 +20,7 @@ from facilities.signals import facts_changed
 from programs.models import Plan
 from reporting import freshness, indicators, kept
 from reporting.models import FacilitySaving, FacilityState, KeptFigures
+from tests.factories import UserFactory
 from tests.reporting.test_indicators import (
     AS_OF,
     attend,
@@ -71,6 +73,18 @@ def test_every_record_the_figures_read_changes_the_version_when_written() -> Non
     assert {model.__name__ for model in read if not freshness.is_fact(model)} <= {
         model.__name__ for model in KEPT
     } | NOT_FIGURES
+
+
+def test_the_kept_tables_keep_django_s_fast_delete() -> None:
+    # A receiver of every model's deletions would make Django load each kept row it deletes.
+    for model in KEPT:
+        assert not post_delete.has_listeners(model), model
+
+
+def test_a_link_between_records_changes_the_version(world) -> None:
+    version = freshness.token()
+    world["f1"].managers.add(UserFactory())
+    assert freshness.token() != version
 
 
 def _writes(world) -> list[tuple[str, Callable[[], object]]]:
