@@ -542,26 +542,41 @@ class Rebuilt:
     differing: list[int]  # facilities whose kept spans were not those rebuilt
 
 
+# A kept row's signature: what it says, from its fields in this order (`_signature`).
+_STATE_FIELDS = (
+    "valid_from",
+    "valid_to",
+    "in_denominator",
+    "aware",
+    "applying",
+    "cp_unit",
+    "area_id",
+    "district_id",
+)
+_SAVING_FIELDS = ("valid_from", "valid_to", "figures")
+
+
 def _signature(row: FacilityState | FacilitySaving) -> tuple[Any, ...]:
     if isinstance(row, FacilitySaving):
         return (row.valid_from, row.valid_to, Saving.from_json(row.figures))
-    return (
-        row.valid_from,
-        row.valid_to,
-        row.in_denominator,
-        row.aware,
-        row.applying,
-        row.cp_unit,
-        row.area_id,
-        row.district_id,
-    )
+    return tuple(getattr(row, name) for name in _STATE_FIELDS)
 
 
 def _kept_signatures(ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """The signatures of the rows kept for `ids`, read as plain values (no model instances)."""
     kept: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for model in (FacilityState, FacilitySaving):
-        for row in model.objects.filter(facility_id__in=ids).order_by("facility_id", "valid_from"):
-            kept[row.facility_id].append(_signature(row))
+    for facility_id, *values in (
+        FacilityState.objects.filter(facility_id__in=ids)
+        .order_by("facility_id", "valid_from")
+        .values_list("facility_id", *_STATE_FIELDS)
+    ):
+        kept[facility_id].append(tuple(values))
+    for facility_id, start, end, figures in (
+        FacilitySaving.objects.filter(facility_id__in=ids)
+        .order_by("facility_id", "valid_from")
+        .values_list("facility_id", *_SAVING_FIELDS)
+    ):
+        kept[facility_id].append((start, end, Saving.from_json(figures)))
     return kept
 
 
