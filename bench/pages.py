@@ -30,6 +30,7 @@ from bench.data import STAFF_USERNAME
 from facilities.models import Facility, OutreachActivity
 from portal.models import User
 from programs.models import AgencyTask, Course, Official, Plan, SupportProject
+from reporting import freshness
 from reporting.dashboards import drill_down
 from reporting.models import ReportRun
 
@@ -340,6 +341,13 @@ def dashboard_complete(client: Client, repetitions: int) -> dict[str, Any]:
     assert first.status_code == 200, first.status_code
     requests = [url, *follow_ups(first.content.decode())]
     floors = [render_floor(client, request) for request in requests]
+    # The first view after a write: the facts' version changes (as any write changes it), so
+    # every figure is computed again, then cached for the views that follow.
+    colds = []
+    for _round in range(3):
+        with transaction.atomic():
+            freshness.changed()
+        colds.append(sum(_seconds(lambda r=r: fetch(client, r)) for r in requests))
     totals, floor_totals = [], []
     for _round in range(max(5, repetitions)):
         totals.append(sum(_seconds(lambda r=r: fetch(client, r)) for r in requests))
@@ -350,6 +358,7 @@ def dashboard_complete(client: Client, repetitions: int) -> dict[str, Any]:
         "requests": requests,
         "follow_ups": len(requests) - 1,
         "p50_ms": p50,
+        "after_a_write_ms": statistics.median(colds) * 1000,
         "runs": len(totals),
         "floor_ms": floor,
         "over_floor": p50 / floor if floor else None,
