@@ -170,3 +170,12 @@ def test_the_dashboard_shows_a_write_on_the_next_request(
     after = client.get(reverse("dashboard"), query)
     fresh = {card["figure"].indicator: card["figure"] for card in after.context["cards"]}["T5"]
     assert fresh.numerator == t5.numerator + 1
+    # The charts' tables too: rendered once per version of the facts, again after the write.
+    assert _charts(again) == _charts(first)
+    assert _charts(after) != _charts(first)
+
+
+def _charts(response) -> str:
+    page = response.content.decode()
+    start = page.index('id="charts-heading"')
+    return page[start : page.index("</section>", start)]
