@@ -172,6 +172,7 @@ def test_the_dashboard_shows_a_write_on_the_next_request(
     assert fresh.numerator == t5.numerator + 1
     # The charts' tables too: rendered once per version of the facts, again after the write.
     assert _charts(again) == _charts(first)
+    assert '<canvas id="chart-' in _charts(again)  # served from the cache as markup, not escaped
     assert _charts(after) != _charts(first)
 
 
