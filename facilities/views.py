@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,6 +34,7 @@ from facilities.models import (
     FacilityImport,
     ImportMapping,
     OutreachActivity,
+    OutreachParticipation,
 )
 from facilities.vietnamese import fold
 from portal import access
@@ -378,8 +380,20 @@ def import_add_unit(request: HttpRequest, pk: int) -> HttpResponse:
 def outreach_list(request: HttpRequest) -> HttpResponse:
     filterset = OutreachFilter(
         request.GET or None,
+        # Counted per listed activity (a subquery PostgreSQL runs for the page's rows alone), not
+        # by grouping every activity's participations before the page is taken.
         queryset=OutreachActivity.objects.select_related("area").annotate(
-            participant_count=Count("participations")
+            participant_count=Coalesce(
+                Subquery(
+                    OutreachParticipation.objects.filter(activity=OuterRef("pk"))
+                    .order_by()
+                    .values("activity")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
         ),
     )
     page = Paginator(filterset.qs.order_by("-held_on", "-pk"), PAGE_SIZE).get_page(

@@ -83,3 +83,20 @@ def test_the_outreach_list_filters_by_year_and_kind(users, client_for, db) -> No
     client = client_for(users["official"])
     page = client.get(reverse("facilities:outreach_list"), {"year": 2017, "kind": "workshop"})
     assert [a.title for a in page.context["page"]] == ["workshop 2017"]
+
+
+def test_the_outreach_list_counts_each_activitys_participants(
+    users, facilities, client_for, django_assert_max_num_queries
+) -> None:
+    held = datetime.date(2018, 1, 5)
+    busy = OutreachActivity.objects.create(
+        kind="training", title="Tập huấn", held_on=held, organiser="Sở"
+    )
+    OutreachActivity.objects.create(kind="media", title="Phóng sự", held_on=held, organiser="Sở")
+    for facility in facilities.values():
+        OutreachParticipation.objects.create(activity=busy, facility=facility)
+    client = client_for(users["official"])
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("facilities:outreach_list"))
+    counts = {a.title: a.participant_count for a in page.context["page"]}
+    assert counts == {"Tập huấn": 2, "Phóng sự": 0}
