@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from django.apps import apps as django_apps
 from django.core.cache import cache
-from django.db import models
+from django.db import connections, models
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone, translation
 
@@ -84,8 +84,10 @@ def _on_write(sender: type[models.Model], **kwargs: Any) -> None:
     changed()
 
 
-def _on_migrate(**kwargs: Any) -> None:
-    changed()
+def _on_migrate(using: str = "default", **kwargs: Any) -> None:
+    # Not after migrating back to before the version's table existed.
+    if FiguresVersion._meta.db_table in connections[using].introspection.table_names():
+        changed()
 
 
 def connect() -> None:
