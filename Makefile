@@ -27,7 +27,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@mkdir -p var/static
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist load
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
