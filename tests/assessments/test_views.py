@@ -106,22 +106,29 @@ def test_a_consultant_records_only_for_assigned_facilities_and_cannot_verify(
     assert option.verified_by == users["department_staff"]
 
 
+def _submitted_2019(facilities) -> list[SelfReport]:
+    """A report in review for each facility and quarter of 2019."""
+    return [
+        SelfReport.objects.create(
+            facility=facility,
+            period_kind="quarter",
+            year=2019,
+            quarter=quarter,
+            status="submitted",
+            output=Decimal(100),
+            output_unit="t",
+        )
+        for quarter in range(1, 5)
+        for facility in facilities.values()
+    ]
+
+
 def test_the_review_queue_query_count_does_not_grow_with_reports(
     users, facilities, client_for, django_assert_max_num_queries
 ) -> None:
     electricity = Resource.objects.get(code="electricity")
-    for quarter in range(1, 5):
-        for facility in facilities.values():
-            report = SelfReport.objects.create(
-                facility=facility,
-                period_kind="quarter",
-                year=2019,
-                quarter=quarter,
-                status="submitted",
-                output=Decimal(100),
-                output_unit="t",
-            )
-            SelfReportConsumption.objects.create(report=report, resource=electricity, quantity=1000)
+    for report in _submitted_2019(facilities):
+        SelfReportConsumption.objects.create(report=report, resource=electricity, quantity=1000)
     client = client_for(users["department_staff"])
     with django_assert_max_num_queries(20):
         response = client.get(reverse("assessments:review_queue"), {"year": 2019})
@@ -131,17 +138,7 @@ def test_the_review_queue_query_count_does_not_grow_with_reports(
 def test_a_queue_longer_than_the_count_cap_says_more_than_and_keeps_its_pages(
     users, facilities, client_for, monkeypatch
 ) -> None:
-    for quarter in range(1, 5):
-        for facility in facilities.values():
-            SelfReport.objects.create(
-                facility=facility,
-                period_kind="quarter",
-                year=2019,
-                quarter=quarter,
-                status="submitted",
-                output=Decimal(100),
-                output_unit="t",
-            )
+    _submitted_2019(facilities)
     monkeypatch.setattr("portal.lib.paging.COUNT_CAP", 5)
     monkeypatch.setattr("assessments.views.PAGE_SIZE", 2)
     client = client_for(users["department_staff"])

@@ -6,6 +6,9 @@ import shutil
 import pytest
 
 from demo import run as demo
+from facilities.models import Facility
+from programs.models import Plan
+from tests.reporting.test_indicators import build_world
 
 
 def need(tool: str) -> str:
@@ -26,3 +29,15 @@ def demo_data(db, settings) -> None:
     """The demo programme (about 270 facilities with five years of activity)."""
     settings.DEBUG = True  # the demo refuses to run with DEBUG off
     demo.seed()
+
+
+@pytest.fixture
+def shipped_plan(db) -> Plan:
+    """The plan to 2020, as the migrations ship it."""
+    return Plan.objects.get(name__startswith="Kế hoạch thực hiện Chiến lược")
+
+
+@pytest.fixture
+def world(db) -> dict[str, Facility]:
+    """The province worked out by hand in test_indicators."""
+    return build_world()

@@ -8,10 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from facilities.models import Facility
 from programs.models import Plan
 from tests.factories import FacilityFactory
-from tests.reporting.test_indicators import AS_OF, build_world, verified_option
+from tests.reporting.test_indicators import AS_OF, verified_option
 
 CODES = ["T1", "T2", "T3", "T4", "T5", "A1", "A2", "A3", "A4"]
 
@@ -20,17 +19,6 @@ def run(*args: str) -> str:
     out = StringIO()
     call_command("compute_indicators", *args, stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture
-def world(db) -> dict[str, Facility]:
-    """The province worked out by hand in test_indicators."""
-    return build_world()
-
-
-@pytest.fixture
-def shipped_plan(db) -> Plan:
-    return Plan.objects.get(name__startswith="Kế hoạch thực hiện Chiến lược")
 
 
 def test_it_prints_every_indicator_as_json_with_exact_decimals(shipped_plan, world) -> None:

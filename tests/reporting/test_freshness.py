@@ -17,14 +17,12 @@ from assessments import services as assessment_services
 from assessments.models import SelfReport
 from facilities.models import DedicatedUnit, Facility
 from facilities.signals import facts_changed
-from programs.models import Plan
 from reporting import freshness, indicators, kept
 from reporting.models import FacilitySaving, FacilityState, KeptFigures
 from tests.factories import UserFactory
 from tests.reporting.test_indicators import (
     AS_OF,
     attend,
-    build_world,
     course,
     cp_unit,
     local,
@@ -41,16 +39,6 @@ ENGINE = (indicators, kept, energy, savings, assessment_services)
 KEPT = {FacilityState, FacilitySaving, KeptFigures}
 # Read beside the figures, not for them: who is told of a report, the reminders' schedule.
 NOT_FIGURES = {"User", "PeriodicTask"}
-
-
-@pytest.fixture
-def plan(db) -> Plan:
-    return Plan.objects.get(name__startswith="Kế hoạch thực hiện Chiến lược")
-
-
-@pytest.fixture
-def world(db) -> dict[str, Facility]:
-    return build_world()
 
 
 def figures(plan, day=AS_OF) -> dict[str, tuple]:
@@ -119,47 +107,47 @@ def _close(facility: Facility, day: datetime.date) -> None:
 
 
 def test_after_each_write_the_cached_figures_are_the_reference_again(
-    plan, world, django_assert_max_num_queries
+    shipped_plan, world, django_assert_max_num_queries
 ) -> None:
-    assert figures(plan) == reference(plan)
+    assert figures(shipped_plan) == reference(shipped_plan)
     with django_assert_max_num_queries(3):  # the version, the plan's entries: nothing computed
-        figures(plan)
+        figures(shipped_plan)
     for name, write in _writes(world):
-        before = figures(plan)
+        before = figures(shipped_plan)
         write()
-        after = figures(plan)
-        assert after == reference(plan), name
+        after = figures(shipped_plan)
+        assert after == reference(shipped_plan), name
         assert after != before, f"{name}: the write changed no figure, so it proves nothing"
 
 
-def test_a_bulk_write_announced_by_facts_changed_changes_the_version(plan, world) -> None:
-    figures(plan)
+def test_a_bulk_write_announced_by_facts_changed_changes_the_version(shipped_plan, world) -> None:
+    figures(shipped_plan)
     version = freshness.token()
     # A bulk write sends no save signal: its writer announces the facilities it changed.
     SelfReport.objects.filter(facility=world["f4"]).update(reviewed_at=local(2018, 6, 30))
     facts_changed.send(sender=None, facility_ids=[world["f4"].pk])
     assert freshness.token() != version
-    assert figures(plan) == reference(plan)
+    assert figures(shipped_plan) == reference(shipped_plan)
 
 
-def test_a_rolled_back_writes_version_is_never_used_again(plan, world) -> None:
+def test_a_rolled_back_writes_version_is_never_used_again(shipped_plan, world) -> None:
     version = freshness.token()
     with pytest.raises(RuntimeError), transaction.atomic():
         make_facility("425")
         inside = freshness.token()
-        figures(plan)  # cached under the version that will not commit
+        figures(shipped_plan)  # cached under the version that will not commit
         raise RuntimeError
     assert freshness.token() == version
     make_facility("421")
     assert freshness.token() not in {version, inside}
-    assert figures(plan) == reference(plan)
+    assert figures(shipped_plan) == reference(shipped_plan)
 
 
 def test_the_dashboard_shows_a_write_on_the_next_request(
-    plan, world, users, client_for, django_assert_max_num_queries
+    shipped_plan, world, users, client_for, django_assert_max_num_queries
 ) -> None:
     client = client_for(users["department_staff"])
-    query = {"plan": plan.pk, "on": AS_OF.strftime("%d/%m/%Y")}
+    query = {"plan": shipped_plan.pk, "on": AS_OF.strftime("%d/%m/%Y")}
     first = client.get(reverse("dashboard"), query)
     # Served from the cache: the page's own few queries, none of the figures'.
     with django_assert_max_num_queries(25):

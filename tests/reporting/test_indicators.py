@@ -251,16 +251,6 @@ def assessment_done(
     )
 
 
-@pytest.fixture
-def shipped_plan(db) -> Plan:
-    return Plan.objects.get(name__startswith="Kế hoạch thực hiện Chiến lược")
-
-
-@pytest.fixture
-def world(db) -> dict[str, Facility]:
-    return build_world()
-
-
 def build_world() -> dict[str, Facility]:
     """The province of the module docstring."""
     d = datetime.date

@@ -30,11 +30,6 @@ from tests.reporting.test_indicators import (
 
 
 @pytest.fixture
-def shipped_plan(db) -> Plan:
-    return Plan.objects.get(name__startswith="Kế hoạch thực hiện Chiến lược")
-
-
-@pytest.fixture
 def province(db) -> dict[str, Facility]:
     """Three facilities applying CP as of 30/06/2018: one saving as in the worked example
     (0.075), one burning rice husk, which has no TOE factor, and one without a report."""
